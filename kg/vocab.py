@@ -1,0 +1,175 @@
+"""The RDF vocabulary kg writes: standard namespaces and our own closed ``KG`` namespace.
+
+``KG`` is a ``DefinedNamespace``: a typo in a term fails at import time instead of writing a
+term that ``ontology/kg.ttl`` does not declare. A test checks both lists agree.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONTOLOGY_IRI = "https://w3id.org/kg-news/ontology#"
+DEFAULT_BASE = "https://w3id.org/kg-news/id/"
+
+
+class KG(DefinedNamespace):
+    """Terms of ontology/kg.ttl: only what W3C ORG, SEM, PROV-O, OA and schema.org lack."""
+
+    _NS = Namespace(ONTOLOGY_IRI)
+    _fail = True
+
+    # classes: entities
+    GovernmentBody: URIRef
+    MediaOrganization: URIRef
+    Company: URIRef
+    ThinkTank: URIRef
+    InternationalOrganization: URIRef
+    PoliticalParty: URIRef
+    # classes: facts
+    Fact: URIRef
+    OfficeHolding: URIRef
+    Affiliation: URIRef
+    Authorship: URIRef
+    TariffMeasure: URIRef
+    Figure: URIRef
+    Quote: URIRef
+    MergeRecord: URIRef
+    # classes: events (sem:Event subclasses)
+    PhoneCall: URIRef
+    Meeting: URIRef
+    Talks: URIRef
+    Summit: URIRef
+    StateVisit: URIRef
+    Visit: URIRef
+    Invitation: URIRef
+    Agreement: URIRef
+    Truce: URIRef
+    Announcement: URIRef
+    Appointment: URIRef
+    Confirmation: URIRef
+    # fact properties
+    title: URIRef
+    asWritten: URIRef
+    status: URIRef
+    support: URIRef
+    conflictsWith: URIRef
+    post: URIRef
+    roleLabel: URIRef
+    author: URIRef
+    document: URIRef
+    # tariff properties
+    imposedBy: URIRef
+    target: URIRef
+    goods: URIRef
+    ratePercent: URIRef
+    previousRatePercent: URIRef
+    duration: URIRef
+    effectiveDate: URIRef
+    tradeValue: URIRef
+    # event properties
+    eventType: URIRef
+    participant: URIRef
+    initiator: URIRef
+    invitee: URIRef
+    dateText: URIRef
+    date: URIRef
+    topic: URIRef
+    cameoCode: URIRef
+    # figure and quote properties
+    subject: URIRef
+    value: URIRef
+    unit: URIRef
+    concerns: URIRef
+    speaker: URIRef
+    text: URIRef
+    # evidence and provenance
+    extractor: URIRef
+    rule: URIRef
+    confidence: URIRef
+    sentence: URIRef
+    sentenceStart: URIRef
+    sentenceEnd: URIRef
+    sha256: URIRef
+    fileName: URIRef
+    model: URIRef
+    modelVersion: URIRef
+    # entities and merging
+    entityType: URIRef
+    mentionedIn: URIRef
+    mergeRecord: URIRef
+    alias: URIRef
+    reason: URIRef
+    inDocument: URIRef
+
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SCHEMA = Namespace("https://schema.org/")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+WD = Namespace("http://www.wikidata.org/entity/")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+
+# Every prefix the exporters bind, so output never shows ns1:.
+PREFIXES: dict[str, str] = {
+    "kg": ONTOLOGY_IRI,
+    "org": str(ORG),
+    "sem": str(SEM),
+    "oa": str(OA),
+    "prov": str(PROV),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "wd": str(WD),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+}
+
+# Entity type (shared/FACTS.md) -> RDF classes written for it (ours first, then the standard one).
+ENTITY_CLASSES: dict[str, tuple[str, ...]] = {
+    "Person": (str(SCHEMA.Person),),
+    "Country": (str(SCHEMA.Country),),
+    "Place": (str(SCHEMA.Place),),
+    "Organization": (str(ORG.Organization),),
+    "GovernmentBody": (str(KG.GovernmentBody), str(ORG.Organization)),
+    "Media": (str(KG.MediaOrganization), str(ORG.Organization)),
+    "Company": (str(KG.Company), str(ORG.Organization)),
+    "ThinkTank": (str(KG.ThinkTank), str(ORG.Organization)),
+    "InternationalOrganization": (str(KG.InternationalOrganization), str(ORG.Organization)),
+    "PoliticalParty": (str(KG.PoliticalParty), str(ORG.Organization)),
+}
+
+# Fact kind -> RDF class of the fact node.
+FACT_CLASSES: dict[str, str] = {
+    "office": str(KG.OfficeHolding),
+    "affiliation": str(KG.Affiliation),
+    "authorship": str(KG.Authorship),
+    "tariff": str(KG.TariffMeasure),
+    "figure": str(KG.Figure),
+    "quote": str(KG.Quote),
+    "event": str(SEM.Event),
+}
+
+# event_type (shared/FACTS.md) -> (sem:Event subclass, CAMEO code or None)
+EVENT_CLASSES: dict[str, tuple[str, str | None]] = {
+    "phone_call": (str(KG.PhoneCall), "041"),
+    "meeting": (str(KG.Meeting), "040"),
+    "talks": (str(KG.Talks), "046"),
+    "summit": (str(KG.Summit), "040"),
+    "state_visit": (str(KG.StateVisit), "042"),
+    "visit": (str(KG.Visit), "042"),
+    "invitation": (str(KG.Invitation), None),
+    "agreement": (str(KG.Agreement), "057"),
+    "truce": (str(KG.Truce), "0871"),
+    "announcement": (str(KG.Announcement), "010"),
+    "appointment": (str(KG.Appointment), None),
+    "confirmation": (str(KG.Confirmation), None),
+}
