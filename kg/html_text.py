@@ -1,0 +1,267 @@
+"""Article text and metadata from an HTML page, with the standard library's ``html.parser``.
+
+The text a caller gets is what a reader of the article sees: never script or style content,
+never navigation, footers, asides or forms. Offsets of later stages index into this text, so it
+is built once here and never changed afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+# Elements whose content is never article text; ``head`` is read for metadata only.
+_DROPPED = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "head",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "iframe",
+        "button",
+        "select",
+        "textarea",
+        "object",
+        "canvas",
+        "video",
+        "audio",
+        "dialog",
+    }
+)
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+# Elements that end one paragraph of text and start another.
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "caption",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+_CELLS = frozenset({"td", "th"})
+# HTML's own whitespace; U+00A0 (&nbsp;) is deliberately not in it and survives as written.
+_HTML_SPACE = " \t\n\r\f"
+_SPACE_RUN = re.compile(f"[{_HTML_SPACE}]+")
+
+# Where a piece of text sits: (dropped, in <article>, in <main>, in <body>).
+_Context = tuple[bool, bool, bool, bool]
+_PARAGRAPH = "\n\n"
+_LINE = "\n"
+
+
+@dataclass(frozen=True)
+class HtmlArticle:
+    """The text of one page's article and its metadata, as the page states it (not normalised)."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    language: str | None = None
+
+
+def _collapse(text: str) -> str:
+    return _SPACE_RUN.sub(" ", text).strip(_HTML_SPACE)
+
+
+class _PageParser(HTMLParser):
+    """Records text pieces with their context, block breaks and metadata while parsing."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        # Open elements as (tag, drops content); an end tag closes up to its last opening.
+        self.stack: list[tuple[str, bool]] = []
+        self.events: list[tuple[str, str, _Context | None]] = []
+        self.meta: dict[str, str] = {}
+        self.canonical: str | None = None
+        self.language: str | None = None
+        self.title: str | None = None
+        self.first_h1: str | None = None
+        self._title_parts: list[str] | None = None
+        self._h1_parts: list[str] | None = None
+
+    def context(self) -> _Context:
+        tags = [tag for tag, _ in self.stack]
+        dropped = any(drops for _, drops in self.stack)
+        return (dropped, "article" in tags, "main" in tags, "body" in tags)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes: dict[str, str] = {}
+        for name, value in attrs:
+            attributes.setdefault(name, value if value is not None else "")
+        self._read_metadata(tag, attributes)
+        if tag in _VOID:
+            if tag == "br":
+                self.events.append(("break", _LINE, None))
+            elif tag == "hr":
+                self.events.append(("break", _PARAGRAPH, None))
+            return
+        self.stack.append((tag, tag in _DROPPED or "hidden" in attributes))
+        context = self.context()
+        if tag in _BLOCKS:
+            self.events.append(("break", _PARAGRAPH, None))
+        elif tag in _CELLS:
+            self.events.append(("text", " ", context))
+        if tag == "time" and attributes.get("datetime"):
+            self.events.append(("time", attributes["datetime"], context))
+        if tag == "title" and self.title is None and "svg" not in (t for t, _ in self.stack):
+            self._title_parts = []
+        if tag == "h1" and self.first_h1 is None and not context[0]:
+            self._h1_parts = []
+
+    def _read_metadata(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag == "html" and self.language is None and attributes.get("lang", "").strip():
+            self.language = attributes["lang"].strip()
+        elif tag == "meta":
+            key = attributes.get("property") or attributes.get("name") or ""
+            content = attributes.get("content", "").strip()
+            if key and content:
+                self.meta.setdefault(key.strip().lower(), content)
+        elif tag == "link" and self.canonical is None:
+            rels = attributes.get("rel", "").lower().split()
+            if "canonical" in rels and attributes.get("href", "").strip():
+                self.canonical = attributes["href"].strip()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.events.append(("break", _PARAGRAPH, None))
+        elif tag in _CELLS:
+            self.events.append(("text", " ", self.context()))
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+        else:
+            return  # a stray end tag closes nothing
+        if tag == "title" and self._title_parts is not None:
+            self.title = _collapse("".join(self._title_parts)) or None
+            self._title_parts = None
+        if tag == "h1" and self._h1_parts is not None:
+            self.first_h1 = _collapse("".join(self._h1_parts)) or None
+            self._h1_parts = None
+
+    def handle_data(self, data: str) -> None:
+        if self._title_parts is not None:
+            self._title_parts.append(data)
+        context = self.context()
+        if context[0]:
+            return
+        if self._h1_parts is not None:
+            self._h1_parts.append(data)
+        self.events.append(("text", data, context))
+
+
+def _render(events: list[tuple[str, str, _Context | None]], container: int | None) -> str:
+    """Join the text pieces inside ``container`` (index into the context) into paragraphs."""
+    paragraphs: list[str] = []
+    lines: list[str] = []
+    pieces: list[str] = []
+
+    def end_line() -> None:
+        line = _collapse("".join(pieces))
+        pieces.clear()
+        if line.strip():  # a line of only &nbsp; is layout, not text
+            lines.append(line)
+
+    for kind, value, context in events:
+        if kind == "text" and context is not None and (container is None or context[container]):
+            pieces.append(value)
+        elif kind == "break":
+            end_line()
+            if value == _PARAGRAPH and lines:
+                paragraphs.append(_LINE.join(lines))
+                lines.clear()
+    end_line()
+    if lines:
+        paragraphs.append(_LINE.join(lines))
+    return _PARAGRAPH.join(paragraphs)
+
+
+def extract_article(html: str) -> HtmlArticle:
+    """Extract the article text and metadata of one HTML page.
+
+    The text comes from the page's ``<article>`` elements if they hold text, else ``<main>``,
+    else ``<body>``, else the whole page; blocks are separated by a blank line, ``<br>`` gives a
+    line break, runs of HTML whitespace become one space and entities are decoded.
+    """
+    parser = _PageParser()
+    parser.feed(html)
+    parser.close()
+    text = ""
+    chosen: int | None = None
+    for container in (1, 2, 3, None):
+        text = _render(parser.events, container)
+        if text:
+            chosen = container
+            break
+    published = parser.meta.get("article:published_time") or parser.meta.get("date")
+    if published is None:
+        for kind, value, context in parser.events:
+            wanted = context is not None and (chosen is None or context[chosen])
+            if kind == "time" and wanted and context is not None and not context[0]:
+                published = value.strip() or None
+                break
+    meta = parser.meta
+    return HtmlArticle(
+        text=text,
+        title=meta.get("og:title") or parser.title or parser.first_h1,
+        author=meta.get("author") or meta.get("article:author"),
+        published=published,
+        url=parser.canonical or meta.get("og:url"),
+        language=parser.language,
+    )
