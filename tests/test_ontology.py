@@ -6,6 +6,7 @@ rule files under ontology/ and the RDF the build exports in agreement.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import pyoxigraph
 import pytest
+import yaml
 from pyshacl import validate
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD
@@ -564,3 +566,167 @@ def test_broken_sample_names_every_fault() -> None:
     conforms, report, _text = shacl(graph)
     assert not conforms
     assert violated_paths(report) == {str(OA.exact), str(KGNS.confidence), str(KGNS.status)}
+
+
+# --- (d) the RDF the build exports ---------------------------------------------------------------
+
+RDF_SUFFIXES = {".ttl": "TURTLE", ".trig": "TRIG", ".nq": "N_QUADS"}
+EXPORTED = (
+    sorted(p for p in EXPORTS.rglob("*") if p.suffix in RDF_SUFFIXES) if EXPORTS.is_dir() else []
+)
+NO_EXPORTS = pytest.param(
+    None, marks=pytest.mark.skip(reason=f"no .ttl/.trig/.nq under {EXPORTS} yet; run a build first")
+)
+
+
+def export_id(path: Path | None) -> str:
+    """Test id of an exported file: its path under exports/."""
+    return "none" if path is None else str(path.relative_to(EXPORTS))
+
+
+@pytest.mark.parametrize("path", EXPORTED or [NO_EXPORTS], ids=export_id)
+def test_export_parses_with_pyoxigraph(path: Path) -> None:
+    rdf_format = getattr(pyoxigraph.RdfFormat, RDF_SUFFIXES[path.suffix])
+    quads = list(pyoxigraph.parse(path=str(path), format=rdf_format))
+    assert quads, f"{path} holds no triples"
+    blanks = [q for q in quads if isinstance(q.subject, pyoxigraph.BlankNode)]
+    assert blanks == [], f"{path}: the model allows no blank nodes"
+
+
+def load_export(path: Path) -> Graph:
+    """The union of every graph of an exported file, as pySHACL validates it."""
+    if path.suffix == ".ttl":
+        return Graph().parse(path, format="turtle")
+    return union(load_dataset(path=str(path)))
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in EXPORTED if p.suffix in {".ttl", ".trig"}] or [NO_EXPORTS], ids=export_id
+)
+def test_export_conforms_to_shapes(path: Path) -> None:
+    conforms, _report, text = shacl(load_export(path))
+    assert conforms, f"{path} violates ontology/shapes.ttl:\n{text}"
+
+
+# --- (e) rule and lexicon files name only known terms --------------------------------------------
+
+TERM_KEYS = {"class", "property", "type", "entity_type", "event_type", "extractor"}
+EXTRACTOR_NAME = re.compile(r"^kg\.[a-z_]+\.v[0-9]+$")
+
+
+def check_term(key: str, value: str) -> str | None:
+    """Why ``value`` under ``key`` names no known term, or None if it does."""
+    if key == "extractor":
+        return None if EXTRACTOR_NAME.match(value) else "extractor name is not kg.<name>.v<N>"
+    if key == "event_type":
+        return None if value in EVENT_CLASSES else f"event type not in {sorted(EVENT_CLASSES)}"
+    if ":" in value:
+        iri = value if value.startswith(("http://", "https://")) else expand(value)
+        if iri is None:
+            return f"unknown prefix; use one of {sorted(PREFIXES)}"
+        return unknown_term(iri)
+    if key == "entity_type" or (key == "type" and value[:1].isupper()):
+        return None if value in ENTITY_TYPES else f"entity type not in {list(ENTITY_TYPES)}"
+    if key in {"class", "property"}:
+        return None if value in KG_TERMS else "not a term of kg.ttl; write a prefixed name"
+    return None  # a lower-case `type` is some other kind of tag
+
+
+def walk(node: Any, where: str) -> Iterator[tuple[str, str, str]]:
+    """Every (where, key, value) of a string under a term key, at any depth."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str) and key.lower() in TERM_KEYS:
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, str):
+                        yield f"{where}.{key}", key.lower(), item
+            yield from walk(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from walk(item, f"{where}[{i}]")
+
+
+def term_problems(path: Path) -> list[str]:
+    """Every term a YAML or JSONL rule file names that kg.ttl and the standards lack."""
+    if path.suffix == ".jsonl":
+        lines = path.read_text(encoding="utf-8").splitlines()
+        documents = [(f"{path}:{n}", json.loads(line)) for n, line in enumerate(lines, 1) if line]
+    else:
+        documents = [(str(path), yaml.safe_load(path.read_text(encoding="utf-8")))]
+    problems = []
+    for where, data in documents:
+        for place, key, value in walk(data, ""):
+            if (why := check_term(key, value)) is not None:
+                problems.append(f"{where}: {place.lstrip('.')} = {value!r}: {why}")
+    return problems
+
+
+RULE_FILES = sorted([*ONTOLOGY.rglob("*.yaml"), *ONTOLOGY.rglob("*.jsonl")])
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: str(p.relative_to(ONTOLOGY)))
+def test_rule_file_names_only_known_terms(path: Path) -> None:
+    assert term_problems(path) == []
+
+
+def test_term_scanner_reports_unknown_terms(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "extractor: kg.offices.v1\n"
+        "rules:\n"
+        "  - {id: a, class: kg:OfficeHolding, property: org:member, type: Person}\n"
+        "  - {id: b, class: kg:OfficeHoldin, property: org:membr, entity_type: Persn}\n"
+        "  - {id: c, type: foo:Bar, event_type: phone-call}\n",
+        encoding="utf-8",
+    )
+    patterns = tmp_path / "patterns.jsonl"
+    patterns.write_text(
+        '{"label": "Person", "pattern": "x", "type": "schema:Person"}\n'
+        '{"label": "Person", "pattern": "y", "type": "schema:Persn"}\n',
+        encoding="utf-8",
+    )
+    found = term_problems(rules)
+    assert [p.split(": ")[1] for p in found] == [
+        "rules[1].class = 'kg:OfficeHoldin'",
+        "rules[1].property = 'org:membr'",
+        "rules[1].entity_type = 'Persn'",
+        "rules[2].type = 'foo:Bar'",
+        "rules[2].event_type = 'phone-call'",
+    ]
+    assert [p.split(": ")[0] for p in term_problems(patterns)] == [f"{patterns}:2"]
+
+
+# --- the JSON-LD context ------------------------------------------------------------------------
+
+
+def test_context_maps_prefixes_and_main_terms() -> None:
+    context = json.loads(CONTEXT.read_text(encoding="utf-8"))["@context"]
+    for prefix, iri in PREFIXES.items():
+        assert context[prefix] == iri
+    for value in context.values():
+        iri = value["@id"] if isinstance(value, dict) else value
+        if isinstance(iri, str) and not iri.startswith("@") and ":" in iri:
+            full = iri if iri.startswith("http") else expand(iri)
+            assert full is not None and unknown_term(full) is None, iri
+    assert {f"kg:{t}" for t in KG_TERMS} <= {
+        v["@id"] if isinstance(v, dict) else v for v in context.values()
+    }
+
+
+def test_context_expands_a_fact() -> None:
+    context = json.loads(CONTEXT.read_text(encoding="utf-8"))["@context"]
+    document = {
+        "@context": context,
+        "id": ID + "fact/office-bessent",
+        "type": ["Fact", "OfficeHolding"],
+        "member": ID + "person/scott-bessent-1a2b",
+        "title": "Secretary of the Treasury",
+        "support": 2,
+        "wasDerivedFrom": [ID + "doc/002_237a4dc78d8b169e"],
+    }
+    quads = pyoxigraph.parse(json.dumps(document), format=pyoxigraph.RdfFormat.JSON_LD)
+    triples = {(str(q.predicate.value), str(q.object.value)) for q in quads}
+    assert (str(ORG.member), ID + "person/scott-bessent-1a2b") in triples
+    assert (str(RDF.type), str(KGNS.OfficeHolding)) in triples
+    assert (str(KGNS.title), "Secretary of the Treasury") in triples
+    assert (str(PROV.wasDerivedFrom), ID + "doc/002_237a4dc78d8b169e") in triples
