@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -730,3 +731,88 @@ def test_context_expands_a_fact() -> None:
     assert (str(RDF.type), str(KGNS.OfficeHolding)) in triples
     assert (str(KGNS.title), "Secretary of the Treasury") in triples
     assert (str(PROV.wasDerivedFrom), ID + "doc/002_237a4dc78d8b169e") in triples
+
+
+# --- the example queries of docs/model.md ------------------------------------------------------
+
+
+def doc_queries() -> list[str]:
+    """The ```sparql blocks of docs/model.md, in order."""
+    return re.findall(r"```sparql\n(.*?)```", DOCS_MODEL.read_text(encoding="utf-8"), re.S)
+
+
+def run_rdflib(query: str) -> list[tuple[str | None, ...]]:
+    """Rows of ``query`` on the sample loaded as an rdflib dataset, values as strings."""
+    dataset = sample_dataset()
+    with warnings.catch_warnings():
+        # rdflib 7.6's SPARQL engine itself calls Dataset.contexts and Dataset.default_context
+        warnings.filterwarnings(
+            "ignore", r"Dataset\.(contexts|default_context)", DeprecationWarning
+        )
+        return [tuple(None if v is None else str(v) for v in row) for row in dataset.query(query)]
+
+
+def run_oxigraph(query: str) -> list[tuple[str | None, ...]]:
+    """Rows of ``query`` on the sample loaded into a pyoxigraph store, values as strings."""
+    store = pyoxigraph.Store()
+    sample = SAMPLE
+    for key, sentence in SENTENCES.items():
+        sample = sample.replace(f"@{key}@", sentence)
+    store.load(input=sample, format=pyoxigraph.RdfFormat.TRIG)
+    solutions = store.query(query)
+    names = [v.value for v in solutions.variables]
+    return [
+        tuple(None if row[n] is None else str(row[n].value) for n in names) for row in solutions
+    ]
+
+
+def test_docs_have_four_queries() -> None:
+    assert len(doc_queries()) == 4
+
+
+@pytest.mark.parametrize("engine", [run_rdflib, run_oxigraph], ids=["rdflib", "oxigraph"])
+def test_query_offices_with_evidence(engine: Any) -> None:
+    rows = engine(doc_queries()[0])
+    # fact person name title organization status doc sentence start end exact
+    picked = [(r[2], r[3], r[4], r[5], r[6], r[8], r[9], r[10]) for r in rows]
+    assert picked == [
+        ("Donald Trump", "President", "United States", "former", "000_e11ff9137715a641",
+         "91", "125", "former U.S. President Donald Trump"),
+        ("Donald Trump", "President", "United States", "current", "002_237a4dc78d8b169e",
+         "0", "22", "President Donald Trump"),
+        ("Scott Bessent", "Secretary of the Treasury", "United States", "current",
+         "000_e11ff9137715a641", "1624", "1663", "Secretary of the Treasury Scott Bessent"),
+        ("Scott Bessent", "Secretary of the Treasury", "United States", "current",
+         "002_237a4dc78d8b169e", "985", "1017", "Treasury Secretary Scott Bessent"),
+    ]  # fmt: skip
+    for row in rows:
+        assert row[10] in row[7]
+
+
+@pytest.mark.parametrize("engine", [run_rdflib, run_oxigraph], ids=["rdflib", "oxigraph"])
+def test_query_facts_with_support(engine: Any) -> None:
+    assert engine(doc_queries()[1]) == [(str(OFFICE), "2", "2")]
+
+
+@pytest.mark.parametrize("engine", [run_rdflib, run_oxigraph], ids=["rdflib", "oxigraph"])
+def test_query_conflicts(engine: Any) -> None:
+    assert engine(doc_queries()[2]) == [
+        (ID + "fact/office-trump", ID + "fact/office-trump-former",
+         "002_237a4dc78d8b169e", "President Donald Trump",
+         "000_e11ff9137715a641", "former U.S. President Donald Trump"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", [run_rdflib, run_oxigraph], ids=["rdflib", "oxigraph"])
+def test_query_evidence_of_a_fact(engine: Any) -> None:
+    rows = engine(doc_queries()[3])
+    assert [(r[0].rsplit("/", 1)[1], r[1], r[3], r[7]) for r in rows] == [
+        ("call", "002_237a4dc78d8b169e", "63", "kg.events.v1"),
+        ("office-bessent", "000_e11ff9137715a641", "1624", "kg.offices.v1"),
+        ("office-bessent", "002_237a4dc78d8b169e", "985", "kg.offices.v1"),
+        ("office-trump", "002_237a4dc78d8b169e", "0", "kg.offices.v1"),
+        ("office-trump-former", "000_e11ff9137715a641", "91", "kg.offices.v1"),
+    ]
+    one = doc_queries()[3].replace("# VALUES ?fact { <https://w3id.org/kg-news/id/...> }",
+                                   f"VALUES ?fact {{ <{OFFICE}> }}")  # fmt: skip
+    assert [r[1] for r in engine(one)] == ["000_e11ff9137715a641", "002_237a4dc78d8b169e"]
