@@ -57,6 +57,8 @@ class Mention:
     start: int
     end: int
     wikidata: str | None = None
+    key: str | None = None  # lexicon key ("country:China") when the lexicon knows the entity
+    resolved_by: str | None = None  # why label differs from text ("surname-in-document", ...)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,90 @@
+"""The flat views of a build: facts.jsonl and entities.jsonl records (shared/FACTS.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.model import Entity, EntityRef, Evidence, Fact
+
+# Fields of each kind, in the order facts.jsonl writes them (shared/FACTS.md).
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "office": ("holder", "title", "organization", "as_written", "status", "start", "end"),
+    "tariff": (
+        "imposed_by",
+        "target",
+        "goods",
+        "rate_percent",
+        "previous_rate_percent",
+        "duration",
+        "effective_date",
+        "status",
+    ),
+    "event": (
+        "event_type",
+        "participants",
+        "initiator",
+        "invitees",
+        "place",
+        "date",
+        "date_text",
+        "duration",
+        "topics",
+    ),
+    "affiliation": ("person", "organization", "role"),
+    "figure": ("subject", "value", "unit", "date", "entities"),
+    "quote": ("speaker", "text"),
+    "authorship": ("author", "doc"),
+}
+_LIST_FIELDS = {"as_written", "participants", "invitees", "topics", "entities"}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, EntityRef):
+        return value.as_dict()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def source_record(ev: Evidence) -> dict[str, Any]:
+    return {
+        "doc": ev.doc,
+        "sentence": ev.sentence,
+        "start": ev.start,
+        "end": ev.end,
+        "quote": ev.quote,
+        "extractor": ev.extractor,
+        "confidence": ev.confidence,
+    }
+
+
+def fact_record(fact: Fact) -> dict[str, Any]:
+    """One line of facts.jsonl."""
+    record: dict[str, Any] = {
+        "id": fact.id,
+        "kind": fact.kind,
+        "support": fact.support,
+        "sources": [source_record(e) for e in fact.evidence],
+        "conflicts_with": list(fact.conflicts_with),
+    }
+    for name in KIND_FIELDS.get(fact.kind, ()):
+        value = fact.fields.get(name)
+        if value is None and name in _LIST_FIELDS:
+            value = []
+        record[name] = _jsonable(value)
+    return record
+
+
+def entity_record(entity: Entity) -> dict[str, Any]:
+    """One line of entities.jsonl (with the merge log that explains it)."""
+    record: dict[str, Any] = {
+        "id": entity.id,
+        "label": entity.label,
+        "type": entity.type,
+        "aliases": sorted(entity.aliases),
+        "docs": sorted(entity.docs),
+    }
+    if entity.wikidata:
+        record["wikidata"] = entity.wikidata
+    record["merges"] = list(entity.merge_reasons)
+    return record

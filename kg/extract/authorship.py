@@ -1,0 +1,79 @@
+"""Authorship from bylines and author profiles in the article text.
+
+"Written By Jane Doe", "By Jane Doe", "Author: Jane Doe", "Jane Doe is a seasoned journalist".
+Metadata authors (front matter, HTML meta, JSONL fields) have no span in the text: they are
+recorded on the document, not as facts with evidence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.extract import ExtractionContext, register
+from kg.model import Claim, Mention
+from kg.resources import load_yaml
+
+NAME = "kg.authorship.v1"
+_NAME_WORD = re.compile(r"^[A-Z][\w'’.-]*$")
+
+
+@dataclass(frozen=True)
+class _Rule:
+    id: str
+    pattern: re.Pattern[str]
+    confidence: float
+
+
+@functools.cache
+def _rules() -> tuple[_Rule, ...]:
+    data = load_yaml("rules/authorship.yaml")
+    return tuple(
+        _Rule(
+            r["id"],
+            re.compile(r["pattern"], re.IGNORECASE if "profile" not in r["id"] else 0),
+            float(r["confidence"]),
+        )
+        for r in data["rules"]
+    )
+
+
+def _looks_like_name(name: str, honorifics: frozenset[str]) -> bool:
+    words = [w for w in name.split() if w.rstrip(".") not in honorifics]
+    return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
+
+
+@register(NAME)
+def extract_authorship(ctx: ExtractionContext) -> Iterator[Claim]:
+    """Yield one authorship claim per byline or author profile line naming a person."""
+    text = ctx.document.text
+    seen: set[str] = set()
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.rstrip("\r\n")
+        for rule in _rules():
+            match = rule.pattern.match(stripped)
+            if match is None:
+                continue
+            name = match.group("name").strip()
+            if not _looks_like_name(name, ctx.lexicon.honorifics) or name in seen:
+                continue
+            start = offset + match.start("name")
+            end = start + len(name)
+            if ctx.lexicon.lookup(name) is not None:
+                continue  # "By Reuters": an agency, not a person
+            seen.add(name)
+            person = ctx.mention_covering(start, end)
+            if person is None or person.type != "Person":
+                person = Mention(name, " ".join(name.split()), "Person", start, end)
+            yield Claim(
+                kind="authorship",
+                fields={"author": person, "doc": ctx.document.id},
+                evidence=ctx.evidence(
+                    offset + match.start(), offset + match.end(), NAME, rule.confidence, rule.id
+                ),
+            )
+            break
+        offset += len(line)

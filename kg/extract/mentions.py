@@ -1,0 +1,202 @@
+"""Entity mentions of one document: spaCy NER plus the lexicon rulers, typed and resolved.
+
+Within a document a short person name ("Trump", "Xi") takes the full name it abbreviates
+("Donald Trump", "Xi Jinping") when the document names exactly one compatible person, or
+the one it names most often; names that NER mislabels (a surname tagged ORG) are re-typed
+when the document also names that person in full.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from spacy.tokens import Doc, Span
+
+from kg.lexicon import Lexicon
+from kg.model import Mention
+from kg.nlp import TITLES_KEY
+
+_KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT"}
+_POSSESSIVE = re.compile(r"[’']s?$")
+_QUOTES = "\"'“”‘’«»"
+
+
+def find_mentions(doc: Doc, lexicon: Lexicon) -> list[Mention]:
+    """Typed entity mentions of ``doc``, sorted by position, with person names resolved."""
+    in_title = {i for span in doc.spans.get(TITLES_KEY, []) for i in range(span.start, span.end)}
+    raw: list[Mention] = []
+    for ent in doc.ents:
+        if ent.label_ not in _KEEP_LABELS:
+            continue
+        if _attached_by_hyphen(ent):
+            raw.extend(_hyphen_parts(ent, lexicon))
+            continue
+        if (
+            ent.label_ != "PERSON"
+            and not ent.ent_id_
+            and all(i in in_title for i in range(ent.start, ent.end))
+        ):
+            continue  # "Commerce" inside "Secretary of Commerce": part of a title, not an entity
+        mention = _mention_from_ent(ent, lexicon, in_title)
+        if mention is not None:
+            raw.append(mention)
+    return _resolve_people(raw, lexicon)
+
+
+def _attached_by_hyphen(ent: Span) -> bool:
+    """A name glued to a neighbour by a hyphen ("Trump-Xi", "Mar-a-Lago", "U.S.-China")."""
+    doc = ent.doc
+    before = (
+        ent.start > 0
+        and doc[ent.start - 1].text in {"-", "–"}
+        and not doc[ent.start - 1].whitespace_
+    )
+    after = (
+        ent.end < len(doc) and doc[ent.end].text in {"-", "–"} and not doc[ent.end - 1].whitespace_
+    )
+    return before or after or ("-" in ent.text and ent.label_ in {"GPE", "NORP"})
+
+
+def _hyphen_parts(ent: Span, lexicon: Lexicon) -> list[Mention]:
+    """Lexicon entities inside a hyphenated compound: "U.S.-China" names both countries."""
+    out = []
+    offset = ent.start_char
+    for part in ent.text.split("-"):
+        entry = lexicon.lookup(part)
+        if entry is not None and part:
+            out.append(
+                Mention(
+                    part,
+                    entry.name,
+                    entry.type,
+                    offset,
+                    offset + len(part),
+                    entry.wikidata,
+                    entry.key,
+                )
+            )
+        offset += len(part) + 1
+    return out
+
+
+def _mention_from_ent(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Mention | None:
+    if ent.ent_id_:
+        entry = lexicon.entries.get(ent.ent_id_)
+        if entry is not None:
+            return Mention(
+                ent.text,
+                entry.name,
+                entry.type,
+                ent.start_char,
+                ent.end_char,
+                entry.wikidata,
+                entry.key,
+            )
+    span = _trim(ent, lexicon, in_title if ent.label_ == "PERSON" else set())
+    if span is None:
+        return None
+    text = span.text
+    entry = lexicon.lookup(text)
+    if entry is not None:
+        return Mention(
+            text, entry.name, entry.type, span.start_char, span.end_char, entry.wikidata, entry.key
+        )
+    label = ent.label_
+    if label == "PERSON":
+        if not _plausible_person(span):
+            return None
+        return Mention(text, _clean_label(text), "Person", span.start_char, span.end_char)
+    if label in {"GPE", "LOC", "FAC"}:
+        if text.isupper() and (len(text) > 3 or len(text) <= 2):  # "TOTALLY", "AI": not places
+            return None
+        return Mention(text, _clean_label(text), "Place", span.start_char, span.end_char)
+    descriptor = _descriptor_type(span, lexicon)
+    if label == "ORG" or (label == "PRODUCT" and descriptor):
+        if text.isupper() and (len(text) > 5 or len(text) <= 2) and " " not in text:
+            return None  # shouted words and two-letter abbreviations the lexicon does not know
+        etype = descriptor or _type_from_name(text, lexicon) or "Organization"
+        return Mention(text, _clean_label(text), etype, span.start_char, span.end_char)
+    return None
+
+
+def _trim(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Span | None:
+    """Drop leading articles, titles and honorifics, trailing possessives and punctuation."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    person = ent.label_ == "PERSON"
+    while start < end and (
+        doc[start].lower_ in {"the", "a", "an"}
+        or doc[start].text in _QUOTES
+        or doc[start].text in {"-", "–", "—", ",", "."}
+        or (person and start in in_title)
+        or (person and doc[start].text in lexicon.honorifics)
+        or (person and lexicon.country_of_demonym(doc[start].text) is not None)
+    ):
+        start += 1
+    while end > start and (
+        doc[end - 1].text in {"'s", "’s", "'", "’", ",", ".", "-", "—"}
+        or doc[end - 1].text in _QUOTES
+    ):
+        end -= 1
+    if start >= end:
+        return None
+    return doc[start:end]
+
+
+def _plausible_person(span: Span) -> bool:
+    text = span.text
+    if any(ch.isdigit() for ch in text) or "@" in text or len(span) > 5:
+        return False
+    if len(span) == 1 and text.isupper() and len(text) > 2:  # "NICE", "TRADE": shouting, not names
+        return False
+    return any(tok.text[:1].isupper() for tok in span)
+
+
+def _clean_label(text: str) -> str:
+    text = " ".join(text.split())
+    return _POSSESSIVE.sub("", text) if text.endswith(("'s", "’s")) else text
+
+
+def _descriptor_type(span: Span, lexicon: Lexicon) -> str | None:
+    """Entity type told by a descriptor just before the name ("consultancy Teneo")."""
+    i = span.start - 1
+    while i >= 0 and span.doc[i].lower_ in {"the", "a", "an"}:
+        i -= 1
+    if i >= 0:
+        return lexicon.descriptors.get(span.doc[i].lower_)
+    return None
+
+
+def _type_from_name(text: str, lexicon: Lexicon) -> str | None:
+    """Entity type told by a descriptor word in the name ("... Institute", "Ministry of ...")."""
+    for word in reversed(text.split()):
+        etype = lexicon.descriptors.get(word.lower())
+        if etype:
+            return etype
+    return None
+
+
+def _resolve_people(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """Give short person names their full form and re-type mislabelled surnames."""
+    full_names = Counter(m.label for m in mentions if m.type == "Person" and " " in m.label)
+    first_seen: dict[str, int] = {}
+    for m in mentions:
+        if m.type == "Person" and " " in m.label:
+            first_seen.setdefault(m.label, m.start)
+    out: list[Mention] = []
+    for m in mentions:
+        if " " not in m.label and m.key is None and m.type in {"Person", "Organization", "Place"}:
+            candidates = [n for n in full_names if _abbreviates(m.label, n)]
+            if candidates:
+                best = min(candidates, key=lambda n: (-full_names[n], first_seen[n], n))
+                reason = "surname-in-document" if len(candidates) == 1 else "most-named-in-document"
+                m = Mention(m.text, best, "Person", m.start, m.end, None, None, reason)
+        out.append(m)
+    return sorted(out, key=lambda m: (m.start, m.end))
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """``short`` is the first or last name of ``full`` ("Smith" of "Jane Smith", "Xi" of "Xi Jinping")."""
+    parts = full.split()
+    return short in (parts[0], parts[-1])

@@ -1,0 +1,331 @@
+"""Office holdings: who holds which post of which country or organisation.
+
+Patterns (ids in ontology/rules/offices.yaml):
+- ``office.prenominal``: "former U.S. President Donald Trump", "Chinese President Xi Jinping",
+  "Prime Minister of Japan Shigeru Ishiba", "Apple's chief executive Tim Cook";
+- ``office.appositive``: "Jamieson Greer, the U.S. Trade Representative", "Shinzo Abe, Prime
+  Minister of Japan", "Tim Cook, chief executive of Apple";
+- ``office.copula``: "Scott Bessent, who serves as Treasury Secretary".
+Titles are normalised through ontology/lexicon/offices.yaml; the post belongs to the country a
+demonym or name before the title gives, to the organisation after "of", or to the country a
+title implies on its own.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+from kg.extract import ExtractionContext, register
+from kg.lexicon import Lexicon, Office
+from kg.model import Claim, Mention
+from kg.nlp import TITLES_KEY
+from kg.resources import load_yaml
+
+NAME = "kg.offices.v1"
+_ORG_TYPES = {
+    "Country",
+    "Organization",
+    "GovernmentBody",
+    "Company",
+    "Media",
+    "ThinkTank",
+    "InternationalOrganization",
+    "PoliticalParty",
+}
+
+
+@dataclass(frozen=True)
+class _Rules:
+    confidence: dict[str, float]
+    status: dict[str, str]  # marker word -> status
+    connectors: frozenset[str]
+    determiners: frozenset[str]
+    copulas: tuple[tuple[str, ...], ...]
+    national: frozenset[str]  # office categories whose post belongs to a country
+
+
+@functools.cache
+def _rules() -> _Rules:
+    data = load_yaml("rules/offices.yaml")
+    status = {w.lower(): s for s, words in data["status_markers"].items() for w in words}
+    return _Rules(
+        confidence={r["id"]: float(r["confidence"]) for r in data["rules"]},
+        status=status,
+        connectors=frozenset(data["org_connectors"]),
+        determiners=frozenset(data["appositive_determiners"]),
+        copulas=tuple(tuple(p.split()) for p in data["copula_phrases"]),
+        national=frozenset(data["national_categories"]),
+    )
+
+
+@dataclass(frozen=True)
+class _Title:
+    span: Span
+    office: Office
+
+
+@register(NAME)
+def extract_offices(ctx: ExtractionContext) -> Iterator[Claim]:
+    """Yield one office claim per title bound to a named person."""
+    claims = list(_offices(ctx))
+    owners = {
+        (c.evidence.sentence_start, c.fields["organization"].start)
+        for c in claims
+        if c.fields["organization"] is not None
+    }
+    for claim in claims:
+        if claim.fields["organization"] is None:
+            _sentence_country(ctx, claim, owners)
+        yield claim
+
+
+def _sentence_country(ctx: ExtractionContext, claim: Claim, owners: set[tuple[int, int]]) -> None:
+    """An unqualified national title takes the one country its sentence names before it.
+
+    "The U.S. delegation will be led by ... Secretary of Commerce Howard Lutnick": the post is
+    the United States'. Countries that qualify another title in the sentence ("Chinese
+    President Xi") do not count; with two candidate countries nothing is inferred.
+    """
+    if claim.fields["category"] not in _rules().national:
+        return
+    ev = claim.evidence
+    countries = {
+        m.label: m
+        for m in ctx.mentions_in(ev.sentence_start, ev.start)
+        if m.type == "Country" and (ev.sentence_start, m.start) not in owners
+    }
+    if len(countries) == 1:
+        claim.fields["organization"] = next(iter(countries.values()))
+        claim.fields["_organization_inferred"] = "the one country named earlier in the sentence"
+
+
+def _offices(ctx: ExtractionContext) -> Iterator[Claim]:
+    rules = _rules()
+    titles = _titles(ctx)
+    starts = {t.span.start: t for t in titles}
+    seen: set[tuple[int, int]] = set()
+    for i, title in enumerate(titles):
+        if i > 0 and titles[i - 1].span.end == title.span.start:
+            continue  # second of stacked titles ("Trade Representative Ambassador X"): first rules
+        claim = _prenominal(ctx, title, starts, rules)
+        if claim is not None and (claim.fields["holder"].start, title.span.start) not in seen:
+            seen.add((claim.fields["holder"].start, title.span.start))
+            yield claim
+    for person in ctx.mentions:
+        if person.type != "Person":
+            continue
+        claim = _appositive(ctx, person, starts, rules)
+        if claim is not None:
+            yield claim
+
+
+def _titles(ctx: ExtractionContext) -> list[_Title]:
+    spans = filter_spans(list(ctx.doc.spans.get(TITLES_KEY, [])))
+    out = []
+    for span in spans:
+        office = ctx.lexicon.offices.get(span.id_)
+        if office is not None:
+            out.append(_Title(span, office))
+    return out
+
+
+def _prenominal(
+    ctx: ExtractionContext, title: _Title, starts: dict[int, _Title], rules: _Rules
+) -> Claim | None:
+    doc = ctx.doc
+    span = title.span
+    i = span.end
+    i, designate = _suffix_status(ctx, i)
+    org, i = _complement(ctx, i, rules)
+    while i < len(doc) and (i in starts or doc[i].text.rstrip(".") in ctx.lexicon.honorifics):
+        i = starts[i].span.end if i in starts else i + 1
+    if i >= len(doc):
+        return None
+    person = ctx.mention_starting(doc[i].idx)
+    if person is None or person.type != "Person":
+        return None
+    left, modifier, status = _modifier(ctx, span.start, rules)
+    organization = modifier or org or _implied(ctx, title)
+    if organization is None and title.office.organization_required:
+        return None
+    status = "designate" if designate else status
+    start = doc[left].idx if left < span.start else span.start_char
+    written = ctx.document.text[modifier.start : span.end_char] if modifier else span.text
+    return _claim(
+        ctx, title, person, organization, status, start, person.end, "office.prenominal", written
+    )
+
+
+def _appositive(
+    ctx: ExtractionContext, person: Mention, starts: dict[int, _Title], rules: _Rules
+) -> Claim | None:
+    doc = ctx.doc
+    tok = doc.char_span(person.start, person.end, alignment_mode="expand")
+    if tok is None:
+        return None
+    i = tok.end
+    if i >= len(doc) or doc[i].text not in {",", "("}:
+        return None
+    i += 1
+    rule = "office.appositive"
+    for phrase in rules.copulas:
+        if tuple(t.lower_ for t in doc[i : i + len(phrase)]) == phrase:
+            i += len(phrase)
+            rule = "office.copula"
+            break
+    if i < len(doc) and doc[i].lower_ in rules.determiners:
+        i += 1
+    j = i
+    status = "current"
+    while j < len(doc) and doc[j].lower_ in rules.status:
+        status = rules.status[doc[j].lower_]
+        j += 1
+    modifier = None
+    m = ctx.mention_starting(doc[j].idx) if j < len(doc) else None
+    if m is not None and m.type in _ORG_TYPES:
+        mtok = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if mtok is not None:
+            k = mtok.end + (1 if mtok.end < len(doc) and doc[mtok.end].text in {"'s", "’s"} else 0)
+            if k in starts:
+                modifier, j = m, k
+    title = starts.get(j)
+    if title is None:
+        return None
+    k, designate = _suffix_status(ctx, title.span.end)
+    org, k = _complement(ctx, k, rules)
+    if k < len(doc) and doc[k].text in {"'s", "’s"}:
+        return None  # "X, the President's adviser": the title belongs to someone else
+    nxt = ctx.mention_starting(doc[k].idx) if k < len(doc) else None
+    if nxt is not None and nxt.type == "Person":
+        return None  # "A, Treasury Secretary B": a list, the title is B's
+    organization = modifier or org or _implied(ctx, title)
+    if organization is None and title.office.organization_required:
+        return None
+    end = max(title.span.end_char, organization.end if organization is org and org else 0)
+    status = "designate" if designate else status
+    written = ctx.document.text[modifier.start : title.span.end_char] if modifier else None
+    return _claim(ctx, title, person, organization, status, person.start, end, rule, written)
+
+
+def _modifier(ctx: ExtractionContext, start: int, rules: _Rules) -> tuple[int, Mention | None, str]:
+    """Look left of a title for an owner (demonym, country, organisation) and a status word."""
+    doc = ctx.doc
+    i = start - 1
+    modifier = None
+    if i >= 0 and doc[i].text in {"'s", "’s"}:
+        i -= 1
+    if i >= 0:
+        m = ctx.mention_ending(doc[i].idx + len(doc[i].text))
+        if m is not None and m.type in _ORG_TYPES:
+            modifier = m
+            mtok = doc.char_span(m.start, m.end, alignment_mode="expand")
+            i = (mtok.start if mtok is not None else i) - 1
+    left = i + 1
+    status = "current"
+    while i >= 0 and (doc[i].lower_ in rules.status or doc[i].text == "-"):
+        if doc[i].lower_ in rules.status:
+            status = rules.status[doc[i].lower_]
+        left = i
+        i -= 1
+    if modifier is None and left == start:
+        return start, None, "current"
+    return left, modifier, status
+
+
+def _suffix_status(ctx: ExtractionContext, i: int) -> tuple[int, bool]:
+    """Skip "-elect" / "-designate" after a title and say whether it was there."""
+    doc = ctx.doc
+    if i + 1 < len(doc) and doc[i].text == "-" and doc[i + 1].lower_ in {"elect", "designate"}:
+        return i + 2, True
+    return i, False
+
+
+def _complement(ctx: ExtractionContext, i: int, rules: _Rules) -> tuple[Mention | None, int]:
+    """An "of ORG" complement after a title: the organisation and the token after it."""
+    doc = ctx.doc
+    if i >= len(doc) or doc[i].lower_ not in rules.connectors:
+        return None, i
+    j = i + 1
+    while j < len(doc) and doc[j].lower_ in {"the", "a", "an"}:
+        j += 1
+    if (
+        j + 1 < len(doc)
+        and doc[j].lower_ in ctx.lexicon.descriptors
+        and ctx.mention_starting(doc[j].idx) is None
+    ):
+        j += 1  # "of consultancy Teneo"
+    m = ctx.mention_starting(doc[j].idx) if j < len(doc) else None
+    if m is None or m.type not in _ORG_TYPES:
+        return None, i
+    mtok = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return m, (mtok.end if mtok is not None else j + 1)
+
+
+def _implied(ctx: ExtractionContext, title: _Title) -> Mention | None:
+    """The country a title itself names
+
+    ("U.S. Trade Representative", "Chancellor of the Exchequer").
+    """
+    lex: Lexicon = ctx.lexicon
+    span = title.span
+    for k in (2, 1):
+        if len(span) > k:
+            entry = lex.country_of_demonym(span[:k].text)
+            if entry is not None:
+                sub = span[:k]
+                return Mention(
+                    sub.text,
+                    entry.name,
+                    "Country",
+                    sub.start_char,
+                    sub.end_char,
+                    entry.wikidata,
+                    entry.key,
+                )
+    if title.office.country:
+        entry = lex.entries.get(f"country:{title.office.country}")
+        if entry is not None:
+            return Mention(
+                span.text,
+                entry.name,
+                "Country",
+                span.start_char,
+                span.end_char,
+                entry.wikidata,
+                entry.key,
+            )
+    return None
+
+
+def _claim(
+    ctx: ExtractionContext,
+    title: _Title,
+    person: Mention,
+    organization: Mention | None,
+    status: str,
+    start: int,
+    end: int,
+    rule: str,
+    written: str | None = None,
+) -> Claim:
+    confidence = _rules().confidence[rule] - (0.1 if organization is None else 0.0)
+    return Claim(
+        kind="office",
+        fields={
+            "holder": person,
+            "title": title.office.title,
+            "office_id": title.office.id,
+            "category": title.office.category,
+            "organization": organization,
+            "as_written": written or title.span.text,
+            "status": status,
+            "start": None,
+            "end": None,
+        },
+        evidence=ctx.evidence(start, end, NAME, confidence, rule),
+    )

@@ -1,0 +1,223 @@
+"""Build the RDF dataset: one named graph per document, one metadata graph.
+
+The dataset is built as pyoxigraph quads (serialising 100k triples with rdflib takes seconds,
+with pyoxigraph a fraction of one); :func:`to_rdflib` turns it into an ``rdflib.Dataset`` for
+callers who model with rdflib. No blank nodes: every node has a minted IRI. The model is
+documented in docs/model.md and ontology/kg.ttl.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+
+from kg import __version__
+from kg.graph.facts import fact_triples
+from kg.graph.terms import date_literal, lit, node, typed
+from kg.iri import doc_graph_iri, doc_iri, meta_graph_iri, mint_iri
+from kg.model import Document, Entity, Evidence, Fact
+from kg.vocab import (
+    DCTERMS,
+    DEFAULT_BASE,
+    ENTITY_CLASSES,
+    KG,
+    OA,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WD,
+    XSD,
+)
+
+QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around an evidence quote
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What the build activity records: the model and, when asked for, the time."""
+
+    model: str
+    model_version: str
+    started: str | None = None  # ISO 8601; None keeps builds byte-identical
+
+
+class QuadSink:
+    """Collects quads for one graph at a time."""
+
+    def __init__(self) -> None:
+        self.quads: set[ox.Quad] = set()
+        self.graph: ox.NamedNode = node(meta_graph_iri())
+
+    def add(self, s: str, p: Any, o: ox.NamedNode | ox.Literal | str) -> None:
+        obj = node(o) if isinstance(o, str) else o
+        self.quads.add(ox.Quad(node(s), node(str(p)), obj, self.graph))
+
+    def sorted(self) -> list[ox.Quad]:
+        return sorted(
+            self.quads,
+            key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)),
+        )
+
+
+def build_quads(
+    documents: Sequence[Document],
+    entities: dict[str, Entity],
+    facts: Sequence[Fact],
+    info: BuildInfo,
+    base: str = DEFAULT_BASE,
+) -> list[ox.Quad]:
+    """Every quad of the dataset, sorted (so serialisations are byte-identical)."""
+    sink = QuadSink()
+    meta = node(meta_graph_iri(base))
+    build = _build_activity(sink, meta, documents, info, base)
+    by_doc: dict[str, list[Fact]] = {d.id: [] for d in documents}
+    for fact in facts:
+        for doc_id in sorted({e.doc for e in fact.evidence}):
+            by_doc.setdefault(doc_id, []).append(fact)
+    entity_docs: dict[str, list[Entity]] = {d.id: [] for d in documents}
+    for entity in entities.values():
+        for doc_id in entity.docs:
+            entity_docs.setdefault(doc_id, []).append(entity)
+    for document in documents:
+        sink.graph = node(doc_graph_iri(document.id, base))
+        d_iri = doc_iri(document.id, base)
+        for entity in entity_docs.get(document.id, []):
+            _entity_core(sink, entity)
+            sink.add(entity.id, KG.mentionedIn, d_iri)
+            for r in entity.merge_reasons:
+                if r["doc"] == document.id:
+                    sink.add(entity.id, SKOS.altLabel, lit(r["alias"]))
+        for fact in by_doc.get(document.id, []):
+            for s, p, o in fact_triples(fact, base):
+                sink.add(s, p, o)
+            sink.add(fact.id, PROV.wasDerivedFrom, d_iri)
+            for ev in fact.evidence:
+                if ev.doc == document.id:
+                    _evidence(sink, fact.id, ev, document.text, build, base)
+    sink.graph = meta
+    for entity in entities.values():
+        _entity_meta(sink, entity, base)
+    for fact in facts:
+        sink.add(fact.id, KG.support, lit(fact.support))
+        for other in fact.conflicts_with:
+            sink.add(fact.id, KG.conflictsWith, other)
+    return sink.sorted()
+
+
+def _build_activity(
+    sink: QuadSink, meta: ox.NamedNode, documents: Sequence[Document], info: BuildInfo, base: str
+) -> str:
+    sink.graph = meta
+    digest = hashlib.sha256()
+    for d in documents:
+        digest.update(f"{d.id}\0{d.sha256}\n".encode())
+    key = f"{__version__}|{info.model}|{info.model_version}|{digest.hexdigest()}"
+    build = mint_iri("build", key, "build", base)
+    agent = mint_iri("software", f"kg {__version__}", f"kg {__version__}", base)
+    sink.add(agent, RDF.type, str(PROV.SoftwareAgent))
+    sink.add(agent, RDFS.label, lit(f"kg {__version__}"))
+    sink.add(agent, SCHEMA.softwareVersion, lit(__version__))
+    sink.add(build, RDF.type, str(PROV.Activity))
+    sink.add(build, RDFS.label, lit(f"kg build of {len(documents)} documents"))
+    sink.add(build, PROV.wasAssociatedWith, agent)
+    sink.add(build, KG.model, lit(info.model))
+    sink.add(build, KG.modelVersion, lit(info.model_version))
+    if info.started:
+        sink.add(build, PROV.startedAtTime, typed(info.started, str(XSD.dateTime)))
+    for d in documents:
+        d_iri = doc_iri(d.id, base)
+        sink.add(build, PROV.used, d_iri)
+        _document(sink, d, d_iri)
+    return build
+
+
+def _document(sink: QuadSink, d: Document, d_iri: str) -> None:
+    sink.add(d_iri, RDF.type, str(PROV.Entity))
+    sink.add(d_iri, RDF.type, str(SCHEMA.NewsArticle))
+    sink.add(d_iri, DCTERMS.identifier, lit(d.id))
+    sink.add(d_iri, KG.sha256, lit(d.sha256))
+    sink.add(d_iri, KG.fileName, lit(d.path.replace("\\", "/").rsplit("/", 1)[-1]))
+    if d.title:
+        sink.add(d_iri, SCHEMA.headline, lit(d.title))
+    if d.url:
+        sink.add(d_iri, SCHEMA.url, typed(d.url, str(XSD.anyURI)))
+    if d.author:
+        sink.add(d_iri, SCHEMA.author, lit(d.author))
+    if d.published:
+        sink.add(d_iri, SCHEMA.datePublished, date_literal(d.published))
+    if d.language:
+        sink.add(d_iri, SCHEMA.inLanguage, lit(d.language))
+
+
+def _entity_core(sink: QuadSink, entity: Entity) -> None:
+    for cls in ENTITY_CLASSES.get(entity.type, ENTITY_CLASSES["Organization"]):
+        sink.add(entity.id, RDF.type, cls)
+    sink.add(entity.id, RDFS.label, lit(entity.label))
+    sink.add(entity.id, KG.entityType, lit(entity.type))
+
+
+def _entity_meta(sink: QuadSink, entity: Entity, base: str) -> None:
+    _entity_core(sink, entity)
+    for alias in sorted(entity.aliases):
+        sink.add(entity.id, SKOS.altLabel, lit(alias))
+    if entity.wikidata:
+        sink.add(entity.id, OWL.sameAs, str(WD[entity.wikidata]))
+    for r in entity.merge_reasons:
+        rec = mint_iri("merge", f"{entity.id}|{r['alias']}|{r['doc']}|{r['reason']}", "merge", base)
+        sink.add(entity.id, KG.mergeRecord, rec)
+        sink.add(rec, RDF.type, str(KG.MergeRecord))
+        sink.add(rec, KG.alias, lit(r["alias"]))
+        sink.add(rec, KG.reason, lit(r["reason"]))
+        if r["doc"]:
+            sink.add(rec, KG.inDocument, doc_iri(r["doc"], base))
+
+
+def _evidence(sink: QuadSink, fact_id: str, ev: Evidence, text: str, build: str, base: str) -> None:
+    ann = mint_iri(
+        "evidence", f"{fact_id}|{ev.doc}|{ev.start}|{ev.end}|{ev.extractor}", "evidence", base
+    )
+    target, pos, quote = f"{ann}/target", f"{ann}/position", f"{ann}/quote"
+    sink.add(ann, RDF.type, str(OA.Annotation))
+    sink.add(ann, OA.motivatedBy, str(OA.describing))
+    sink.add(ann, OA.hasBody, fact_id)
+    sink.add(ann, OA.hasTarget, target)
+    sink.add(ann, KG.extractor, lit(ev.extractor))
+    if ev.rule:
+        sink.add(ann, KG.rule, lit(ev.rule))
+    sink.add(ann, KG.confidence, lit(Decimal(str(ev.confidence))))
+    sink.add(ann, KG.sentence, lit(ev.sentence))
+    sink.add(ann, KG.sentenceStart, lit(ev.sentence_start))
+    sink.add(ann, KG.sentenceEnd, lit(ev.sentence_start + len(ev.sentence)))
+    sink.add(ann, PROV.wasGeneratedBy, build)
+    sink.add(target, RDF.type, str(OA.SpecificResource))
+    sink.add(target, OA.hasSource, doc_iri(ev.doc, base))
+    sink.add(target, OA.hasSelector, pos)
+    sink.add(target, OA.hasSelector, quote)
+    sink.add(pos, RDF.type, str(OA.TextPositionSelector))
+    sink.add(pos, OA.start, typed(str(ev.start), str(XSD.nonNegativeInteger)))
+    sink.add(pos, OA.end, typed(str(ev.end), str(XSD.nonNegativeInteger)))
+    sink.add(quote, RDF.type, str(OA.TextQuoteSelector))
+    sink.add(quote, OA.exact, lit(ev.quote))
+    prefix = text[max(0, ev.start - QUOTE_CONTEXT) : ev.start]
+    suffix = text[ev.end : ev.end + QUOTE_CONTEXT]
+    if prefix:
+        sink.add(quote, OA.prefix, lit(prefix))
+    if suffix:
+        sink.add(quote, OA.suffix, lit(suffix))
+
+
+def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Dataset:
+    """The dataset as an ``rdflib.Dataset`` (through N-Quads: exact, if not fast)."""
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    ds = rdflib.Dataset()
+    ds.parse(data=data.decode("utf-8") if data else "", format="nquads")
+    return ds

@@ -1,0 +1,145 @@
+"""The general-vocabulary lexicons of ontology/lexicon/ as lookup tables.
+
+Countries, organisations, office titles, organisation descriptors and honorifics. Surface forms
+of countries and organisations match case-sensitively (``US`` is not ``us``); office titles match
+case-insensitively on token boundaries.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.errors import RuleError
+from kg.model import ENTITY_TYPES
+from kg.resources import data_path, load_yaml
+
+
+@dataclass(frozen=True)
+class LexEntry:
+    """A country or organisation the lexicon knows."""
+
+    key: str  # "country:United States", "org:Xinhua News Agency"
+    name: str
+    type: str  # an entity type of kg.model.ENTITY_TYPES
+    wikidata: str | None
+    country: str | None = None  # for organisations: the country they belong to
+
+
+@dataclass(frozen=True)
+class Office:
+    """An office title of the lexicon."""
+
+    id: str
+    title: str
+    category: str
+    variants: tuple[str, ...]
+    country: str | None
+    organization_required: bool
+
+
+@dataclass
+class Lexicon:
+    """Lookup tables built once from the lexicon files."""
+
+    entries: dict[str, LexEntry] = field(default_factory=dict)
+    surface: dict[str, str] = field(default_factory=dict)  # alias/metonym -> entry key
+    demonyms: dict[str, str] = field(default_factory=dict)  # demonym -> country entry key
+    offices: dict[str, Office] = field(default_factory=dict)
+    descriptors: dict[str, str] = field(default_factory=dict)  # lowercase word -> entity type
+    honorifics: frozenset[str] = frozenset()
+
+    def lookup(self, text: str) -> LexEntry | None:
+        """The entry a surface form names (alias, metonym or demonym), or None."""
+        key = self.surface.get(text) or self.demonyms.get(text)
+        if key is None and text.startswith("the "):
+            key = self.surface.get(text[4:])
+        return self.entries.get(key) if key else None
+
+    def country_of_demonym(self, text: str) -> LexEntry | None:
+        key = self.demonyms.get(text) or self.surface.get(text)
+        entry = self.entries.get(key) if key else None
+        return entry if entry is not None and entry.type == "Country" else None
+
+    def entity_patterns(self) -> list[dict[str, Any]]:
+        """EntityRuler patterns: aliases and metonyms as GPE/ORG, demonyms as NORP."""
+        patterns: dict[str, dict[str, Any]] = {}
+        for text, key in sorted(self.surface.items()):
+            label = "GPE" if self.entries[key].type == "Country" else "ORG"
+            patterns[text] = {"label": label, "pattern": text, "id": key}
+        for text, key in sorted(self.demonyms.items()):
+            patterns.setdefault(text, {"label": "NORP", "pattern": text, "id": key})
+        return [patterns[text] for text in sorted(patterns)]
+
+    def title_patterns(self) -> list[dict[str, Any]]:
+        """SpanRuler patterns for office titles."""
+        seen: dict[str, dict[str, Any]] = {}
+        for office in sorted(self.offices.values(), key=lambda o: o.id):
+            for variant in office.variants:
+                seen.setdefault(
+                    variant.lower(), {"label": "TITLE", "pattern": variant, "id": office.id}
+                )
+        return [seen[k] for k in sorted(seen)]
+
+
+def _entity_type(value: str, where: str) -> str:
+    if value not in ENTITY_TYPES:
+        raise RuleError(
+            f"{where}: unknown entity type {value!r}; use one of {', '.join(ENTITY_TYPES)}"
+        )
+    return value
+
+
+def _add_surface(lex: Lexicon, table: dict[str, str], text: str, key: str, where: str) -> None:
+    text = text.strip()
+    if not text:
+        return
+    other = table.get(text)
+    if other is not None and other != key:
+        # Ambiguous surface forms name neither entry: keeping the first silently would be a guess.
+        table[text] = ""
+        return
+    table[text] = key
+
+
+@functools.cache
+def load_lexicon() -> Lexicon:
+    """Build the lookup tables from ontology/lexicon/*.yaml (cached: built once per process)."""
+    lex = Lexicon()
+    countries = load_yaml("lexicon/countries.yaml") or {}
+    where = str(data_path("lexicon/countries.yaml"))
+    for item in countries.get("countries", []):
+        key = f"country:{item['name']}"
+        lex.entries[key] = LexEntry(key, item["name"], "Country", item.get("wikidata"))
+        for alias in [item["name"], *item.get("aliases", []), *item.get("metonyms", [])]:
+            _add_surface(lex, lex.surface, alias, key, where)
+        for demonym in item.get("demonyms", []):
+            _add_surface(lex, lex.demonyms, demonym, key, where)
+    orgs = load_yaml("lexicon/organizations.yaml") or {}
+    where = str(data_path("lexicon/organizations.yaml"))
+    for item in orgs.get("organizations", []):
+        key = f"org:{item['name']}"
+        etype = _entity_type(item.get("type", "Organization"), f"{where}: {item['name']}")
+        lex.entries[key] = LexEntry(
+            key, item["name"], etype, item.get("wikidata"), item.get("country")
+        )
+        for alias in [item["name"], *item.get("aliases", []), *item.get("metonyms", [])]:
+            _add_surface(lex, lex.surface, alias, key, where)
+    lex.surface = {k: v for k, v in lex.surface.items() if v}
+    lex.demonyms = {k: v for k, v in lex.demonyms.items() if v}
+    for item in (load_yaml("lexicon/offices.yaml") or {}).get("offices", []):
+        office = Office(
+            id=item["id"],
+            title=item["title"],
+            category=item.get("category", "official"),
+            variants=tuple(dict.fromkeys([item["title"], *item.get("variants", [])])),
+            country=item.get("country"),
+            organization_required=bool(item.get("organization_required", False)),
+        )
+        lex.offices[office.id] = office
+    where = str(data_path("lexicon/org_descriptors.yaml"))
+    for item in (load_yaml("lexicon/org_descriptors.yaml") or {}).get("descriptors", []):
+        lex.descriptors[item["word"].lower()] = _entity_type(item["type"], where)
+    lex.honorifics = frozenset((load_yaml("lexicon/honorifics.yaml") or {}).get("honorifics", []))
+    return lex

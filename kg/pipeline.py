@@ -1,0 +1,182 @@
+"""The build: read documents, analyse them with spaCy, extract claims, resolve, export.
+
+``run_build`` is what ``kg build`` calls; each stage is a public function of its own module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from spacy.language import Language
+
+from kg.errors import KGError
+from kg.export import DEFAULT_EXPORTS, export
+from kg.extract import ExtractionContext, extract
+from kg.extract.mentions import find_mentions
+from kg.graph import BuildInfo, build_quads
+from kg.ingest import InputWarning, read_documents
+from kg.lexicon import load_lexicon
+from kg.model import Claim, Document, Entity, Fact, Mention
+from kg.nlp import load_nlp, model_info
+from kg.resolve import resolve
+from kg.vocab import DEFAULT_BASE
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options of a build (the CLI's flags)."""
+
+    model: str | None = None
+    strict: bool = False
+    jobs: int = 1
+    batch_size: int = 16
+    base: str = DEFAULT_BASE
+    stamp_time: bool = False  # record the wall-clock time (builds then differ byte-wise)
+    exports: tuple[str, ...] = DEFAULT_EXPORTS
+    extractors: tuple[str, ...] | None = None  # None: every registered extractor
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What extraction found in one document."""
+
+    document: Document
+    mentions: list[Mention]
+    claims: list[Claim]
+
+
+@dataclass
+class BuildResult:
+    """A finished build, before or after export."""
+
+    documents: list[Document]
+    entities: dict[str, Entity]
+    facts: list[Fact]
+    quads: list[ox.Quad]
+    info: BuildInfo
+    warnings: list[InputWarning] = field(default_factory=list)
+    seconds: float = 0.0
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for w in self.warnings if w.skipped)
+
+    def facts_by_kind(self) -> dict[str, int]:
+        return dict(sorted(Counter(f.kind for f in self.facts).items()))
+
+    def summary(self) -> dict[str, Any]:
+        """Corpus summary for the viewer and the CLI (no wall-clock value unless stamped)."""
+        out: dict[str, Any] = {
+            "documents": len(self.documents),
+            "entities": len(self.entities),
+            "facts": len(self.facts),
+            "facts_by_kind": self.facts_by_kind(),
+            "triples": len(self.quads),
+            "model": f"{self.info.model} {self.info.model_version}",
+            "docs": {
+                d.id: {"title": d.title, "url": d.url, "author": d.author, "published": d.published}
+                for d in self.documents
+            },
+        }
+        if self.info.started:
+            out["built"] = self.info.started
+        return out
+
+
+def analyse(
+    documents: Iterable[Document],
+    nlp: Language,
+    *,
+    jobs: int = 1,
+    batch_size: int = 16,
+    extractors: Sequence[str] | None = None,
+) -> Iterator[Analysis]:
+    """Run spaCy and every extractor over documents, streaming through ``nlp.pipe``."""
+    lexicon = load_lexicon()
+    pending: dict[int, Document] = {}
+
+    def texts() -> Iterator[tuple[str, int]]:
+        for i, document in enumerate(documents):
+            pending[i] = document
+            yield document.text, i
+
+    for sdoc, i in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=jobs):
+        document = pending.pop(i)
+        mentions = find_mentions(sdoc, lexicon)
+        ctx = ExtractionContext(document, sdoc, lexicon, mentions)
+        claims = list(extract(ctx, extractors))
+        yield Analysis(document, mentions, claims)
+
+
+def assemble(
+    analyses: Sequence[Analysis], info: BuildInfo, base: str = DEFAULT_BASE
+) -> BuildResult:
+    """Resolve entities and facts across documents and build the RDF dataset."""
+    claims = [c for a in analyses for c in a.claims]
+    mentions = {a.document.id: a.mentions for a in analyses}
+    resolution = resolve(claims, mentions, base)
+    documents = [a.document for a in analyses]
+    quads = build_quads(documents, resolution.entities, resolution.facts, info, base)
+    return BuildResult(documents, resolution.entities, resolution.facts, quads, info)
+
+
+def run_build(
+    inputs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str] | None,
+    settings: Settings = Settings(),
+    *,
+    on_warning: Callable[[InputWarning], None] | None = None,
+    on_document: Callable[[Document], None] | None = None,
+    nlp: Language | None = None,
+) -> BuildResult:
+    """Build a knowledge graph from files and folders; write the exports to ``out_dir``."""
+    started = time.perf_counter()
+    warnings: list[InputWarning] = []
+
+    def warn(w: InputWarning) -> None:
+        warnings.append(w)
+        if on_warning is not None:
+            on_warning(w)
+
+    nlp = nlp if nlp is not None else load_nlp(settings.model)
+    meta = model_info(nlp)
+    stamp = None
+    if settings.stamp_time:
+        stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    info = BuildInfo(meta.name, meta.version, stamp)
+    documents = read_documents(inputs, strict=settings.strict, on_warning=warn)
+
+    def counted() -> Iterator[Document]:
+        for document in documents:
+            if on_document is not None:
+                on_document(document)
+            yield document
+
+    analyses = list(
+        analyse(
+            counted(),
+            nlp,
+            jobs=settings.jobs,
+            batch_size=settings.batch_size,
+            extractors=settings.extractors,
+        )
+    )
+    result = assemble(analyses, info, settings.base)
+    result.warnings = warnings
+    if out_dir is not None:
+        for name in settings.exports:
+            result.outputs.append(export(name, result, out_dir))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+__all__ = ["Settings", "BuildResult", "Analysis", "analyse", "assemble", "run_build", "KGError"]

@@ -1,0 +1,154 @@
+"""Entity resolution across documents, in layers that can be audited.
+
+1. Lexicon: a mention the lexicon knows (alias, metonym, demonym) is that lexicon entry.
+2. Exact name: mentions of one type group with the same normalised name are one entity.
+3. In-document name: a short person name took its full form in the document (kg.extract.mentions).
+4. Surname across documents: a person named only by one name merges with the single full
+   name in the corpus whose first or last name it is; with several candidates it stays apart.
+Merges never chain: only one-word names are re-pointed, and only to full names.
+Every alias of every entity carries the reason it was merged, per document.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from kg.iri import mint_iri, normalise_key
+from kg.model import Entity, EntityRef, Mention
+from kg.vocab import DEFAULT_BASE
+
+_ORG_TYPES = (
+    "GovernmentBody",
+    "Media",
+    "Company",
+    "ThinkTank",
+    "InternationalOrganization",
+    "PoliticalParty",
+    "Organization",
+)
+
+
+def type_group(etype: str) -> str:
+    """Types whose names may be compared: every kind of organisation is one group."""
+    if etype in {"Person", "Country", "Place"}:
+        return etype.lower()
+    return "org"
+
+
+def base_key(m: Mention) -> str:
+    if m.key:
+        return normalise_key(m.key)
+    label = m.label[4:] if m.label.lower().startswith("the ") else m.label
+    return f"{type_group(m.type)}:{normalise_key(label)}"
+
+
+@dataclass
+class EntityIndex:
+    """Merged entities and the map from each (document, mention) to its entity."""
+
+    entities: dict[str, Entity]
+    _by_key: dict[str, str]  # resolved key -> entity id
+    _remap: dict[str, str]  # single-name person key -> full-name key
+
+    def ref(self, mention: Mention) -> EntityRef:
+        key = base_key(mention)
+        entity = self.entities[self._by_key[self._remap.get(key, key)]]
+        return EntityRef(entity.id, entity.label, entity.type)
+
+
+def resolve_entities(
+    mentions_by_doc: Mapping[str, Sequence[Mention]], base: str = DEFAULT_BASE
+) -> EntityIndex:
+    """Merge the mentions of every document into entities (deterministic for a given input)."""
+    by_key: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
+    for doc_id in sorted(mentions_by_doc):
+        for m in mentions_by_doc[doc_id]:
+            by_key[base_key(m)].append((doc_id, m))
+    remap, ambiguous = _surname_layer(by_key)
+    groups: dict[str, list[tuple[str, Mention, str]]] = defaultdict(list)
+    for key in sorted(by_key):
+        target = remap.get(key, key)
+        for doc_id, m in by_key[key]:
+            groups[target].append((doc_id, m, _reason(m, key, target)))
+    entities: dict[str, Entity] = {}
+    by_resolved: dict[str, str] = {}
+    for key in sorted(groups):
+        entity = _make_entity(key, groups[key], base)
+        if key in ambiguous:
+            entity.merge_reasons.append(
+                {"alias": entity.label, "doc": "", "reason": f"not merged: {ambiguous[key]}"}
+            )
+        entities[entity.id] = entity
+        by_resolved[key] = entity.id
+    return EntityIndex(entities, by_resolved, remap)
+
+
+def _surname_layer(
+    by_key: Mapping[str, list[tuple[str, Mention]]],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Point one-word person names at the single compatible full name of the corpus."""
+    full_by_part: dict[str, set[str]] = defaultdict(set)
+    for key in by_key:
+        if key.startswith("person:") and " " in key:
+            parts = key[len("person:") :].split()
+            full_by_part[parts[0]].add(key)
+            full_by_part[parts[-1]].add(key)
+    remap: dict[str, str] = {}
+    ambiguous: dict[str, str] = {}
+    for key in by_key:
+        if not key.startswith("person:") or " " in key:
+            continue
+        candidates = sorted(full_by_part.get(key[len("person:") :], ()))
+        if len(candidates) == 1:
+            remap[key] = candidates[0]
+        elif candidates:
+            names = ", ".join(c[len("person:") :] for c in candidates)
+            ambiguous[key] = f"one-word name matches several full names ({names})"
+    return remap, ambiguous
+
+
+def _reason(m: Mention, key: str, target: str) -> str:
+    if key != target:
+        return "surname-across-documents"
+    if m.resolved_by:
+        return m.resolved_by
+    if m.key:
+        return "lexicon-alias" if m.text != m.label else "lexicon-name"
+    return "exact-name"
+
+
+def _make_entity(key: str, members: list[tuple[str, Mention, str]], base: str) -> Entity:
+    types = Counter(m.type for _, m, _ in members)
+    etype = _pick_type(types)
+    lexicon_names = [m.label for _, m, _ in members if m.key]
+    if lexicon_names:
+        label = lexicon_names[0]
+    else:
+        labels = Counter(m.label for _, m, _ in members)
+        label = max(labels, key=lambda s: (len(s.split()), labels[s], s))
+    wikidata = next((m.wikidata for _, m, _ in members if m.wikidata), None)
+    entity = Entity(
+        id=mint_iri(type_group(etype), key, label, base),
+        label=label,
+        type=etype,
+        wikidata=wikidata,
+    )
+    seen: set[tuple[str, str]] = set()
+    for doc_id, m, reason in members:
+        entity.docs.add(doc_id)
+        for alias in {m.text, m.label}:
+            entity.aliases.add(alias)
+            if (alias, doc_id) not in seen:
+                seen.add((alias, doc_id))
+                entity.merge_reasons.append({"alias": alias, "doc": doc_id, "reason": reason})
+    entity.merge_reasons.sort(key=lambda r: (r["doc"], r["alias"], r["reason"]))
+    return entity
+
+
+def _pick_type(types: Counter[str]) -> str:
+    """The most frequent type; among organisations a specific type beats the generic one."""
+    if any(t in types for t in _ORG_TYPES[:-1]):
+        types = Counter({t: n for t, n in types.items() if t != "Organization"})
+    return min(types, key=lambda t: (-types[t], t))

@@ -1,0 +1,182 @@
+"""Merge claims into facts: one id per fact, evidence from every document, conflicts kept.
+
+How each kind merges is data (ontology/rules/facts.yaml). Before merging, an office whose
+organisation the sentence does not name ("President Donald Trump") takes it from the same
+holder's qualified office elsewhere in the corpus when that is unambiguous, and a spouse's
+title ("First Lady Jane Doe") takes the country of the head of state or government who shares
+her surname in the same document.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kg.iri import mint_iri
+from kg.model import Claim, EntityRef, Evidence, Fact, Mention
+from kg.resolve.entities import EntityIndex
+from kg.resources import load_yaml
+from kg.vocab import DEFAULT_BASE
+
+
+@dataclass(frozen=True)
+class MergeSpec:
+    key: tuple[str, ...]
+    value: tuple[str, ...]
+    collect: tuple[str, ...]
+
+
+@functools.cache
+def merge_specs() -> dict[str, MergeSpec]:
+    data = load_yaml("rules/facts.yaml")["kinds"]
+    return {
+        kind: MergeSpec(tuple(s["key"]), tuple(s.get("value", [])), tuple(s.get("collect", [])))
+        for kind, s in data.items()
+    }
+
+
+def to_refs(value: Any, index: EntityIndex) -> Any:
+    """Replace mentions (and lists of them) by merged entity references."""
+    if isinstance(value, Mention):
+        return index.ref(value)
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Mention) for v in value):
+        return sorted({index.ref(v) for v in value}, key=lambda r: r.id)
+    return value
+
+
+def _canon(value: Any) -> Any:
+    if isinstance(value, EntityRef):
+        return value.id
+    if isinstance(value, list):
+        return [_canon(v) for v in value]
+    return value
+
+
+def _key_string(kind: str, fields: dict[str, Any], names: Sequence[str]) -> str:
+    return kind + json.dumps([_canon(fields.get(n)) for n in names], ensure_ascii=False)
+
+
+def _label(kind: str, fields: dict[str, Any]) -> str:
+    parts = [kind]
+    for name in (
+        "holder",
+        "person",
+        "author",
+        "speaker",
+        "imposed_by",
+        "event_type",
+        "title",
+        "subject",
+    ):
+        v = fields.get(name)
+        if isinstance(v, EntityRef):
+            parts.append(v.label)
+        elif isinstance(v, str):
+            parts.append(v)
+    return " ".join(parts)
+
+
+def merge_facts(
+    claims: Iterable[Claim], index: EntityIndex, base: str = DEFAULT_BASE
+) -> list[Fact]:
+    """Merge claims into facts, sorted by id; conflicting facts name each other."""
+    specs = merge_specs()
+    resolved = [(c, {k: to_refs(v, index) for k, v in c.fields.items()}) for c in claims]
+    resolved.sort(
+        key=lambda cf: (
+            cf[0].evidence.doc,
+            cf[0].evidence.start,
+            cf[0].evidence.end,
+            cf[0].kind,
+            cf[0].evidence.extractor,
+        )
+    )
+    _infer_office_owners(resolved)
+    facts: dict[str, Fact] = {}
+    by_conflict_key: dict[str, set[str]] = defaultdict(set)
+    for claim, fields in resolved:
+        spec = specs.get(claim.kind, MergeSpec((), (), ()))
+        public = {k: v for k, v in fields.items() if not k.startswith("_")}
+        key = _key_string(claim.kind, public, spec.key)
+        full = (
+            _key_string(claim.kind, public, spec.key + spec.value)
+            if spec.key
+            else (_key_string(claim.kind, public, sorted(public)))
+        )
+        fact_id = mint_iri(f"fact/{claim.kind}", full, _label(claim.kind, public), base)
+        fact = facts.get(fact_id)
+        if fact is None:
+            fact = Fact(id=fact_id, kind=claim.kind, fields=dict(fields))
+            for name in spec.collect:
+                fact.fields[name] = _as_list(public.get(name))
+            facts[fact_id] = fact
+        else:
+            _absorb(fact, fields, spec)
+        if claim.evidence not in fact.evidence:
+            fact.evidence.append(claim.evidence)
+        by_conflict_key[key].add(fact_id)
+    for ids in by_conflict_key.values():
+        if len(ids) > 1:
+            for fid in ids:
+                facts[fid].conflicts_with = sorted(ids - {fid})
+    for fact in facts.values():
+        fact.evidence.sort(key=_evidence_order)
+        for name in merge_specs().get(fact.kind, MergeSpec((), (), ())).collect:
+            fact.fields[name] = sorted(fact.fields[name], key=lambda v: json.dumps(_canon(v)))
+    return [facts[k] for k in sorted(facts)]
+
+
+def _evidence_order(e: Evidence) -> tuple[str, int, int, str]:
+    return (e.doc, e.start, e.end, e.extractor)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _absorb(fact: Fact, fields: dict[str, Any], spec: MergeSpec) -> None:
+    for name, value in fields.items():
+        if name in spec.collect:
+            for v in _as_list(value):
+                if v not in fact.fields[name]:
+                    fact.fields[name].append(v)
+        elif fact.fields.get(name) is None and value is not None:
+            fact.fields[name] = value
+
+
+def _infer_office_owners(resolved: list[tuple[Claim, dict[str, Any]]]) -> None:
+    """Fill the organisation of unqualified offices where the corpus makes it unambiguous."""
+    offices = [(c, f) for c, f in resolved if c.kind == "office"]
+    owners: dict[tuple[str, str], set[EntityRef]] = defaultdict(set)
+    for _, fields in offices:
+        if fields.get("organization") is not None and not fields.get("_organization_inferred"):
+            owners[(fields["holder"].id, fields["title"])].add(fields["organization"])
+    for _, fields in offices:
+        candidates = owners.get((fields["holder"].id, fields["title"]), set())
+        if (
+            len(candidates) == 1
+            and fields.get("organization") not in candidates
+            and (fields.get("organization") is None or fields.get("_organization_inferred"))
+        ):
+            fields["organization"] = next(iter(candidates))
+            fields["_organization_inferred"] = "same holder and title qualified elsewhere"
+    heads: dict[tuple[str, str], set[EntityRef]] = defaultdict(set)  # (doc, surname) -> countries
+    for claim, fields in offices:
+        if fields.get("category") in {"head_of_state", "head_of_government"} and fields.get(
+            "organization"
+        ):
+            heads[(claim.evidence.doc, fields["holder"].label.split()[-1])].add(
+                fields["organization"]
+            )
+    for claim, fields in offices:
+        if fields.get("organization") is None and fields.get("category") == "spouse":
+            candidates = heads.get((claim.evidence.doc, fields["holder"].label.split()[-1]), set())
+            if len(candidates) == 1:
+                fields["organization"] = next(iter(candidates))
+                fields["_organization_inferred"] = "spouse of the head of state with that surname"
