@@ -161,8 +161,11 @@ def test_offices_shape_and_values() -> None:
 
 
 def test_office_variants_belong_to_one_office() -> None:
+    """Titles and variants, case-insensitively, name one office each (loaders match both)."""
     pairs = [
-        (v.casefold(), o["id"]) for o in entries("lexicon/offices.yaml") for v in o["variants"]
+        (v.casefold(), o["id"])
+        for o in entries("lexicon/offices.yaml")
+        for v in [o["title"], *o["variants"]]
     ]
     assert not duplicates(pairs), f"variants shared by offices: {duplicates(pairs)}"
 
@@ -347,7 +350,9 @@ def test_honorifics_are_not_offices() -> None:
     honorifics = entries("lexicon/honorifics.yaml")
     assert not check_strings(honorifics, "honorifics.yaml")
     assert honorifics == sorted(honorifics), "honorifics.yaml: must be sorted"
-    variants = {v.casefold() for o in entries("lexicon/offices.yaml") for v in o["variants"]}
+    variants = {
+        v.casefold() for o in entries("lexicon/offices.yaml") for v in [o["title"], *o["variants"]]
+    }
     offices = [h for h in honorifics if h.casefold() in variants]
     assert not offices, f"honorifics that are office titles: {offices}"
     assert {"Mr.", "Mrs.", "Ms.", "Dr.", "Sir"} <= set(honorifics)
