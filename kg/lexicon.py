@@ -37,6 +37,7 @@ class Office:
     variants: tuple[str, ...]
     country: str | None
     organization_required: bool
+    organization: str | None = None  # the organisation the title itself implies (Fed Chair)
 
 
 @dataclass
@@ -136,6 +137,7 @@ def load_lexicon() -> Lexicon:
             variants=tuple(dict.fromkeys([item["title"], *item.get("variants", [])])),
             country=item.get("country"),
             organization_required=bool(item.get("organization_required", False)),
+            organization=item.get("organization"),
         )
         lex.offices[office.id] = office
     where = str(data_path("lexicon/org_descriptors.yaml"))

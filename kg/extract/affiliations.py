@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from kg.extract import ExtractionContext, register
 from kg.model import Claim, Mention
+from kg.nlp import TITLES_KEY
 from kg.resources import load_yaml
 
 NAME = "kg.affiliations.v1"
@@ -48,9 +49,14 @@ def _rules() -> _Rules:
 
 @register(NAME)
 def extract_affiliations(ctx: ExtractionContext) -> Iterator[Claim]:
-    """Yield one affiliation claim per person tied to an organisation by a rule."""
+    """Yield one affiliation claim per person tied to an organisation by a rule.
+
+    A role that is an office title ("chief executive of Apple") is left to the office
+    extractor, so one phrase never gives both an office and an affiliation.
+    """
     rules = _rules()
     doc = ctx.doc
+    titled = {i for span in doc.spans.get(TITLES_KEY, []) for i in range(span.start, span.end)}
     for person in ctx.mentions:
         if person.type != "Person":
             continue
@@ -60,8 +66,13 @@ def extract_affiliations(ctx: ExtractionContext) -> Iterator[Claim]:
         claim = _of(ctx, person, tok.end, rules) or _role_at(ctx, person, tok.end, rules)
         if claim is None:
             claim = _org_role(ctx, person, tok.start, rules)
-        if claim is not None:
+        if claim is not None and not _overlaps_title(ctx, claim, titled):
             yield claim
+
+
+def _overlaps_title(ctx: ExtractionContext, claim: Claim, titled: set[int]) -> bool:
+    span = ctx.doc.char_span(claim.evidence.start, claim.evidence.end, alignment_mode="expand")
+    return span is not None and any(i in titled for i in range(span.start, span.end))
 
 
 def _org_after(ctx: ExtractionContext, i: int) -> tuple[Mention | None, int]:

@@ -18,6 +18,7 @@ from kg.resources import load_yaml
 
 NAME = "kg.authorship.v1"
 _NAME_WORD = re.compile(r"^[A-Z][\w'’.-]*$")
+_SEPARATOR = re.compile(r"\s+(?:and|&)\s+|\s*,\s*")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,19 @@ def _looks_like_name(name: str, honorifics: frozenset[str]) -> bool:
     return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
 
 
+def _split_names(text: str) -> list[tuple[str, int]]:
+    """Names of a byline naming several people ("Jane Doe and John Smith"), with offsets."""
+    out = []
+    pos = 0
+    for part in _SEPARATOR.split(text):
+        rel = text.index(part, pos)
+        pos = rel + len(part)
+        stripped = part.strip()
+        if stripped:
+            out.append((stripped, rel + part.index(stripped)))
+    return out
+
+
 @register(NAME)
 def extract_authorship(ctx: ExtractionContext) -> Iterator[Claim]:
     """Yield one authorship claim per byline or author profile line naming a person."""
@@ -57,23 +71,29 @@ def extract_authorship(ctx: ExtractionContext) -> Iterator[Claim]:
             match = rule.pattern.match(stripped)
             if match is None:
                 continue
-            name = match.group("name").strip()
-            if not _looks_like_name(name, ctx.lexicon.honorifics) or name in seen:
+            names = _split_names(match.group("name"))
+            start0 = offset + match.start("name")
+            found = False
+            for name, rel in names:
+                if not _looks_like_name(name, ctx.lexicon.honorifics) or name in seen:
+                    continue
+                if ctx.lexicon.lookup(name) is not None:
+                    continue  # "By Reuters": an agency, not a person
+                seen.add(name)
+                found = True
+                start = start0 + rel
+                end = start + len(name)
+                person = ctx.mention_covering(start, end)
+                if person is None or person.type != "Person":
+                    person = Mention(name, " ".join(name.split()), "Person", start, end)
+                yield Claim(
+                    kind="authorship",
+                    fields={"author": person, "doc": ctx.document.id},
+                    evidence=ctx.evidence(
+                        offset + match.start(), offset + match.end(), NAME, rule.confidence, rule.id
+                    ),
+                )
+            if not found:
                 continue
-            start = offset + match.start("name")
-            end = start + len(name)
-            if ctx.lexicon.lookup(name) is not None:
-                continue  # "By Reuters": an agency, not a person
-            seen.add(name)
-            person = ctx.mention_covering(start, end)
-            if person is None or person.type != "Person":
-                person = Mention(name, " ".join(name.split()), "Person", start, end)
-            yield Claim(
-                kind="authorship",
-                fields={"author": person, "doc": ctx.document.id},
-                evidence=ctx.evidence(
-                    offset + match.start(), offset + match.end(), NAME, rule.confidence, rule.id
-                ),
-            )
             break
         offset += len(line)

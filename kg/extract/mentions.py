@@ -80,7 +80,17 @@ def _hyphen_parts(ent: Span, lexicon: Lexicon) -> list[Mention]:
     return out
 
 
+def _shouted(ent: Span) -> bool:
+    """An upper-case abbreviation inside upper-case text ("A DEAL WITH US"): a word, not a name."""
+    doc = ent.doc
+    words = [t for t in doc[max(ent.start - 3, 0) : ent.start] if t.is_alpha]
+    words += [t for t in doc[ent.end : ent.end + 3] if t.is_alpha]
+    return bool(words) and all(t.is_upper and len(t) > 1 for t in words)
+
+
 def _mention_from_ent(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Mention | None:
+    if ent.text.isupper() and len(ent.text) <= 4 and _shouted(ent):
+        return None
     if ent.ent_id_:
         entry = lexicon.entries.get(ent.ent_id_)
         if entry is not None:
@@ -197,6 +207,6 @@ def _resolve_people(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
 
 
 def _abbreviates(short: str, full: str) -> bool:
-    """``short`` is the first or last name of ``full`` ("Smith" of "Jane Smith", "Xi" of "Xi Jinping")."""
+    """``short`` is the first or last name of ``full`` ("Smith", "Xi" of "Xi Jinping")."""
     parts = full.split()
     return short in (parts[0], parts[-1])

@@ -47,6 +47,7 @@ class _Rules:
     determiners: frozenset[str]
     copulas: tuple[tuple[str, ...], ...]
     national: frozenset[str]  # office categories whose post belongs to a country
+    as_verbs: dict[str, str]  # verb form -> status, for "PERSON as TITLE"
 
 
 @functools.cache
@@ -60,6 +61,7 @@ def _rules() -> _Rules:
         determiners=frozenset(data["appositive_determiners"]),
         copulas=tuple(tuple(p.split()) for p in data["copula_phrases"]),
         national=frozenset(data["national_categories"]),
+        as_verbs={v: st for st, verbs in data["as_verbs"].items() for v in verbs},
     )
 
 
@@ -119,9 +121,49 @@ def _offices(ctx: ExtractionContext) -> Iterator[Claim]:
     for person in ctx.mentions:
         if person.type != "Person":
             continue
-        claim = _appositive(ctx, person, starts, rules)
+        claim = _appositive(ctx, person, starts, rules) or _as_title(ctx, person, starts, rules)
         if claim is not None:
             yield claim
+
+
+def _as_title(
+    ctx: ExtractionContext, person: Mention, starts: dict[int, _Title], rules: _Rules
+) -> Claim | None:
+    """ "Trump picked Marco Rubio as secretary of state": the verb before sets the status."""
+    doc = ctx.doc
+    tok = doc.char_span(person.start, person.end, alignment_mode="expand")
+    if tok is None or tok.end + 1 >= len(doc) or doc[tok.end].lower_ != "as":
+        return None
+    statuses = [
+        rules.as_verbs[t.lower_]
+        for t in doc[tok.sent.start : tok.start]
+        if t.lower_ in rules.as_verbs
+    ]
+    if not statuses:
+        return None
+    j = tok.end + 1
+    if doc[j].lower_ in rules.determiners:
+        j += 1
+    modifier = None
+    m = ctx.mention_starting(doc[j].idx)
+    if m is not None and m.type in _ORG_TYPES:
+        mtok = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if mtok is not None:
+            k = mtok.end + (1 if mtok.end < len(doc) and doc[mtok.end].text in {"'s", "’s"} else 0)
+            if k in starts:
+                modifier, j = m, k
+    title = starts.get(j)
+    if title is None:
+        return None
+    org, _ = _complement(ctx, title.span.end, rules)
+    organization = modifier or org or _implied(ctx, title)
+    if organization is None and title.office.organization_required:
+        return None
+    end = org.end if organization is org and org is not None else title.span.end_char
+    written = ctx.document.text[modifier.start : title.span.end_char] if modifier else None
+    return _claim(
+        ctx, title, person, organization, statuses[-1], person.start, end, "office.as", written
+    )
 
 
 def _titles(ctx: ExtractionContext) -> list[_Title]:
@@ -287,8 +329,15 @@ def _implied(ctx: ExtractionContext, title: _Title) -> Mention | None:
                     entry.wikidata,
                     entry.key,
                 )
-    if title.office.country:
-        entry = lex.entries.get(f"country:{title.office.country}")
+    implied = (
+        f"org:{title.office.organization}"
+        if title.office.organization
+        else f"country:{title.office.country}"
+        if title.office.country
+        else None
+    )
+    if implied:
+        entry = lex.entries.get(implied)
         if entry is not None:
             return Mention(
                 span.text,

