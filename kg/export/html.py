@@ -1,0 +1,490 @@
+"""The interactive single-file HTML viewer of the graph (a build's ``graph.html``).
+
+Self-contained: vis-network (from the installed pyvis) and the viewer's code are inlined, the
+graph is escaped JSON in a ``<script type="application/json">`` block, and a
+Content-Security-Policy forbids every fetch, so the page works from ``file://`` offline.
+Article strings are data: the page builds its DOM with ``textContent`` only. The same input
+gives a byte-identical page: everything is sorted, nothing is timed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ExportError
+from kg.export.atomic import atomic_write
+
+# How facts become drawing: a kind in _PAIRS is one edge between two entities (from field,
+# to field, field giving the edge label, default label); a kind in _HUBS is a node of its own
+# linked to the entities it names (node type, then field, edge label, entity -> hub?).
+# A quote is drawn as nothing: it shows in its speaker's panel.
+# fmt: off
+_PAIRS = {
+    "office": ("holder", "organization", "title", "office"),
+    "affiliation": ("person", "organization", "role", "affiliated with"),
+}
+_HUBS: dict[str, tuple[str, tuple[tuple[str, str, bool], ...]]] = {
+    "event": ("Event", (("initiator", "initiator", True), ("participants", "participant", True),
+                        ("invitees", "invitee", False), ("place", "place", False))),
+    "tariff": ("Tariff", (("imposed_by", "imposed by", True), ("target", "target", False))),
+    "figure": ("Figure", (("entities", "concerns", False),)),
+}
+# A fact's one-line summary: the "|"-separated parts whose fields all have a value.
+_SUMMARIES = {
+    "office": "{holder} — {title}|, {organization}| ({status})",
+    "tariff": "Tariff| by {imposed_by}| on {goods}|, target {target}|: {previous_rate_percent}% →"
+              "| {rate_percent}%|, {duration}|, from {effective_date}| ({status})",
+    "event": "{event_type}|: {participants}|; initiated by {initiator}|; invited: {invitees}"
+             "|; at {place}|; {date_text}| ({date})",
+    "affiliation": "{person}|, {role}| — {organization}",
+    "figure": "{subject}: {amount}| ({date})",
+    "quote": "{speaker}: “{text}”",
+    "authorship": "{author} wrote {doc}",
+}
+# fmt: on
+_FIELD = re.compile(r"\{(\w+)\}")
+# Order of fact kinds in a node's panel.
+KIND_ORDER = ("office", "event", "tariff", "affiliation", "figure", "quote", "authorship")
+_COMMON = {"id", "kind", "support", "sources", "conflicts_with"}
+_VIS_DIR = ("templates", "lib", "vis-9.1.2")
+_PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
+_JSON_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def render_html(
+    facts: list[dict], entities: list[dict], summary: dict, *, max_nodes: int = 1500
+) -> str:
+    """The viewer page for these ``facts.jsonl`` and ``entities.jsonl`` records, as a string.
+
+    ``summary`` may carry ``title``, ``documents``, ``entities``, ``facts``, ``build_seconds``
+    and ``docs`` (doc id -> title/url/author/published); every key is optional. Above
+    ``max_nodes`` nodes the page starts with physics off, on a spiral layout ranked by
+    support, and shows the top ``max_nodes`` nodes with a "show more" control.
+    """
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ExportError(f"render_html: max_nodes must be a positive integer, got {max_nodes!r}")
+    data = build_view_data(facts, entities, summary, max_nodes=max_nodes)
+    parts = {
+        "VIS_CSS": _read_vis("vis-network.css"),
+        "VIS_JS": _read_vis("vis-network.min.js"),
+        "VIEWER_CSS": _read_own("viewer.css"),
+        "VIEWER_JS": _read_own("viewer.js"),
+    }
+    for name, text in parts.items():
+        if re.search(r"</(script|style)|<!--", text, re.IGNORECASE):
+            raise ExportError(
+                f"render_html: {name} contains '</script', '</style' or '<!--', which would end"
+                " its inline block early; use the vis-network copy shipped with pyvis 0.3.2"
+            )
+    parts["DATA"] = embed_json(data)
+    template = _read_own("html_template.html")
+    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], template)
+
+
+def write_html(
+    facts: list[dict], entities: list[dict], summary: dict, path: str | Path, **kw: Any
+) -> None:
+    """Render the viewer and write it to ``path`` atomically (temporary file, then rename)."""
+    page = render_html(facts, entities, summary, **kw).encode("utf-8")
+    try:
+        atomic_write(path, page)
+    except OSError as exc:
+        raise ExportError(
+            f"{path}: cannot write the HTML viewer: {exc}; make the folder writable"
+        ) from exc
+
+
+def embed_json(data: Any) -> str:
+    """JSON text safe inside a ``<script>`` block: ``<>&``, U+2028/9, lone surrogates escaped."""
+    try:
+        text = json.dumps(
+            data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+        )
+    except ValueError as exc:
+        raise ExportError(
+            f"render_html: the graph holds a number JSON cannot carry ({exc}); replace NaN or"
+            " infinite values (confidence, rates, figures) with null"
+        ) from exc
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def locate_quote(sentence: str, quote: str) -> tuple[int, int] | None:
+    """UTF-16 offsets (as JavaScript counts) of ``quote`` inside ``sentence``, or None.
+
+    Tries an exact match first, then one where any run of whitespace (a no-break space, a
+    line break) matches any other.
+    """
+    if not quote or not sentence:
+        return None
+    start = sentence.find(quote)
+    if start >= 0:
+        span = (start, start + len(quote))
+    else:
+        words = quote.split()
+        if not words:
+            return None
+        found = re.search(r"\s+".join(re.escape(w) for w in words), sentence)
+        if found is None:
+            return None
+        span = found.span()
+    return _utf16_len(sentence[: span[0]]), _utf16_len(sentence[: span[1]])
+
+
+def build_view_data(
+    facts: list[dict], entities: list[dict], summary: dict, *, max_nodes: int = 1500
+) -> dict[str, Any]:
+    """The JSON document the page embeds: nodes in rank order, edges, facts, sentences, docs."""
+    summary = summary if isinstance(summary, dict) else {}
+    facts = _sorted_unique(facts, "facts")
+    entities = _sorted_unique(entities, "entities")
+    return _Builder(facts, entities, summary).data(max_nodes)
+
+
+def _sorted_unique(records: list[dict], name: str) -> list[dict]:
+    seen: set[str] = set()
+    for i, record in enumerate(records):
+        rid = record.get("id") if isinstance(record, dict) else None
+        if not isinstance(rid, str) or not rid:
+            raise ExportError(
+                f"render_html: {name}[{i}] has no string 'id' ({record!r:.80}); every line of"
+                f" {name}.jsonl needs one (see FACTS.md)"
+            )
+        if rid in seen:
+            raise ExportError(f"render_html: {name} holds id {rid!r} twice; merge them first")
+        seen.add(rid)
+    return sorted(records, key=lambda r: r["id"])
+
+
+class _Builder:
+    """Turns fact and entity records into the viewer's nodes, edges and panel data."""
+
+    def __init__(self, facts: list[dict], entities: list[dict], summary: dict) -> None:
+        self.facts = facts
+        self.entities = entities
+        self.summary = summary
+        self.doc_meta: dict[str, dict] = {
+            str(k): v for k, v in (summary.get("docs") or {}).items() if isinstance(v, dict)
+        }
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.edges: list[tuple[str, str, str, int, bool]] = []
+        self.fact_nodes: list[list[str]] = [[] for _ in facts]
+        doc_ids = set(self.doc_meta)
+        for fact in facts:
+            doc_ids.update(str(s.get("doc")) for s in _sources(fact))
+            if fact.get("kind") == "authorship" and fact.get("doc"):
+                doc_ids.add(str(fact["doc"]))
+        for entity in entities:
+            doc_ids.update(str(d) for d in entity.get("docs") or [])
+        self.doc_ids = sorted(doc_ids)
+        self.doc_index = {d: i for i, d in enumerate(self.doc_ids)}
+        for entity in entities:
+            node = self._node(entity["id"], entity.get("label"), entity.get("type"))
+            node["aliases"] = sorted(
+                {str(a) for a in entity.get("aliases") or []} - {node["label"]}
+            )
+            node["docs"].update(self.doc_index[str(d)] for d in entity.get("docs") or [])
+            if entity.get("wikidata"):
+                node["wikidata"] = str(entity["wikidata"])
+        for index, fact in enumerate(facts):
+            self._add_fact(index, fact)
+
+    def _node(self, key: str, label: Any, type_: Any) -> dict[str, Any]:
+        if key not in self.nodes:
+            self.nodes[key] = {
+                "id": key,
+                "label": str(label) if label not in (None, "") else key,
+                "type": str(type_) if type_ else "other",
+                "aliases": [],
+                "docs": set(),
+                "facts": set(),
+            }
+        return self.nodes[key]
+
+    def _ref(self, index: int, ref: Any) -> str | None:
+        if not isinstance(ref, dict) or not isinstance(ref.get("id"), str) or not ref["id"]:
+            return None
+        return self._attach(index, ref["id"], ref.get("label"), ref.get("type"))
+
+    def _edge(
+        self, index: int, src: str | None, dst: str | None, label: str, dashed: bool = False
+    ) -> None:
+        if src is not None and dst is not None:
+            self.edges.append((src, dst, label, index, dashed))
+
+    def _attach(self, index: int, key: str, label: Any, type_: Any) -> str:
+        """Make (or find) the node ``key`` and record that fact ``index`` involves it."""
+        node = self._node(key, label, type_)
+        node["facts"].add(index)
+        self.fact_nodes[index].append(key)
+        return key
+
+    def _add_fact(self, index: int, fact: dict) -> None:
+        kind = fact.get("kind")
+        if kind in _PAIRS:
+            src_field, dst_field, label_field, default = _PAIRS[kind]
+            src = self._ref(index, fact.get(src_field))
+            dst = self._ref(index, fact.get(dst_field))
+            label = _text(fact.get(label_field)) or default
+            self._edge(index, src, dst, label, fact.get("status") == "former")
+        elif kind == "quote":
+            self._ref(index, fact.get("speaker"))
+        elif kind == "authorship":
+            author = self._ref(index, fact.get("author"))
+            doc = _text(fact.get("doc"))
+            if doc:
+                title = _text(self.doc_meta.get(doc, {}).get("title")) or doc
+                self._edge(
+                    index, author, self._attach(index, "doc:" + doc, title, "Document"), "author of"
+                )
+                self.nodes["doc:" + doc]["docs"].add(self.doc_index[doc])
+        else:
+            # A kind this viewer does not know is a hub linked to every entity it names.
+            type_, roles = _HUBS.get(
+                _text(kind),
+                ("other", tuple((k, k, False) for k in sorted(fact) if k not in _COMMON)),
+            )
+            hub = self._attach(index, fact["id"], _hub_label(fact), type_)
+            linked: dict[str, list[str]] = {}
+            inward: dict[str, bool] = {}
+            for field, role, to_hub in roles:
+                for ref in _refs(fact.get(field)):
+                    key = self._ref(index, ref)
+                    if key is not None and role not in linked.setdefault(key, []):
+                        linked[key].append(role)
+                        inward.setdefault(key, to_hub)
+            for key, names in linked.items():
+                ends = (key, hub) if inward[key] else (hub, key)
+                self._edge(index, *ends, ", ".join(names))
+        docs = {self.doc_index[str(s.get("doc"))] for s in _sources(fact)}
+        for key in self.fact_nodes[index]:
+            self.nodes[key]["docs"].update(docs)
+
+    def data(self, max_nodes: int) -> dict[str, Any]:
+        support = [_support(f) for f in self.facts]
+        weight = dict.fromkeys(self.nodes, 0)
+        degree = dict.fromkeys(self.nodes, 0)
+        for src, dst, _label, index, _dashed in self.edges:
+            for key in (src, dst):
+                weight[key] += support[index]
+                degree[key] += 1
+        # A node's own support: documents that mention it or state one of its facts.
+        own = {
+            k: max(len(n["docs"]), *(support[f] for f in n["facts"]), 0)
+            for k, n in self.nodes.items()
+        }
+        order = sorted(
+            self.nodes,
+            key=lambda k: (-weight[k], -own[k], -degree[k], self.nodes[k]["label"].casefold(), k),
+        )
+        rank = {key: i for i, key in enumerate(order)}
+        large = len(order) > max_nodes
+        spacing = 45.0 if large else 70.0
+        kind_rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+        nodes = [self.nodes[key] for key in order]
+        for i, node in enumerate(nodes):
+            radius = spacing * math.sqrt(i)
+            node["docs"] = sorted(node["docs"])
+            node["facts"] = sorted(
+                node["facts"],
+                key=lambda f: (kind_rank.get(_text(self.facts[f].get("kind")), 99), -support[f], f),
+            )
+            node["support"], node["weight"] = own[node["id"]], weight[node["id"]]
+            node["x"] = round(radius * math.cos(i * _GOLDEN_ANGLE), 1)
+            node["y"] = round(radius * math.sin(i * _GOLDEN_ANGLE), 1)
+        edges = sorted(
+            [rank[s], rank[d], label, index, 1 if dashed else 0]
+            for s, d, label, index, dashed in self.edges
+        )
+        sentences = sorted({_text(s.get("sentence")) for f in self.facts for s in _sources(f)})
+        sentence_index = {s: i for i, s in enumerate(sentences)}
+        facts = [
+            self._fact_record(
+                fact,
+                support[i],
+                [rank[k] for k in dict.fromkeys(self.fact_nodes[i])],
+                sentence_index,
+            )
+            for i, fact in enumerate(self.facts)
+        ]
+        types = Counter(node["type"] for node in nodes)
+        return {
+            "meta": self._meta(len(nodes), max_nodes, large),
+            "docs": [self._doc_record(d) for d in self.doc_ids],
+            "nodes": nodes,
+            "edges": edges,
+            "facts": facts,
+            "sentences": sentences,
+            "types": sorted(([t, c] for t, c in types.items()), key=lambda tc: (-tc[1], tc[0])),
+        }
+
+    def _fact_record(
+        self, fact: dict, support: int, nodes: list[int], sentence_index: dict[str, int]
+    ) -> dict[str, Any]:
+        sources = [
+            {
+                "doc": self.doc_index[str(src.get("doc"))],
+                "s": sentence_index[_text(src.get("sentence"))],
+                "quote": _text(src.get("quote")),
+                "start": src.get("start"),
+                "end": src.get("end"),
+                "extractor": _text(src.get("extractor")),
+                "confidence": src.get("confidence"),
+                "mark": locate_quote(_text(src.get("sentence")), _text(src.get("quote"))),
+            }
+            for src in _sources(fact)
+        ]
+        shown = {k: _display(v) for k, v in sorted(fact.items()) if k not in _COMMON}
+        return {
+            "id": fact["id"],
+            "kind": _text(fact.get("kind")) or "fact",
+            "summary": summarise_fact(fact, self.doc_meta),
+            "support": support,
+            "conflicts": sorted(str(c) for c in fact.get("conflicts_with") or []),
+            "sources": sources,
+            "docs": sorted({s["doc"] for s in sources}),
+            "fields": [[k, v] for k, v in shown.items() if v],
+            "nodes": nodes,
+        }
+
+    def _doc_record(self, doc: str) -> dict[str, Any]:
+        meta = self.doc_meta.get(doc, {})
+        keys = ("title", "url", "author", "published")
+        return {"id": doc} | {k: str(meta[k]) for k in keys if meta.get(k) not in (None, "")}
+
+    def _meta(self, total: int, max_nodes: int, large: bool) -> dict[str, Any]:
+        given = self.summary
+        meta = {
+            "title": _text(given.get("title")) or "Knowledge graph",
+            "documents": given.get("documents", len(self.doc_ids)),
+            "entities": given.get("entities", len(self.entities)),
+            "facts": given.get("facts", len(self.facts)),
+            "build_seconds": given.get("build_seconds"),
+            "triples": given.get("triples"),
+            "model": given.get("model"),
+            "built": given.get("built"),
+        }
+        meta = {k: v for k, v in meta.items() if v is not None}
+        return meta | {"nodes": total, "max_nodes": max_nodes, "large": large}
+
+
+def summarise_fact(fact: dict, docs: dict[str, dict] | None = None) -> str:
+    """One line of plain text saying what a fact states, for the panel and conflict notes."""
+    kind = _text(fact.get("kind")) or "fact"
+    values = {k: _display(v) for k, v in fact.items() if k not in _COMMON}
+    values.update(kind=kind, amount=_amount(fact))
+    values["event_type"] = (values.get("event_type") or "event").replace("_", " ")
+    if kind == "authorship" and values.get("doc"):
+        values["doc"] = _text((docs or {}).get(values["doc"], {}).get("title")) or values["doc"]
+    parts = _SUMMARIES.get(kind, "{kind}").split("|")
+    return "".join(
+        part.format_map(values)
+        for part in parts
+        if all(values.get(name) for name in _FIELD.findall(part))
+    )
+
+
+def _hub_label(fact: dict) -> str:
+    kind = fact.get("kind")
+    if kind == "event":
+        return (_text(fact.get("event_type")) or "event").replace("_", " ")
+    if kind == "tariff":
+        rate = fact.get("rate_percent")
+        return f"tariff {_number(rate)}%" if _is_number(rate) else "tariff"
+    if kind == "figure":
+        subject = _text(fact.get("subject")) or "figure"
+        subject = subject if len(subject) <= 28 else subject[:27] + "…"
+        return f"{subject}: {_amount(fact)}"
+    return _text(kind) or "fact"
+
+
+def _amount(fact: dict) -> str:
+    value, unit = fact.get("value"), _text(fact.get("unit"))
+    if not isinstance(value, int | float) or not _is_number(value):
+        return f"? {unit}".strip()
+    if unit in ("percent", "%"):
+        return f"{_number(value)}%"
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= size:
+            return f"{_number(round(value / size, 2))} {word} {unit}".strip()
+    return f"{_number(value)} {unit}".strip()
+
+
+def _display(value: Any) -> str:
+    if value is None or value == [] or value == "":
+        return ""
+    if isinstance(value, dict):
+        return _label(value)
+    if isinstance(value, list):
+        return ", ".join(s for s in (_display(v) for v in value) if s)
+    if _is_number(value):
+        return _number(value)
+    return str(value)
+
+
+def _refs(value: Any) -> Iterator[dict]:
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            yield item
+
+
+def _sources(fact: dict) -> list[dict]:
+    return [s for s in fact.get("sources") or [] if isinstance(s, dict)]
+
+
+def _support(fact: dict) -> int:
+    value = fact.get("support")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return len({s.get("doc") for s in _sources(fact)})
+
+
+def _label(ref: Any) -> str:
+    if isinstance(ref, dict):
+        return _text(ref.get("label")) or _text(ref.get("id")) or "?"
+    return "?" if ref is None else str(ref)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _number(value: Any) -> str:
+    if not _is_number(value):
+        return "?"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _read_own(name: str) -> str:
+    return resources.files("kg.export").joinpath(name).read_text(encoding="utf-8")
+
+
+def _read_vis(name: str) -> str:
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise ExportError(
+            "render_html: pyvis is not installed; install kg's dependencies (pip install pyvis)"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*_VIS_DIR, name)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ExportError(
+            f"{path}: cannot read vis-network from pyvis ({exc}); install pyvis 0.3.2"
+        ) from exc

@@ -1,0 +1,426 @@
+"""The HTML viewer in headless Chromium, driven over the DevTools protocol.
+
+Opens a rendered page from file://, uses its own search box and panel, and checks that the
+evidence shows with the quote highlighted, that no request leaves the page, and that hostile
+article strings stay text. Needs Debian's ``chromium`` and the ``websockets`` package.
+Set ``KG_SCREENSHOT=1`` to also save ``docs/graph.png``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.export.html import write_html
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--remote-debugging-port=0",
+]
+# Records CSP violations and dialogs; runs before the page's own scripts.
+PROBE = """
+window.kgCsp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.kgCsp.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+class Chromium:
+    """A headless Chromium and one page, spoken to over the DevTools protocol (flat sessions)."""
+
+    def __init__(self, width: int = 1400, height: int = 900, timeout: float = 30.0) -> None:
+        if BROWSER is None:
+            raise RuntimeError("chromium is not installed (apt-get install chromium)")
+        self.profile = tempfile.mkdtemp(prefix="kg-chromium-")
+        self.stack = contextlib.ExitStack()
+        self.stack.callback(shutil.rmtree, self.profile, ignore_errors=True)
+        self.proc = subprocess.Popen(
+            [BROWSER, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.stack.callback(self._stop)
+        try:
+            self._start(width, height, timeout)
+        except BaseException:
+            self.stack.close()
+            raise
+
+    def _start(self, width: int, height: int, timeout: float) -> None:
+        from websockets.sync.client import connect
+
+        port_file = Path(self.profile) / "DevToolsActivePort"
+        deadline = time.monotonic() + timeout
+        while not (port_file.is_file() and len(port_file.read_text().split()) == 2):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("chromium did not open its DevTools port")
+            time.sleep(0.05)
+        port, path = port_file.read_text().split()
+        url = f"ws://127.0.0.1:{port}{path}"
+        self.ws = self.stack.enter_context(connect(url, max_size=None, open_timeout=timeout))
+        self.ids = itertools.count(1)
+        self.events: list[dict[str, Any]] = []
+        self.session: str | None = None
+        target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)
+        attached = self.send(
+            "Target.attachToTarget",
+            {"targetId": target["targetId"], "flatten": True},
+            session=False,
+        )
+        self.session = attached["sessionId"]
+        for domain in ("Page", "Runtime", "Network", "Log"):
+            self.send(f"{domain}.enable")
+        self.send("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False,
+        })  # fmt: skip
+        self.send("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
+
+    def send(self, method: str, params: dict | None = None, *, session: bool = True) -> dict:
+        """Send one command and wait for its reply, keeping the events that arrive meanwhile."""
+        message: dict[str, Any] = {"id": next(self.ids), "method": method, "params": params or {}}
+        if session and self.session:
+            message["sessionId"] = self.session
+        self.ws.send(json.dumps(message))
+        while True:
+            reply = json.loads(self.ws.recv(timeout=120))
+            if reply.get("id") == message["id"]:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            if "method" in reply:
+                self._event(reply)
+
+    def _event(self, event: dict[str, Any]) -> None:
+        self.events.append(event)
+        if event["method"] == "Page.javascriptDialogOpening":
+            # A dialog would block the page; dismiss it (the test fails on the recorded event).
+            self.ws.send(json.dumps({
+                "id": next(self.ids), "method": "Page.handleJavaScriptDialog",
+                "params": {"accept": False}, "sessionId": self.session,
+            }))  # fmt: skip
+
+    def evaluate(self, expression: str) -> Any:
+        """The JSON value of a JavaScript expression in the page (promises awaited)."""
+        result = self.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression[:60]}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def open(self, url: str, timeout: float = 120.0) -> float:
+        """Load ``url`` and wait until the viewer sets window.kgReady; return that time (ms)."""
+        self.send("Page.navigate", {"url": url})
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready = self.evaluate("window.kgReady === undefined ? null : window.kgReady")
+            if ready is not None:
+                return float(ready)
+            time.sleep(0.05)
+        raise TimeoutError(f"{url}: the viewer did not become ready in {timeout} s")
+
+    def screenshot(self, path: Path) -> None:
+        shot = self.send("Page.captureScreenshot", {"format": "png"})
+        path.write_bytes(base64.b64decode(shot["data"]))
+
+    def _stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def close(self) -> None:
+        """Close the connection, stop the browser, remove its profile."""
+        self.stack.close()
+
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        BROWSER is None, reason="chromium is not installed (apt-get install chromium)"
+    ),
+]
+
+HOSTILE_LABEL = '<img src=x onerror="window.pwned=1">'
+HOSTILE_ALIAS = "</script><script>window.pwned=2</script>"
+HOSTILE_SENTENCE = (
+    'Zq\u00e9\u202e said "<b onmouseover=alert(1)>" \\ \U0001f984 \u05e9\u05dc\u05d5\u05dd.'
+)
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def records() -> tuple[list[dict], list[dict]]:
+    facts = load_jsonl(DATA / "viewer_facts.jsonl")
+    entities = load_jsonl(DATA / "viewer_entities.jsonl")
+    hostile = {"id": "urn:test:hostile", "label": HOSTILE_LABEL, "type": "Person"}
+    org = {"id": "urn:test:org", "label": "Example & <Co>", "type": "Company"}
+    entities = copy.deepcopy(entities) + [
+        dict(hostile, aliases=[HOSTILE_ALIAS, "Zq\u00e9"], docs=["hostile-doc"]),
+        dict(org, aliases=[], docs=["hostile-doc"]),
+    ]
+    quote = '"<b onmouseover=alert(1)>"'
+    facts = copy.deepcopy(facts) + [
+        {
+            "id": "urn:test:fact",
+            "kind": "affiliation",
+            "person": hostile,
+            "organization": org,
+            "role": "</script>",
+            "support": 1,
+            "conflicts_with": [],
+            "sources": [{
+                "doc": "hostile-doc", "sentence": HOSTILE_SENTENCE, "start": 10,
+                "end": 10 + len(quote), "quote": quote, "extractor": "test.v1", "confidence": 0.5,
+            }],
+        }
+    ]  # fmt: skip
+    return facts, entities
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = Chromium()
+    yield chromium
+    chromium.close()
+
+
+def summary(facts: list[dict], entities: list[dict]) -> dict:
+    return {
+        "title": "sample corpus </script><script>window.pwned=3</script>",
+        "documents": 6,
+        "entities": len(entities),
+        "facts": len(facts),
+        "build_seconds": 3.2,
+        "docs": {"hostile-doc": {"title": HOSTILE_LABEL, "url": "javascript:window.pwned=4"}},
+    }
+
+
+def best_person(facts: list[dict], entities: list[dict]) -> tuple[dict, dict]:
+    """The fixture person with the most facts (chosen from data, not named), and one fact."""
+    people = {
+        e["id"]: e
+        for e in entities
+        if e["type"] == "Person" and not e["id"].startswith("urn:test:")
+    }
+    counts: dict[str, list[dict]] = {}
+    for fact in facts:
+        for value in fact.values():
+            for ref in value if isinstance(value, list) else [value]:
+                if isinstance(ref, dict) and ref.get("id") in people:
+                    counts.setdefault(ref["id"], []).append(fact)
+    pid = max(sorted(counts), key=lambda k: len(counts[k]))
+    return people[pid], counts[pid][0]
+
+
+def pick_in_search(browser: Chromium, query: str, label: str) -> None:
+    """Type ``query`` into the page's search box and click the result labelled ``label``."""
+    clicked = browser.evaluate(f"""(() => {{
+        const box = document.getElementById('kg-search');
+        box.value = {json.dumps(query)};
+        box.dispatchEvent(new Event('input', {{bubbles: true}}));
+        const hit = [...document.querySelectorAll('#kg-results button')]
+            .find(b => b.firstChild.textContent === {json.dumps(label)});
+        if (hit) hit.click();
+        return Boolean(hit);
+    }})()""")
+    assert clicked, f"no search result for {query!r}"
+
+
+def panel() -> str:
+    return """(() => {
+        const p = document.getElementById('kg-panel');
+        return {
+            heading: p.querySelector('h2').textContent,
+            sentences: [...p.querySelectorAll('.kg-sentence')].map(e => e.textContent),
+            marks: [...p.querySelectorAll('.kg-sentence mark')].map(e => e.textContent),
+            html: p.innerHTML,
+        };
+    })()"""
+
+
+def test_search_click_shows_highlighted_evidence(browser: Chromium, tmp_path: Path) -> None:
+    facts = load_jsonl(DATA / "viewer_facts.jsonl")
+    entities = load_jsonl(DATA / "viewer_entities.jsonl")
+    page = tmp_path / "graph.html"
+    write_html(facts, entities, {"title": "trump-xi-call", "build_seconds": 3.2}, page)
+    assert browser.open(page.as_uri()) > 0
+    person, fact = best_person(facts, entities)
+    alias = min((a for a in person["aliases"] if a != person["label"]), key=len)
+    pick_in_search(browser, alias.lower(), person["label"])
+    shown = browser.evaluate(panel())
+    assert shown["heading"] == person["label"]
+    for src in fact["sources"]:
+        assert src["sentence"] in shown["sentences"]
+        assert src["quote"] in shown["marks"]
+    assert browser.evaluate("kgViewer.network.getSelectedNodes().length") == 1
+    faded = browser.evaluate(
+        "kgViewer.network.body.data.nodes.get().filter(n => "
+        "n.color && n.color.background && n.color.background.startsWith('rgba')).length"
+    )
+    assert faded > 0  # the rest of the graph is dimmed around the selection
+    if os.environ.get("KG_SCREENSHOT") == "1":
+        browser.screenshot(ROOT / "docs" / "graph.png")
+
+
+def test_edge_click_shows_its_fact_and_conflict(browser: Chromium, tmp_path: Path) -> None:
+    facts = load_jsonl(DATA / "viewer_facts.jsonl")
+    entities = load_jsonl(DATA / "viewer_entities.jsonl")
+    page = tmp_path / "graph.html"
+    write_html(facts, entities, {}, page)
+    browser.open(page.as_uri())
+    fact = next(f for f in facts if f["kind"] == "office" and f["conflicts_with"])
+    other = next(f for f in facts if f["id"] == fact["conflicts_with"][0])
+    shown = browser.evaluate(f"""(() => {{
+        const d = JSON.parse(document.getElementById('kg-data').textContent);
+        const k = d.facts.findIndex(f => f.id === {json.dumps(fact["id"])});
+        const edge = d.edges.findIndex(e => e[3] === k);
+        kgViewer.network.emit('click', {{nodes: [], edges: [edge]}});
+        const p = document.getElementById('kg-panel');
+        return {{
+            heading: p.querySelector('h2').textContent,
+            conflict: p.querySelector('.kg-conflict-note').textContent,
+            summary: p.querySelector('.kg-summary').textContent,
+        }};
+    }})()""")
+    holder, org = fact["holder"]["label"], fact["organization"]["label"]
+    assert shown["heading"] == f"{holder} → {org}"
+    assert fact["title"] in shown["summary"]
+    assert other["status"] in shown["conflict"] and holder in shown["conflict"]
+
+
+def test_hostile_strings_stay_text_and_nothing_leaves(
+    browser: Chromium, records: tuple[list[dict], list[dict]], tmp_path: Path
+) -> None:
+    facts, entities = records
+    page = tmp_path / "graph.html"
+    write_html(facts, entities, summary(facts, entities), page)
+    seen = len(browser.events)
+    browser.open(page.as_uri())
+    pick_in_search(browser, "zq\u00e9", HOSTILE_LABEL)
+    shown = browser.evaluate(panel())
+    assert shown["heading"] == HOSTILE_LABEL
+    assert HOSTILE_SENTENCE in shown["sentences"]
+    assert shown["marks"] == ['"<b onmouseover=alert(1)>"']
+    assert "<img" not in shown["html"] and "<b " not in shown["html"]
+    assert browser.evaluate("document.title").startswith("sample corpus </script>")
+    assert browser.evaluate("typeof window.pwned") == "undefined"
+    assert browser.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
+    events = browser.events[seen:]
+    methods = {e["method"] for e in events}
+    assert "Page.javascriptDialogOpening" not in methods
+    assert "Runtime.exceptionThrown" not in methods
+    assert browser.evaluate("window.kgCsp") == []
+    # Nothing but the file itself (and inline data: images) was requested.
+    urls = [
+        e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"
+    ]
+    urls += browser.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert page.as_uri() in urls
+    assert all(u.startswith(("file:", "data:")) for u in urls), urls
+
+
+def test_filters_and_show_more(
+    browser: Chromium, records: tuple[list[dict], list[dict]], tmp_path: Path
+) -> None:
+    facts, entities = records
+    page = tmp_path / "graph.html"
+    write_html(facts, entities, {}, page, max_nodes=8)
+    browser.open(page.as_uri())
+    assert browser.evaluate("document.getElementById('kg-physics').checked") is False
+    assert len(browser.evaluate("kgViewer.visibleNodeIds()")) == 8
+    browser.evaluate("document.getElementById('kg-more').click()")
+    assert len(browser.evaluate("kgViewer.visibleNodeIds()")) == 16
+
+    # A person far down the ranking is revealed, with its neighbours, when picked in search.
+    low = min(
+        (e for e in entities if e["type"] == "Person" and not e["id"].startswith("urn:test:")),
+        key=lambda e: len(e["docs"]),
+    )
+    pick_in_search(browser, low["label"], low["label"])
+    assert low["id"] in browser.evaluate("kgViewer.visibleNodeIds()")
+
+    # Type filter: unticking Person hides every person except the one pinned by search.
+    browser.evaluate(
+        "(() => { const b = document.querySelector('#kg-legend input[data-type=Person]');"
+        " b.click(); })()"
+    )
+    people = {e["id"] for e in entities if e["type"] == "Person"}
+    visible = set(browser.evaluate("kgViewer.visibleNodeIds()"))
+    assert visible & people == {low["id"]}
+
+    # Document filter: only nodes from that document remain.
+    browser.evaluate("document.getElementById('kg-reset').click()")
+    doc = sorted({s["doc"] for f in facts for s in f["sources"]})[0]
+    browser.evaluate(f"""(() => {{
+        const s = document.getElementById('kg-doc');
+        s.value = [...s.options].find(o => o.textContent.startsWith({json.dumps(doc)})).value;
+        s.dispatchEvent(new Event('change'));
+    }})()""")
+    in_doc = {e["id"] for e in entities if doc in e["docs"]}
+    in_doc |= {f["id"] for f in facts if any(s["doc"] == doc for s in f["sources"])}
+    visible = set(browser.evaluate("kgViewer.visibleNodeIds()")) - {low["id"]}
+    assert visible and visible <= in_doc | {"doc:" + doc}
+
+    # Minimum support: every node left is supported by at least that many documents.
+    browser.evaluate("document.getElementById('kg-reset').click()")
+    browser.evaluate(
+        "(() => { const s = document.getElementById('kg-support'); s.value = '3';"
+        " s.dispatchEvent(new Event('input')); })()"
+    )
+    supported = browser.evaluate(
+        "(() => { const d = JSON.parse(document.getElementById('kg-data').textContent);"
+        " const ids = new Set(kgViewer.visibleNodeIds());"
+        " return d.nodes.filter(n => ids.has(n.id)).map(n => [n.id, n.support]); })()"
+    )
+    supports = [n for i, n in supported if i != low["id"]]  # the search pick stays pinned
+    assert supports and min(supports) >= 3
+
+
+def test_real_build_output_in_the_browser(browser: Chromium, tmp_path: Path) -> None:
+    out = ROOT / "exports" / "trump-xi-call"
+    if not (out / "facts.jsonl").is_file() or not (out / "entities.jsonl").is_file():
+        pytest.skip(
+            "no build output yet: run `kg build examples/trump-xi-call --out exports/trump-xi-call`"
+        )
+    facts, entities = load_jsonl(out / "facts.jsonl"), load_jsonl(out / "entities.jsonl")
+    page = tmp_path / "graph.html"
+    write_html(facts, entities, {"title": "trump-xi-call"}, page)
+    browser.open(page.as_uri())
+    person, fact = best_person(facts, entities)
+    pick_in_search(browser, person["label"], person["label"])
+    shown = browser.evaluate(panel())
+    assert shown["heading"] == person["label"]
+    assert fact["sources"][0]["sentence"] in shown["sentences"]
