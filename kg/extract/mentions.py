@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon
 from kg.model import Mention
@@ -41,7 +42,78 @@ def find_mentions(doc: Doc, lexicon: Lexicon) -> list[Mention]:
         mention = _mention_from_ent(ent, lexicon, in_title)
         if mention is not None:
             raw.append(mention)
-    return _resolve_people(raw, lexicon)
+    raw += _token_pass(doc, raw, lexicon)
+    people = _resolve_people(raw, lexicon)
+    return sorted(people + _title_references(doc, people, lexicon), key=lambda m: (m.start, m.end))
+
+
+def _token_pass(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """Mentions NER misses: hyphenated country pairs ("U.S.-China" as one token) and bare
+    surnames of people the document names in full ("Trump left at noon")."""
+    covered = {c for m in mentions for c in range(m.start, m.end)}
+    names = {m.label.split()[-1] for m in mentions if m.type == "Person" and " " in m.label}
+    out: list[Mention] = []
+    for tok in doc:
+        if tok.idx in covered:
+            continue
+        text = tok.text
+        if "-" in text and len(text) > 3:
+            parts = _hyphen_parts(doc[tok.i : tok.i + 1], lexicon)
+            if len(parts) >= 2:
+                out.extend(parts)
+        elif text in names and tok.pos_ in {"PROPN", "NOUN"} and not tok.ent_type_:
+            out.append(Mention(text, text, "Person", tok.idx, tok.idx + len(text)))
+    return out
+
+
+def _title_references(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """ "the Treasury Secretary" after "Treasury Secretary Jane Doe": a mention of Jane Doe.
+
+    A title with "the" and no name after it refers to the person the document last gave that
+    title to, when exactly one person holds it there (two presidents named: no reference), and
+    when a country before the title ("the U.S. president") agrees with the holder's.
+    """
+    by_start = {m.start: m for m in mentions}
+    by_end = {m.end: m for m in mentions}
+    holders: dict[str, dict[str, str | None]] = {}  # office id -> holder label -> country label
+    out: list[Mention] = []
+    for span in filter_spans(list(doc.spans.get(TITLES_KEY, []))):
+        country = None
+        left = span.start
+        if left > 0:
+            owner = by_end.get(doc[left - 1].idx + len(doc[left - 1]))
+            if owner is not None and owner.type == "Country":
+                country, left = owner.label, _token_at(doc, owner.start)
+        after = by_start.get(doc[span.end].idx) if span.end < len(doc) else None
+        if after is not None and after.type == "Person":
+            holders.setdefault(span.id_, {})[after.label] = country
+            continue
+        if left == 0 or doc[left - 1].lower_ != "the":
+            continue
+        if span.end < len(doc) and doc[span.end].lower_ in {"of", "'s", "’s", "for"}:
+            continue  # "the president of the bank": another post than the one named
+        known = holders.get(span.id_, {})
+        fitting = [h for h, c in known.items() if country is None or c in (None, country)]
+        if len(fitting) == 1:
+            start = doc[left - 1].idx
+            out.append(
+                Mention(
+                    doc.text[start : span.end_char],
+                    fitting[0],
+                    "Person",
+                    start,
+                    span.end_char,
+                    None,
+                    None,
+                    "title-in-document",
+                )
+            )
+    return out
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else 0
 
 
 def _attached_by_hyphen(ent: Span) -> bool:
@@ -203,7 +275,7 @@ def _resolve_people(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
                 reason = "surname-in-document" if len(candidates) == 1 else "most-named-in-document"
                 m = Mention(m.text, best, "Person", m.start, m.end, None, None, reason)
         out.append(m)
-    return sorted(out, key=lambda m: (m.start, m.end))
+    return out
 
 
 def _abbreviates(short: str, full: str) -> bool:

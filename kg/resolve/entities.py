@@ -138,11 +138,12 @@ def _make_entity(key: str, members: list[tuple[str, Mention, str]], base: str) -
     seen: set[tuple[str, str]] = set()
     for doc_id, m, reason in members:
         entity.docs.add(doc_id)
-        for alias in {m.text, m.label}:
-            entity.aliases.add(alias)
-            if (alias, doc_id) not in seen:
-                seen.add((alias, doc_id))
-                entity.merge_reasons.append({"alias": alias, "doc": doc_id, "reason": reason})
+        entity.aliases.add(m.label)
+        if m.resolved_by != "title-in-document":  # "the Treasury Secretary" is no alias
+            entity.aliases.add(m.text)
+        if (m.text, doc_id) not in seen:  # one record per surface form and document
+            seen.add((m.text, doc_id))
+            entity.merge_reasons.append({"alias": m.text, "doc": doc_id, "reason": reason})
     entity.merge_reasons.sort(key=lambda r: (r["doc"], r["alias"], r["reason"]))
     return entity
 

@@ -1,0 +1,74 @@
+"""Entity mentions: typing through the lexicon, names resolved within a document."""
+
+from __future__ import annotations
+
+from tests.conftest import analyse
+
+
+def _mentions(text: str) -> list[tuple[str, str, str, str | None]]:
+    return [(m.text, m.label, m.type, m.resolved_by) for m in analyse(text).mentions]
+
+
+def test_short_names_take_the_full_name_of_the_document() -> None:
+    text = (
+        "Chinese President Xi Jinping spoke with Donald Trump on Thursday. Xi urged the "
+        "United States to remove negative measures, and Trump called the talks very good."
+    )
+    got = _mentions(text)
+    assert ("Xi", "Xi Jinping", "Person", "surname-in-document") in got
+    assert ("Trump", "Donald Trump", "Person", "surname-in-document") in got
+
+
+def test_a_shared_surname_goes_to_the_person_named_most() -> None:
+    text = (
+        "Donald Trump met reporters. Donald Trump said the deal was close. First Lady "
+        "Melania Trump was not present. Trump left at noon."
+    )
+    got = [m for m in _mentions(text) if m[0] == "Trump"]
+    assert got == [("Trump", "Donald Trump", "Person", "most-named-in-document")]
+
+
+def test_titles_and_honorifics_are_not_part_of_names() -> None:
+    got = _mentions("First Lady Melania Trump and Mr. John Smith arrived.")
+    labels = {m[1] for m in got if m[2] == "Person"}
+    assert labels == {"Melania Trump", "John Smith"}
+
+
+def test_lexicon_types_countries_demonyms_metonyms_and_orgs() -> None:
+    got = _mentions("Beijing hit back at Washington, Xinhua reported, citing Chinese officials.")
+    assert ("Beijing", "China", "Country", None) in got
+    assert ("Washington", "United States", "Country", None) in got
+    assert ("Chinese", "China", "Country", None) in got
+    assert any(m[0] == "Xinhua" and m[2] == "Media" for m in got)
+
+
+def test_hyphenated_country_pairs_name_both_countries() -> None:
+    text = "The U.S.-China relationship has been strained."
+    got = _mentions(text)
+    assert ("U.S.", "United States", "Country", None) in got
+    assert ("China", "China", "Country", None) in got
+    for m in analyse(text).mentions:
+        assert text[m.start : m.end] == m.text
+
+
+def test_title_reference_points_to_the_holder_named_before() -> None:
+    text = (
+        "Treasury Secretary Scott Bessent met Chinese officials in Geneva. "
+        "The Treasury Secretary said the talks were productive."
+    )
+    got = _mentions(text)
+    assert ("The Treasury Secretary", "Scott Bessent", "Person", "title-in-document") in got
+
+
+def test_title_reference_with_two_holders_is_left_alone() -> None:
+    text = (
+        "U.S. President Donald Trump and Chinese President Xi Jinping spoke. "
+        "The president said it went well. The Chinese president was more cautious."
+    )
+    refs = [m for m in _mentions(text) if m[3] == "title-in-document"]
+    assert refs == [("The Chinese president", "Xi Jinping", "Person", "title-in-document")]
+
+
+def test_shouted_abbreviations_are_words_not_countries() -> None:
+    got = _mentions("China HAS TOTALLY VIOLATED ITS AGREEMENT WITH US.")
+    assert [m[1] for m in got if m[2] == "Country"] == ["China"]
