@@ -1,0 +1,312 @@
+"""Numbers, percentages, sums of money and durations as news writes them.
+
+Shared by the tariff, event and figure extractors. The vocabulary (number words, scales,
+currency signs, percent units, duration units) is data: ontology/rules/figures.yaml and
+ontology/rules/time.yaml. Matching is by regular expressions compiled once per process and run
+over a sentence's text; every match carries offsets relative to the text it was run on.
+No-break spaces (U+00A0) count as spaces everywhere ("145 per\u00a0cent").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kg.errors import RuleError
+from kg.resources import load_yaml
+
+_SP = r"[\s\u00a0\u202f]"  # spaces, no-break spaces, narrow no-break spaces
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit found in a text: offsets are relative to that text."""
+
+    start: int
+    end: int
+    value: float
+    unit: str  # "percent", "points", an ISO 4217 code, or a counted noun
+    kind: str  # "percent", "points", "money", "count"
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time: ``iso`` is its canonical ISO 8601 form (PT90M, P90D, P6M, P5Y)."""
+
+    start: int
+    end: int
+    iso: str
+    approximate: bool
+    hyphenated: bool  # "90-minute", "hour-and-a-half-long": an adjective before a noun
+
+
+def _alternation(words: Any) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    words: dict[str, float]
+    fractions: dict[str, float]
+    scales: dict[str, float]
+    symbols: dict[str, str]
+    currency_words: dict[str, str]
+    codes: frozenset[str]
+    duration_units: dict[str, tuple[str, float]]
+    number: str  # regex of one number, digits or words, with an optional fraction
+    percent: re.Pattern[str]
+    money: tuple[re.Pattern[str], ...]
+    duration: tuple[re.Pattern[str], ...]
+    count: re.Pattern[str]
+
+
+@functools.cache
+def vocab() -> _Vocab:
+    """The number vocabulary and the regular expressions built from it (built once)."""
+    fig = load_yaml("rules/figures.yaml")
+    time = load_yaml("rules/time.yaml")
+    try:
+        nums = fig["numbers"]
+        cur = fig["currencies"]
+        units_raw = time["duration_units"]
+        approx = time["approximate"]
+    except (KeyError, TypeError) as exc:
+        raise RuleError(
+            f"rules/figures.yaml or rules/time.yaml: missing section {exc}; restore the numbers,"
+            " currencies, duration_units and approximate sections"
+        ) from exc
+    words = {str(k).lower(): float(v) for k, v in nums["words"].items()}
+    tens = [t for t in nums["tens"] if t in words]
+    units = [w for w, v in words.items() if 0 < v < 10]
+    others = [w for w in words if w not in tens]
+    word_number = (
+        rf"(?:(?:{_alternation(tens)})(?:[-{_SP[1:-1]}](?:{_alternation(units)}))?"
+        rf"|{_alternation(others)})"
+    )
+    fractions = {str(k).lower(): float(v) for k, v in nums["fractions"].items()}
+    frac = "|".join(
+        _SP.join(re.escape(p) for p in f.split()).replace(_SP, rf"{_SP}+")
+        for f in sorted(fractions, key=len, reverse=True)
+    )
+    number = rf"(?:{_DIGITS}|{word_number})(?:{_SP}+(?:{frac}))?"
+    number = rf"(?<![\w.,])(?:{number})(?![\w])"
+    pct_units = "|".join(
+        rf"{_SP}*".join(re.escape(p) for p in re.split(r"\s+", u)) for u in nums["percent_units"]
+    )
+    pt_units = "|".join(
+        rf"{_SP}+".join(re.escape(p) for p in u.split()) for u in nums["point_units"]
+    )
+    percent = re.compile(
+        rf"(?P<num>{number}){_SP}*(?:(?P<pt>{pt_units})|(?P<pct>{pct_units}))(?![\w])",
+        re.IGNORECASE,
+    )
+    scales = {str(k).lower(): float(v) for k, v in nums["scales"].items()}
+    word_scales = [s for s in scales if len(s) > 1]
+    letter_scales = [s for s in scales if len(s) == 1]
+    scale = (
+        rf"(?:{_SP}*(?P<scale>{_alternation(word_scales)})(?![\w])"
+        rf"|(?P<lscale>{_alternation(letter_scales)})(?![\w]))?"
+    )
+    symbols = {str(k): str(v) for k, v in cur["symbols"].items()}
+    currency_words = {str(k).lower(): str(v) for k, v in cur["words"].items()}
+    codes = frozenset(str(c) for c in cur["codes"])
+    digits = rf"(?<![\w.,])(?:{_DIGITS})"
+    money = (
+        re.compile(rf"(?P<cur>{_alternation(symbols)}){_SP}?(?P<num>{digits}){scale}"),
+        re.compile(rf"(?<![\w])(?P<code>{_alternation(codes)}){_SP}?(?P<num>{digits}){scale}"),
+        re.compile(
+            rf"(?P<num>{digits}){scale}{_SP}+(?P<word>{_alternation(currency_words)}"
+            rf"|{_alternation(codes)})(?![\w])",
+            re.IGNORECASE,
+        ),
+    )
+    duration_units = {
+        str(k).lower(): (next(iter(v)), float(next(iter(v.values())))) for k, v in units_raw.items()
+    }
+    unit = rf"(?P<unit>{_alternation(duration_units)})s?"
+    appr = rf"(?:(?P<approx>{_alternation(approx)}){_SP}+)?"
+    duration = (
+        re.compile(
+            rf"{appr}(?<![\w])(?P<halfword>half)[{_SP[1:-1]}-]+an?[{_SP[1:-1]}-]+{unit}"
+            rf"(?![\w])",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            rf"{appr}(?<![\w-]){unit}(?P<half>-and-a-half)(?P<long>-long)?(?![\w])", re.IGNORECASE
+        ),
+        re.compile(
+            rf"{appr}(?P<num>{number}|(?<![\w])an?)(?P<sep>[{_SP[1:-1]}-]+){unit}"
+            rf"(?P<half>(?:[{_SP[1:-1]}-]+and[{_SP[1:-1]}-]+a[{_SP[1:-1]}-]+half))?"
+            rf"(?P<long>-long)?(?![\w])",
+            re.IGNORECASE,
+        ),
+    )
+    count = re.compile(
+        rf"(?P<num>{digits}){scale}{_SP}+(?P<noun>{_alternation(fig['count_units'])})(?![\w])",
+        re.IGNORECASE,
+    )
+    return _Vocab(
+        words,
+        fractions,
+        scales,
+        symbols,
+        currency_words,
+        codes,
+        duration_units,
+        number,
+        percent,
+        money,
+        duration,
+        count,
+    )
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a number written in digits or words ("1,250.5", "ninety", "one and a half")."""
+    v = vocab()
+    text = " ".join(text.replace("\u00a0", " ").split()).lower()
+    extra = 0.0
+    for phrase, value in v.fractions.items():
+        if text.endswith(" " + phrase):
+            text = text[: -len(phrase) - 1].strip()
+            extra = value
+            break
+    if not text:
+        return None
+    if text[0].isdigit():
+        try:
+            return float(text.replace(",", "")) + extra
+        except ValueError:
+            return None
+    total = 0.0
+    for part in re.split(r"[\s-]+", text):
+        if part in {"a", "an"}:
+            total += 1 if total == 0 else 0
+        elif part == "hundred":
+            total = max(total, 1) * 100
+        elif part in v.words:
+            total += v.words[part]
+        else:
+            return None
+    return total + extra
+
+
+def find_percents(text: str) -> Iterator[Quantity]:
+    """Percentages ("145 per cent", "25%") and percentage points ("3 percentage points")."""
+    for m in vocab().percent.finditer(text):
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        kind = "points" if m.group("pt") else "percent"
+        yield Quantity(m.start(), m.end(), value, kind, kind)
+
+
+def find_money(text: str) -> Iterator[Quantity]:
+    """Sums of money with their currency ("$295 billion", "C$30 billion", "€5bn", "9bn yuan")."""
+    v = vocab()
+    seen: list[tuple[int, int]] = []
+    found: list[Quantity] = []
+    for pattern in v.money:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in seen):
+                continue
+            value = parse_number(m.group("num"))
+            if value is None:
+                continue
+            scale = m.group("scale") or m.group("lscale")
+            if scale:
+                value *= v.scales[scale.lower()]
+            groups = m.groupdict()
+            if groups.get("cur"):
+                code = v.symbols[groups["cur"]]
+            elif groups.get("code"):
+                code = groups["code"]
+            else:
+                word = groups["word"]
+                code = v.currency_words.get(word.lower()) or word.upper()
+            end = m.end()
+            if code == "JPY" and re.match(rf"{_SP}+(?:yuan|renminbi)\b", text[end:], re.I):
+                code = "CNY"
+            seen.append((m.start(), end))
+            found.append(Quantity(m.start(), end, _clean(value), code, "money"))
+    yield from sorted(found, key=lambda q: q.start)
+
+
+def find_counts(text: str) -> Iterator[Quantity]:
+    """Counted things ("3,000 jobs", "2 million tonnes"): the noun is the unit."""
+    v = vocab()
+    for m in v.count.finditer(text):
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        scale = m.group("scale") or m.group("lscale")
+        if scale:
+            value *= v.scales[scale.lower()]
+        yield Quantity(m.start(), m.end(), _clean(value), m.group("noun").lower(), "count")
+
+
+def find_durations(text: str) -> Iterator[Duration]:
+    """Lengths of time in every written form, as canonical ISO 8601 durations."""
+    v = vocab()
+    taken: list[tuple[int, int]] = []
+    found: list[Duration] = []
+    for pattern in v.duration:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            groups = m.groupdict()
+            if groups.get("halfword"):
+                amount: float | None = 0.5
+            elif groups.get("num"):
+                amount = parse_number(groups["num"])
+            else:
+                amount = 1.0
+            if amount is None:
+                continue
+            if groups.get("half"):
+                amount += 0.5
+            unit = groups["unit"].lower()
+            base, per = v.duration_units[unit]
+            iso = to_iso(amount * per, base)
+            if iso is None:
+                continue
+            hyphen = (
+                bool(groups.get("long"))
+                or "-" in (groups.get("sep") or "")
+                or (bool(groups.get("half")) and groups["half"].startswith("-"))
+            )
+            taken.append((m.start(), m.end()))
+            found.append(Duration(m.start(), m.end(), iso, bool(groups.get("approx")), hyphen))
+    yield from sorted(found, key=lambda d: d.start)
+
+
+def to_iso(amount: float, base: str) -> str | None:
+    """Canonical ISO 8601 duration: minutes below a day, days, months or years above."""
+    if amount <= 0:
+        return None
+    if base == "seconds":
+        amount, base = amount / 60, "minutes"
+    if base == "minutes":
+        if amount >= 1440 and amount % 1440 == 0:
+            return f"P{int(amount // 1440)}D"
+        return f"PT{_num(amount)}M"
+    if base == "days":
+        return f"P{int(amount)}D" if amount == int(amount) else f"PT{_num(amount * 1440)}M"
+    if base == "years":
+        return f"P{int(amount)}Y" if amount == int(amount) else f"P{_num(amount * 12)}M"
+    if base == "months":
+        return f"P{int(amount)}M" if amount == int(amount) else f"P{_num(amount * 30)}D"
+    return None
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _clean(value: float) -> float:
+    """Round away binary noise from scaling (0.1 * 1e9) without losing real decimals."""
+    return float(f"{value:.12g}")

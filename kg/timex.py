@@ -1,0 +1,301 @@
+"""Time expressions: find them in text and normalise them to ISO 8601 at their precision.
+
+Absolute dates keep the precision they are written with ("2024" -> ``2024``, "November 2017" ->
+``2017-11``, "4 March 2025" -> ``2025-03-04``). Relative ones ("Thursday", "last month", "in
+January", "next week") are resolved against the document's publication date when it is known,
+and otherwise kept as words with a null value. Vague ones ("shortly", "in the coming weeks")
+never get a value. Publication time is only the anchor: the value is the time the words name.
+
+Vocabulary and rule ids: ontology/rules/time.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kg.errors import RuleError
+from kg.resources import load_yaml
+
+_SP = r"[\s\u00a0]+"
+
+
+@dataclass(frozen=True)
+class Timex:
+    """A time expression found in a text (offsets relative to that text).
+
+    ``value`` is an ISO 8601 date at the written precision (``2024``, ``2017-11``, ``2025-03-04``)
+    or None when it cannot be resolved; ``week`` holds an ISO week (``2025-W24``) for week-level
+    expressions, which have no xsd date type.
+    """
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+    rule: str
+    week: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        return int(self.value[:4]) if self.value else None
+
+
+@dataclass(frozen=True)
+class _Rules:
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative_days: dict[str, int]
+    modifiers: dict[str, int]
+    units: tuple[str, ...]
+    future: frozenset[str]
+    anaphoric: dict[str, int]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+
+    @property
+    def patterns_by_id(self) -> dict[str, re.Pattern[str]]:
+        return dict(self.patterns)
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(
+        _SP.join(re.escape(p) for p in w.split()) for w in sorted(words, key=lambda w: (-len(w), w))
+    )
+
+
+@functools.cache
+def _rules() -> _Rules:
+    data = load_yaml("rules/time.yaml")
+    try:
+        months = {str(k).lower(): int(v) for k, v in data["months"].items()}
+        weekdays = {str(k).lower(): int(v) for k, v in data["weekdays"].items()}
+        relative_days = {str(k).lower(): int(v) for k, v in data["relative_days"].items()}
+        modifiers = {str(k).lower(): int(v) for k, v in data["relative_modifiers"].items()}
+        units = tuple(data["relative_units"])
+        vague = list(data["vague"])
+        anaphoric = {str(k).lower(): int(v) for k, v in data["anaphoric_offsets"].items()}
+        future = frozenset(str(w).lower() for w in data["future_markers"])
+        ids = {r["id"] for r in data["rules"]}
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RuleError(
+            f"rules/time.yaml: malformed or missing section {exc}; see its header"
+        ) from exc
+    # Month and weekday names are matched capitalised ("May 6", not "may"), with an optional dot.
+    month = "|".join(
+        re.escape(m.capitalize()) + (r"\.?" if len(m) <= 4 and m != "may" else "")
+        for m in sorted(months, key=lambda m: (-len(m), m))
+    )
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+    year = r"(?P<year>(?:19|20)\d{2})"
+    ana = _alt(anaphoric)
+    cue = (
+        r"(?:in|since|until|till|by|from|during|before|after|through|of|last|next|this|early|late"
+        r"|mid-?)"
+    )
+    patterns = [
+        ("time.iso_date", r"(?<![\w-])(?P<year>\d{4})-(?P<mon>[01]\d)-(?P<day>[0-3]\d)(?![\w-])"),
+        (
+            "time.day_month_year",
+            rf"(?<![\w]){day}(?:{_SP}of)?{_SP}(?P<month>{month}),?{_SP}{year}(?!\d)",
+        ),
+        ("time.month_day_year", rf"(?<![\w])(?P<month>{month}){_SP}{day},?{_SP}{year}(?!\d)"),
+        (
+            "time.month_anaphoric_year",
+            rf"(?<![\w])(?P<month>{month})(?:{_SP}of)?{_SP}(?P<ana>{ana})\b",
+        ),
+        ("time.month_year", rf"(?<![\w])(?P<month>{month}),?(?:{_SP}of)?{_SP}{year}(?!\d)"),
+        ("time.month_day", rf"(?<![\w])(?P<month>{month}){_SP}{day}(?![\w%])"),
+        (
+            "time.month",
+            rf"(?<![\w]){cue}[\s\u00a0]+(?:(?:early|late|mid-?)[\s\u00a0]*)?(?P<month>{month})"
+            rf"(?![\w])(?!{_SP}(?:[0-3]?\d|(?:19|20)\d\d)\b)",
+        ),
+        (
+            "time.year",
+            r"(?<![\w$€£¥.,/-])(?P<year>(?:19|20)\d{2})(?![\w%/-])"
+            r"(?![\s\u00a0]*(?:per|percent|pct|%|billion|million|trillion))",
+        ),
+        (
+            "time.weekday",
+            rf"(?<![\w])(?P<weekday>{_alt(w.capitalize() for w in weekdays)})(?![\w])",
+        ),
+        ("time.relative_day", rf"(?i)(?<![\w])(?P<relday>{_alt(relative_days)})(?![\w])"),
+        (
+            "time.relative_unit",
+            rf"(?i)(?<![\w])(?P<mod>{_alt(modifiers)}){_SP}(?P<unit>{_alt(units)})"
+            r"(?![\w])",
+        ),
+        ("time.vague", rf"(?i)(?<![\w])(?P<vague>{_alt(vague)})(?![\w])"),
+    ]
+    for rule_id, _ in patterns:
+        if rule_id not in ids:
+            raise RuleError(f"rules/time.yaml: rule {rule_id!r} is used by kg.timex but not listed")
+    compiled = tuple((rid, re.compile(p)) for rid, p in patterns)
+    return _Rules(months, weekdays, relative_days, modifiers, units, future, anaphoric, compiled)
+
+
+def parse_published(published: str | None) -> dt.date | None:
+    """The publication date of an ISO 8601 date or datetime string, or None."""
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def is_future(words: Iterable[str]) -> bool:
+    """Whether a clause's words mark the future ("will meet on Thursday", "next", "upcoming")."""
+    future = _rules().future
+    return any(w.lower() in future for w in words)
+
+
+def find_timexes(
+    text: str,
+    published: str | None = None,
+    *,
+    future: bool = False,
+    earlier_year: int | None = None,
+) -> list[Timex]:
+    """Every time expression in ``text``, longest first where two overlap, in text order.
+
+    ``future`` says the clause points forward (a weekday is then the next one); ``earlier_year``
+    is the last absolute year written before ``text`` (for "April of that same year").
+    """
+    rules = _rules()
+    anchor = parse_published(published)
+    taken: list[tuple[int, int]] = []
+    out: list[Timex] = []
+    for rule_id, pattern in rules.patterns:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            timex = _resolve(rule_id, m, anchor, future, rules)
+            if timex is None:
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(timex)
+    out.sort(key=lambda t: t.start)
+    year = earlier_year
+    for i, timex in enumerate(out):
+        if timex.rule == "time.month_anaphoric_year" and year is not None:
+            out[i] = _anaphoric(timex, year, rules)
+        elif timex.year is not None and timex.rule != "time.vague":
+            year = timex.year
+    return out
+
+
+def last_year(text: str) -> int | None:
+    """The last absolute year written in ``text`` (the anchor of "that same year")."""
+    years = [t.year for t in find_timexes(text) if t.rule != "time.vague" and t.year]
+    return years[-1] if years else None
+
+
+def _resolve(
+    rule_id: str,
+    m: re.Match[str],
+    anchor: dt.date | None,
+    future: bool,
+    rules: _Rules,
+) -> Timex | None:
+    g = m.groupdict()
+    text = m.group(0)
+    month = rules.months.get(g["month"].rstrip(".").lower()) if g.get("month") else None
+    value: str | None = None
+    week: str | None = None
+    if rule_id == "time.iso_date":
+        value = _date(int(g["year"]), int(g["mon"]), int(g["day"]))
+        if value is None:
+            return None
+    elif rule_id in {"time.day_month_year", "time.month_day_year"}:
+        value = _date(int(g["year"]), month or 0, int(g["day"]))
+        if value is None:
+            return None
+    elif rule_id == "time.month_year":
+        value = f"{int(g['year']):04d}-{month:02d}"
+    elif rule_id == "time.month_anaphoric_year":
+        value = None  # resolved once the years written before it are known
+    elif rule_id == "time.month_day":
+        day = int(g["day"])
+        if not 1 <= day <= 31:
+            return None
+        if anchor is not None and month:
+            value = _month_day(anchor, month, day, future)
+    elif rule_id == "time.month":
+        start = m.start("month")
+        text = m.group("month")
+        if anchor is not None and month:
+            year = anchor.year
+            if future and month < anchor.month:
+                year += 1
+            elif not future and month > anchor.month:
+                year -= 1
+            value = f"{year:04d}-{month:02d}"
+        return Timex(start, m.end(), text, value, rule_id)
+    elif rule_id == "time.year":
+        value = g["year"]
+    elif rule_id == "time.weekday":
+        if anchor is not None:
+            value = _weekday(anchor, rules.weekdays[g["weekday"].lower()], future).isoformat()
+    elif rule_id == "time.relative_day":
+        if anchor is not None:
+            value = (
+                anchor + dt.timedelta(days=rules.relative_days[g["relday"].lower()])
+            ).isoformat()
+    elif rule_id == "time.relative_unit" and anchor is not None:
+        value, week = _relative(
+            anchor, rules.modifiers[" ".join(g["mod"].lower().split())], g["unit"].lower()
+        )
+    return Timex(m.start(), m.end(), text, value, rule_id, week)
+
+
+def _anaphoric(timex: Timex, year: int, rules: _Rules) -> Timex:
+    m = rules.patterns_by_id["time.month_anaphoric_year"].match(timex.text)
+    if m is None:
+        return timex
+    month = rules.months[m.group("month").rstrip(".").lower()]
+    year += rules.anaphoric[" ".join(m.group("ana").lower().split())]
+    return Timex(timex.start, timex.end, timex.text, f"{year:04d}-{month:02d}", timex.rule)
+
+
+def _date(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _month_day(anchor: dt.date, month: int, day: int, future: bool) -> str | None:
+    for year in (anchor.year, anchor.year - 1, anchor.year + 1):
+        value = _date(year, month, day)
+        if value is None:
+            continue
+        date = dt.date.fromisoformat(value)
+        forward = future and date >= anchor
+        back = not future and date <= anchor + dt.timedelta(days=1)
+        if (forward or back) and abs((date - anchor).days) <= 366:
+            return value
+    return _date(anchor.year, month, day)
+
+
+def _weekday(anchor: dt.date, weekday: int, future: bool) -> dt.date:
+    if future:
+        delta = (weekday - anchor.weekday()) % 7 or 7
+        return anchor + dt.timedelta(days=delta)
+    return anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+def _relative(anchor: dt.date, offset: int, unit: str) -> tuple[str | None, str | None]:
+    if unit == "year":
+        return f"{anchor.year + offset:04d}", None
+    if unit == "month":
+        index = anchor.year * 12 + anchor.month - 1 + offset
+        return f"{index // 12:04d}-{index % 12 + 1:02d}", None
+    if unit == "week":
+        day = anchor + dt.timedelta(weeks=offset)
+        iso = day.isocalendar()
+        return None, f"{iso[0]:04d}-W{iso[1]:02d}"
+    return None, None

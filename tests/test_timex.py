@@ -1,0 +1,131 @@
+"""Tests of kg.timex (time expressions) and the durations of kg.extract.numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.numbers import find_durations, find_money, find_percents, parse_number
+from kg.timex import find_timexes, is_future, last_year
+
+
+def one(text: str, published: str | None = None, **kw: object) -> tuple[str, str | None, str]:
+    found = find_timexes(text, published, **kw)  # type: ignore[arg-type]
+    assert len(found) == 1, found
+    t = found[0]
+    assert text[t.start : t.end] == t.text
+    return t.text, t.value, t.rule
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The premier had previously visited China in November 2017", ("November 2017", "2017-11")),
+        ("The ministers met on 4 March 2025 in Ottawa", ("4 March 2025", "2025-03-04")),
+        ("The Senate voted on March 4, 2025.", ("March 4, 2025", "2025-03-04")),
+        ("a trade imbalance that reached $295 billion in 2024", ("2024", "2024")),
+        ("The summit opened on 2025-06-15.", ("2025-06-15", "2025-06-15")),
+        ("the duties applied from the 1st of July 2018", ("1st of July 2018", "2018-07-01")),
+    ],
+)
+def test_absolute_dates_keep_their_precision(text: str, expected: tuple[str, str]) -> None:
+    surface, value, _ = one(text)
+    assert (surface, value) == expected
+
+
+def test_relative_dates_stay_words_without_a_publication_date() -> None:
+    for text, surface in [
+        ("held a phone call on Thursday", "Thursday"),
+        ("a fragile truce reached last month in Geneva", "last month"),
+        ("the G7 leaders will meet next week", "next week"),
+        ("The ministers spoke on May 6.", "May 6"),
+        ("since he returned to office in January", "January"),
+    ]:
+        got, value, _ = one(text)
+        assert (got, value) == (surface, None)
+
+
+def test_relative_dates_resolve_against_publication() -> None:
+    published = "2025-06-06"  # a Friday
+    assert one("held a phone call on Thursday", published)[1] == "2025-06-05"
+    assert one("a truce reached last month in Geneva", published)[1] == "2025-05"
+    assert one("since he returned to office in January", published)[1] == "2025-01"
+    assert one("the talks collapsed yesterday", published)[1] == "2025-06-05"
+    assert one("the vote is expected later this year", published)[1] == "2025"
+    assert one("the ministers spoke on May 6", published)[1] == "2025-05-06"
+    nxt = find_timexes("the G7 leaders will meet next week", published)[0]
+    assert nxt.value is None and nxt.week == "2025-W24"
+
+
+def test_future_clause_points_forward() -> None:
+    published = "2025-06-06T09:00:00Z"
+    assert is_future(["the", "leaders", "will", "meet", "on", "Thursday"])
+    assert one("will meet on Thursday", published, future=True)[1] == "2025-06-12"
+    assert one("talks in December", published, future=True)[1] == "2025-12"
+    assert one("talks in December", published)[1] == "2024-12"
+
+
+def test_anaphoric_year() -> None:
+    text = "Abe visited China in November 2017, while Li visited Tokyo in April of that same year."
+    found = find_timexes(text)
+    assert [(t.text, t.value) for t in found] == [
+        ("November 2017", "2017-11"),
+        ("April of that same year", "2017-04"),
+    ]
+    alone = find_timexes("in April of that same year", earlier_year=last_year("back in 2019, when"))
+    assert alone[0].value == "2019-04"
+
+
+def test_vague_times_never_get_a_value() -> None:
+    found = find_timexes("teams will be meeting shortly, in the coming weeks", "2025-06-06")
+    assert [(t.text, t.value, t.rule) for t in found] == [
+        ("shortly", None, "time.vague"),
+        ("in the coming weeks", None, "time.vague"),
+    ]
+
+
+def test_percentages_and_money_are_not_years() -> None:
+    assert find_timexes("a 2025 per cent rise") == []
+    assert find_timexes("$2019 billion") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("The 90-minute conversation", "PT90M"),
+        ("lasted around ninety minutes", "PT90M"),
+        ("an hour and a half", "PT90M"),
+        ("The hour-and-a-half-long call", "PT90M"),
+        ("approximately 40 minutes", "PT40M"),
+        ("lasting approximately one and a half hours", "PT90M"),
+        ("half an hour", "PT30M"),
+        ("a two-hour meeting", "PT120M"),
+        ("for a 90-day period", "P90D"),
+        ("for 90 days", "P90D"),
+        ("suspend the tariffs for five years", "P5Y"),
+        ("a three-week pause", "P21D"),
+        ("one and a half years", "P18M"),
+    ],
+)
+def test_durations_have_one_canonical_form(text: str, iso: str) -> None:
+    found = list(find_durations(text))
+    assert [d.iso for d in found] == [iso]
+
+
+def test_numbers_percent_and_money() -> None:
+    assert parse_number("ninety") == 90
+    assert parse_number("twenty-five") == 25
+    assert parse_number("1,250.5") == 1250.5
+    text = "from 145 per\u00a0cent\u00a0to 30 per cent, then 3 percentage points"
+    got = [(text[p.start : p.end], p.value, p.kind) for p in find_percents(text)]
+    assert got == [
+        ("145 per\u00a0cent", 145, "percent"),
+        ("30 per cent", 30, "percent"),
+        ("3 percentage points", 3, "points"),
+    ]
+    money = "counter-tariffs of 25% on C$30 billion, €5bn, $295 billion and 10 billion yuan"
+    assert [(q.value, q.unit) for q in find_money(money)] == [
+        (30e9, "CAD"),
+        (5e9, "EUR"),
+        (295e9, "USD"),
+        (10e9, "CNY"),
+    ]
