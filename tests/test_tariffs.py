@@ -1,0 +1,169 @@
+"""Tests of the tariff extractor (kg.tariffs.v1) on sample-corpus and other news sentences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.extract import ExtractionContext
+from kg.extract.mentions import find_mentions
+from kg.extract.tariffs import extract_tariffs
+from kg.lexicon import load_lexicon
+from kg.model import Claim, Document, Mention
+from kg.nlp import shared_nlp
+
+
+def analyse(text: str, doc_id: str = "t", published: str | None = None) -> ExtractionContext:
+    nlp = shared_nlp()
+    sdoc = nlp(text)
+    lex = load_lexicon()
+    d = Document(
+        id=doc_id, text=text, path=f"{doc_id}.txt", format="txt", sha256="0", published=published
+    )
+    return ExtractionContext(d, sdoc, lex, find_mentions(sdoc, lex))
+
+
+def label(value: Any) -> Any:
+    return value.label if isinstance(value, Mention) else value
+
+
+def tariffs(text: str) -> list[Claim]:
+    claims = list(extract_tariffs(analyse(text)))
+    for c in claims:
+        ev = c.evidence
+        assert text[ev.start : ev.end] == ev.quote
+        assert ev.extractor == "kg.tariffs.v1" and ev.rule and ev.rule.startswith("tariff.")
+        assert ev.quote in ev.sentence
+    return claims
+
+
+def summary(c: Claim) -> tuple[Any, ...]:
+    f = c.fields
+    return (
+        label(f["imposed_by"]),
+        label(f["target"]),
+        f["goods"],
+        f["rate_percent"],
+        f["previous_rate_percent"],
+        f["status"],
+    )
+
+
+def test_rate_change_pair_with_no_break_spaces() -> None:
+    text = (
+        "While both sides have taken steps to de-escalate—Trump dropping tariffs on Chinese goods"
+        " from 145 per cent\u00a0to 30 per cent\u00a0for a 90-day period, and China cutting its"
+        " tariffs on US imports from 125 per cent\u00a0to 10 per cent—analysts remain cautious."
+        " U.S. President Donald Trump spoke to reporters."
+    )
+    claims = tariffs(text)
+    main = [c for c in claims if c.evidence.rule == "tariff.rate_change"]
+    assert [summary(c) for c in main] == [
+        ("United States", "China", "Chinese goods", 30, 145, "reduced"),
+        ("China", "United States", "US imports", 10, 125, "reduced"),
+    ]
+    assert main[0].fields["duration"] == "P90D"
+    assert main[0].evidence.quote.startswith("Trump dropping tariffs on Chinese goods from 145")
+    assert main[0].fields["_imposer_rule"] == "actor.title_country"
+    assert main[1].fields["_imposer_rule"] == "tariff.imposer.subject"
+    previous = [c for c in claims if c.evidence.rule == "tariff.previous_rate"]
+    assert [
+        (label(c.fields["imposed_by"]), c.fields["rate_percent"], c.fields["status"])
+        for c in previous
+    ] == [("United States", 145, None), ("China", 125, None)]
+
+
+def test_two_measures_in_one_phrase_take_the_counterpart_as_imposer() -> None:
+    text = (
+        "Both nations recently accused each other of undermining a fragile truce reached last"
+        " month in Geneva, which temporarily reduced steep tariffs that had reached as high as"
+        " 145% on Chinese goods and 125% on U.S. exports."
+    )
+    got = [summary(c) for c in tariffs(text)]
+    assert got == [
+        ("United States", "China", "Chinese goods", 145, None, "raised"),
+        ("China", "United States", "U.S. exports", 125, None, "raised"),
+    ]
+
+
+def test_modifier_imposer_and_rate_without_previous() -> None:
+    text = "The call resulted in reducing U.S. tariffs on Chinese goods to 30% for 90 days."
+    (c,) = tariffs(text)
+    assert summary(c) == ("United States", "China", "Chinese goods", 30, None, "reduced")
+    assert c.fields["duration"] == "P90D"
+    assert c.fields["_imposer_rule"] == "tariff.imposer.modifier"
+
+
+def test_taxes_on_imports_count_as_tariffs() -> None:
+    (c,) = tariffs("China similarly cut taxes on American imports to 10%.")
+    assert summary(c) == ("China", "United States", "American imports", 10, None, "reduced")
+    assert tariffs("The government cut taxes on income by 2%.") == []
+
+
+def test_eu_steel_tariff_with_effective_date() -> None:
+    text = "The European Union will impose a 25 percent tariff on steel from 1 July 2025."
+    (c,) = tariffs(text)
+    assert summary(c) == ("European Union", None, "steel", 25, None, "imposed")
+    assert c.fields["effective_date"] == "2025-07-01"
+
+
+def test_canada_counter_tariffs_with_trade_value_in_another_currency() -> None:
+    (c,) = tariffs("Canada announced counter-tariffs of 25% on C$30 billion of US goods.")
+    assert summary(c) == ("Canada", "United States", "US goods", 25, None, "imposed")
+    assert c.fields["trade_value_usd"] is None
+    assert c.fields["_trade_value"] == {"value": 30e9, "currency": "CAD"}
+
+
+def test_trade_value_in_dollars_and_measure_without_rate() -> None:
+    (c,) = tariffs("Washington imposed tariffs on $150 billion of Chinese goods.")
+    assert summary(c) == ("United States", "China", "Chinese goods", None, None, "imposed")
+    assert c.fields["trade_value_usd"] == 150e9
+    assert c.evidence.rule == "tariff.no_rate"
+
+
+def test_suspension_with_duration_in_words() -> None:
+    (c,) = tariffs("The United States will suspend the tariffs for five years, officials said.")
+    assert c.fields["status"] == "suspended"
+    assert c.fields["duration"] == "P5Y"
+    assert label(c.fields["imposed_by"]) == "United States"
+
+
+def test_a_cut_stated_as_an_amount_is_not_a_previous_rate() -> None:
+    (c,) = tariffs("The tariff on Chinese goods goes down 115 percent, to 30 percent.")
+    assert c.fields["rate_percent"] == 30
+    assert c.fields["previous_rate_percent"] is None
+    assert c.fields["_change_percent"] == 115
+    assert c.fields["status"] == "reduced"
+
+
+def test_percentage_points_are_a_change() -> None:
+    text = "Beijing's retaliatory tariffs on American soybeans rose by 10 percentage points to 35%."
+    (c,) = tariffs(text)
+    assert summary(c) == ("China", "United States", "American soybeans", 35, None, "raised")
+    assert c.fields["_change_percent"] == 10
+
+
+def test_passive_agent_and_origin() -> None:
+    text = (
+        "The 10% duties imposed by the United States on imports from Mexico took effect in"
+        " March 2025."
+    )
+    (c,) = tariffs(text)
+    assert summary(c) == ("United States", "Mexico", "imports from Mexico", 10, None, "imposed")
+    assert c.fields["_imposer_rule"] == "tariff.imposer.agent"
+    assert c.fields["effective_date"] is None  # "in March 2025" is no effective-date cue
+
+
+def test_two_imposers_in_one_sentence() -> None:
+    text = (
+        "The EU slapped a 25% tariff on US motorcycles, and Canada hit back with 10% duties"
+        " on American steel."
+    )
+    assert [summary(c) for c in tariffs(text)] == [
+        ("European Union", "United States", "US motorcycles", 25, None, "imposed"),
+        ("Canada", "United States", "American steel", 10, None, "imposed"),
+    ]
+
+
+def test_no_tariff_without_a_tariff_word() -> None:
+    assert tariffs("Inflation rose to 3% in May while exports fell 5%.") == []
+    assert tariffs("Retaliatory tariffs would remain on the table, officials hinted.") == []
