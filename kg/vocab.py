@@ -6,6 +6,8 @@ term that ``ontology/kg.ttl`` does not declare. A test checks both lists agree.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -101,6 +103,28 @@ class KG(DefinedNamespace):
     alias: URIRef
     reason: URIRef
     inDocument: URIRef
+
+
+class Terms:
+    """A namespace's terms as plain strings, each looked up once and then cached.
+
+    rdflib resolves ``KG.support`` through ``__getattr__`` on every access (closed namespaces
+    check the term each time); the graph builder writes hundreds of thousands of triples, so it
+    reads terms through this cache. A misspelt term still fails on its first use.
+    """
+
+    def __init__(self, namespace: Any) -> None:
+        self._ns = namespace
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = str(getattr(self._ns, name))
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str) -> str:
+        return str(self._ns[name])
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -36,9 +36,25 @@ from kg.vocab import (
     SKOS,
     WD,
     XSD,
+    Terms,
 )
 
 QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around an evidence quote
+
+# Plain-string terms, cached: this module writes most of the dataset's triples.
+DCTERMS, KG, OA, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD = (
+    Terms(DCTERMS),
+    Terms(KG),
+    Terms(OA),
+    Terms(OWL),
+    Terms(PROV),
+    Terms(RDF),
+    Terms(RDFS),
+    Terms(SCHEMA),
+    Terms(SKOS),
+    Terms(WD),
+    Terms(XSD),
+)
 
 
 @dataclass(frozen=True)
@@ -51,21 +67,29 @@ class BuildInfo:
 
 
 class QuadSink:
-    """Collects quads for one graph at a time."""
+    """Collects quads for one graph at a time, in a deterministic insertion order.
+
+    Every traversal that feeds it is ordered (documents, entities and facts by id, evidence by
+    position), so serialisations are byte-identical without sorting the whole dataset.
+    """
 
     def __init__(self) -> None:
-        self.quads: set[ox.Quad] = set()
+        self.quads: dict[ox.Quad, None] = {}
         self.graph: ox.NamedNode = node(meta_graph_iri())
+        self._nodes: dict[str, ox.NamedNode] = {}
 
-    def add(self, s: str, p: Any, o: ox.NamedNode | ox.Literal | str) -> None:
-        obj = node(o) if isinstance(o, str) else o
-        self.quads.add(ox.Quad(node(s), node(str(p)), obj, self.graph))
+    def node(self, iri: str) -> ox.NamedNode:
+        n = self._nodes.get(iri)
+        if n is None:
+            n = self._nodes[iri] = ox.NamedNode(iri)
+        return n
 
-    def sorted(self) -> list[ox.Quad]:
-        return sorted(
-            self.quads,
-            key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)),
-        )
+    def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | str) -> None:
+        obj = self.node(o) if isinstance(o, str) else o
+        self.quads[ox.Quad(self.node(s), self.node(p), obj, self.graph)] = None
+
+    def ordered(self) -> list[ox.Quad]:
+        return list(self.quads)
 
 
 def build_quads(
@@ -110,7 +134,7 @@ def build_quads(
         sink.add(fact.id, KG.support, lit(fact.support))
         for other in fact.conflicts_with:
             sink.add(fact.id, KG.conflictsWith, other)
-    return sink.sorted()
+    return sink.ordered()
 
 
 def _build_activity(
@@ -134,9 +158,9 @@ def _build_activity(
     if info.started:
         sink.add(build, PROV.startedAtTime, typed(info.started, str(XSD.dateTime)))
     for d in documents:
-        d_iri = doc_iri(d.id, base)
-        sink.add(build, PROV.used, d_iri)
-        _document(sink, d, d_iri)
+        sink.add(build, PROV.used, doc_iri(d.id, base))
+    for d in documents:
+        _document(sink, d, doc_iri(d.id, base))
     return build
 
 
