@@ -166,5 +166,9 @@ def main() -> None:
     app()
 
 
+from kg.commands import register  # noqa: E402  (store, query, export and load commands)
+
+register(app)
+
 if __name__ == "__main__":
     main()

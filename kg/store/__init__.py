@@ -1,0 +1,326 @@
+"""The persistent store: an on-disk Oxigraph database plus a per-document analysis cache.
+
+Layout of a store folder (default ``.kg-store`` in the current folder)::
+
+    LOCK          the writer's lock file (fcntl.flock), holding the writer's pid
+    store.json    the base IRI and format of the store
+    analyses/     one JSON file per document: what kg.pipeline.analyse found (kg/store/cache.py)
+    graphs.json   digest of each named graph as last written (a hint; the database is the truth)
+    oxigraph/     the Oxigraph (RocksDB) database: `oxigraph serve --location <store>/oxigraph`
+
+A build analyses only new or changed documents (by their text and metadata), resolves over
+every cached analysis, and rewrites only the named graphs whose content changed, one
+transaction per graph (kg/store/writer.py). ``remove_documents`` retracts documents the same
+way. Entity merges, ``kg:support`` and conflicts are therefore always those of a clean build of
+the documents the store holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from kg import __version__
+from kg.export.atomic import atomic_write
+from kg.graph import BuildInfo
+from kg.iri import meta_graph_iri
+from kg.store.cache import AnalysisCache, CacheEntry, CacheError
+from kg.store.lock import StoreError, StoreLockedError, locked
+from kg.store.writer import GraphWriter, SyncReport
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from kg.ingest import InputWarning
+    from kg.pipeline import Analysis, BuildResult, Settings
+
+DEFAULT_STORE = ".kg-store"
+STORE_FORMAT = 1
+
+__all__ = [
+    "DEFAULT_STORE",
+    "CacheError",
+    "StoreBuild",
+    "StoreError",
+    "StoreLockedError",
+    "build_store",
+    "remove_documents",
+    "read_store",
+    "open_rdf",
+    "store_quads",
+]
+
+
+@dataclass
+class StoreBuild:
+    """A finished store build or removal: the resolved corpus and what was written."""
+
+    result: BuildResult
+    analysed: list[str] = field(default_factory=list)  # ids run through spaCy this time
+    reused: int = 0  # documents taken from the analysis cache
+    removed: list[str] = field(default_factory=list)  # ids retracted
+    sync: SyncReport = field(default_factory=SyncReport)
+
+
+def rdf_path(folder: str | os.PathLike[str]) -> Path:
+    """The Oxigraph database folder inside a store (what ``oxigraph serve --location`` takes)."""
+    return Path(folder) / "oxigraph"
+
+
+def _cache(folder: Path) -> AnalysisCache:
+    return AnalysisCache(folder / "analyses")
+
+
+@functools.cache
+def _ontology_digest() -> str:
+    from kg.resources import ontology_dir
+
+    root = ontology_dir()
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def analysis_key(settings: Settings) -> str:
+    """What a cached analysis depends on: kg, spaCy model, extractors, ontology data files."""
+    import spacy
+    import spacy.util
+
+    import kg.extract.builtin  # noqa: F401  (registers the built-in extractors)
+    from kg.extract import registered
+    from kg.nlp import resolve_model_name
+
+    name = resolve_model_name(settings.model)
+    try:
+        path = Path(name) if Path(name).is_dir() else spacy.util.get_package_path(name)
+        meta = spacy.util.get_model_meta(path)
+        model = f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}"
+    except (OSError, ImportError, ValueError):
+        model = name  # not installed: load_nlp reports it if an analysis is needed
+    extractors = sorted(settings.extractors) if settings.extractors else sorted(registered())
+    parts = [__version__, spacy.__version__, model, ",".join(extractors), _ontology_digest()]
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def _same_content(a: Any, b: Any) -> bool:
+    """Whether two documents analyse the same (the file's path does not matter)."""
+    return bool(dataclasses.replace(a, path="") == dataclasses.replace(b, path=""))
+
+
+def _read_meta(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / "store.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise StoreError(
+            f"{folder}/store.json: unreadable ({exc}); is {folder} a kg store?"
+        ) from exc
+    return data if isinstance(data, dict) else {}
+
+
+def _check_folder(folder: Path, create: bool) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"store {folder} is a file, not a folder; pass another --store")
+    if not create and not (folder / "store.json").is_file():
+        raise StoreError(
+            f"{folder} is not a kg store (no store.json); build one with"
+            f" `kg build INPUTS --store {folder}`"
+        )
+    is_store = (folder / "store.json").exists()
+    if create and folder.is_dir() and not is_store and any(folder.iterdir()):
+        raise StoreError(
+            f"{folder} is a folder that is not empty and not a kg store; pass a new or"
+            " empty folder to --store"
+        )
+
+
+@contextlib.contextmanager
+def _writable(folder: Path) -> Iterator[ox.Store]:
+    try:
+        store = ox.Store(str(rdf_path(folder)))
+    except OSError as exc:
+        raise StoreError(
+            f"{rdf_path(folder)}: cannot open the Oxigraph database ({exc}); another program"
+            " (oxigraph serve?) may have it open"
+        ) from exc
+    try:
+        yield store
+        store.flush()
+    finally:
+        del store
+
+
+def _info(entries: Sequence[CacheEntry], settings: Settings) -> BuildInfo:
+    model = next((e.info for e in entries if e.info), {"model": "none", "model_version": "none"})
+    stamp = None
+    if settings.stamp_time:
+        stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return BuildInfo(model["model"], model["model_version"], stamp)
+
+
+def _assemble(entries: Sequence[CacheEntry], settings: Settings, base: str) -> BuildResult:
+    from kg.pipeline import assemble
+
+    analyses = sorted((e.analysis for e in entries), key=lambda a: a.document.id)
+    return assemble(analyses, _info(entries, settings), base)
+
+
+def _sync(folder: Path, result: BuildResult, base: str) -> SyncReport:
+    with _writable(folder) as store:
+        writer = GraphWriter(store, folder)
+        return writer.sync(result.quads, last=meta_graph_iri(base))
+
+
+def build_store(
+    inputs: Sequence[str | os.PathLike[str]],
+    folder: str | os.PathLike[str],
+    settings: Settings,
+    *,
+    on_warning: Callable[[InputWarning], None] | None = None,
+    on_document: Callable[[Any], None] | None = None,
+    nlp: Language | None = None,
+    reanalyse: bool = False,
+) -> StoreBuild:
+    """Add or update the documents of ``inputs`` in the store at ``folder``.
+
+    Only documents that are new, changed, or cached under another model/kg/ontology version go
+    through spaCy; documents already in the store and absent from ``inputs`` stay.
+    """
+    from kg.ingest import read_documents
+    from kg.nlp import load_nlp, model_info
+    from kg.pipeline import analyse
+
+    path = Path(folder)
+    _check_folder(path, create=True)
+    with locked(path, exclusive=True):
+        atomic_write(path / "store.json", _meta_json(settings.base))
+        cache = _cache(path)
+        entries = {e.document.id: e for e in cache.read_all()}
+        key = analysis_key(settings)
+        documents = list(read_documents(inputs, strict=settings.strict, on_warning=on_warning))
+        todo: list[Any] = []
+        for d in documents:
+            old = entries.get(d.id)
+            if old is None or reanalyse or old.key != key or not _same_content(old.document, d):
+                todo.append(d)
+            elif old.document != d:  # same text and metadata, another path: no spaCy needed
+                analysis = dataclasses.replace(old.analysis, document=d)
+                cache.write(analysis, key, old.info)
+                entries[d.id] = CacheEntry(analysis, key, old.info)
+        seen = {d.id for d in documents}
+        todo += [e.document for i, e in sorted(entries.items()) if i not in seen and e.key != key]
+        analysed: list[str] = []
+        if todo:
+            nlp = nlp if nlp is not None else load_nlp(settings.model)
+            meta = model_info(nlp)
+            info = {"model": meta.name, "model_version": meta.version}
+
+            def counted() -> Iterator[Any]:
+                for d in todo:
+                    if on_document is not None:
+                        on_document(d)
+                    yield d
+
+            for analysis in analyse(
+                counted(),
+                nlp,
+                jobs=settings.jobs,
+                batch_size=settings.batch_size,
+                extractors=settings.extractors,
+            ):
+                cache.write(analysis, key, info)
+                entries[analysis.document.id] = CacheEntry(analysis, key, info)
+                analysed.append(analysis.document.id)
+        result = _assemble(list(entries.values()), settings, settings.base)
+        report = _sync(path, result, settings.base)
+    return StoreBuild(result, analysed, len(entries) - len(analysed), [], report)
+
+
+def _meta_json(base: str) -> bytes:
+    return json.dumps({"format": STORE_FORMAT, "base": base}, indent=2).encode("utf-8")
+
+
+def remove_documents(
+    folder: str | os.PathLike[str], doc_ids: Sequence[str], settings: Settings
+) -> StoreBuild:
+    """Retract documents from the store; unknown ids are an error (nothing is changed)."""
+    path = Path(folder)
+    _check_folder(path, create=False)
+    with locked(path, exclusive=True):
+        base = str(_read_meta(path).get("base") or settings.base)
+        cache = _cache(path)
+        entries = {e.document.id: e for e in cache.read_all()}
+        unknown = [d for d in doc_ids if d not in entries]
+        if unknown:
+            known = ", ".join(sorted(entries)[:10]) or "none"
+            raise StoreError(
+                f"store {path} holds no document {unknown[0]!r}"
+                f"{f' (nor {len(unknown) - 1} more)' if len(unknown) > 1 else ''};"
+                f" documents it holds include: {known}"
+            )
+        for doc_id in doc_ids:
+            cache.delete(doc_id)
+            del entries[doc_id]
+        result = _assemble(list(entries.values()), settings, base)
+        report = _sync(path, result, base)
+    return StoreBuild(result, [], len(entries), list(doc_ids), report)
+
+
+@contextlib.contextmanager
+def open_rdf(folder: str | os.PathLike[str]) -> Iterator[ox.Store]:
+    """The store's Oxigraph database opened read-only, under a shared lock (for queries)."""
+    path = Path(folder)
+    _check_folder(path, create=False)
+    with locked(path, exclusive=False):
+        try:
+            store = ox.Store.read_only(str(rdf_path(path)))
+        except OSError as exc:
+            raise StoreError(f"{rdf_path(path)}: cannot open the Oxigraph database: {exc}") from exc
+        try:
+            yield store
+        finally:
+            del store
+
+
+def store_quads(store: ox.Store) -> list[ox.Quad]:
+    """Every quad of a store, sorted as a build sorts them."""
+    return sorted(
+        store.quads_for_pattern(None, None, None, None),
+        key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)),
+    )
+
+
+def read_store(folder: str | os.PathLike[str], settings: Settings | None = None) -> BuildResult:
+    """The store's corpus as a ``BuildResult`` for exporters, resolved from the analysis cache.
+
+    Its quads are what a build writes (typed literals spelt as kg spells them); the Oxigraph
+    database holds the same triples with typed literals in canonical form.
+    """
+    from kg.pipeline import Settings as _Settings
+
+    settings = settings or _Settings()
+    path = Path(folder)
+    _check_folder(path, create=False)
+    with locked(path, exclusive=False):
+        base = str(_read_meta(path).get("base") or settings.base)
+        return _assemble(list(_cache(path).read_all()), settings, base)
+
+
+def cached_analyses(folder: str | os.PathLike[str]) -> list[Analysis]:
+    """Every analysis cached in a store, sorted by document id (for tests and tools)."""
+    entries = _cache(Path(folder)).read_all()
+    return sorted((e.analysis for e in entries), key=lambda a: a.document.id)

@@ -1,0 +1,193 @@
+"""SPARQL queries against a store or an exported file, with bound parameters.
+
+Values given with ``--bind name=value`` are passed to Oxigraph as substitutions (RDF-dev
+SEP-0007), never pasted into the query text. By default the default graph is the union of
+every named graph, so a query without ``GRAPH`` sees the whole corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import KGError
+from kg.vocab import PREFIXES
+
+FORMATS = ("table", "csv", "tsv", "json")
+_DATA_FORMATS = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class QueryError(KGError):
+    """A SPARQL query, a binding or a data file is invalid."""
+
+
+Term = ox.NamedNode | ox.Literal | ox.BlankNode
+
+
+def parse_term(value: str) -> Term:
+    """An RDF term from its command-line spelling.
+
+    ``<iri>`` is an IRI; ``"text"``, ``"text"@en`` and ``"5"^^xsd:integer`` are literals in
+    N-Triples/Turtle syntax (prefixed datatypes allowed); ``prefix:local`` with a kg prefix and
+    ``http(s)://…`` are IRIs; bare integers, decimals and true/false are typed as in SPARQL;
+    anything else is a plain string.
+    """
+    text = value.strip()
+    if text.startswith("<") or text.startswith('"'):
+        return _parse_ntriples_term(value)
+    if re.match(r"^https?://\S+$", text):
+        return ox.NamedNode(text)
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and re.match(r"^[A-Za-z0-9_.\-/#]*$", local):
+        return ox.NamedNode(PREFIXES[prefix] + local)
+    if _INTEGER.match(text):
+        return ox.Literal(text, datatype=ox.NamedNode(_XSD + "integer"))
+    if _DECIMAL.match(text):
+        return ox.Literal(text, datatype=ox.NamedNode(_XSD + "decimal"))
+    if text in ("true", "false"):
+        return ox.Literal(text, datatype=ox.NamedNode(_XSD + "boolean"))
+    return ox.Literal(value)
+
+
+def _parse_ntriples_term(value: str) -> Term:
+    match = re.match(r'^(".*")\^\^([A-Za-z][\w-]*):(\S*)$', value.strip(), re.S)
+    if match and match.group(2) in PREFIXES:  # "5"^^xsd:integer
+        value = f"{match.group(1)}^^<{PREFIXES[match.group(2)]}{match.group(3)}>"
+    try:
+        triples = list(ox.parse(f"<urn:kg:s> <urn:kg:p> {value} .", format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise QueryError(
+            f'--bind value {value!r} is not an RDF term: {exc}; write <iri>, "text",'
+            ' "text"@en or "5"^^xsd:integer'
+        ) from None
+    if len(triples) != 1:
+        raise QueryError(f"--bind value {value!r} is not a single RDF term")
+    return triples[0].object  # type: ignore[no-any-return]
+
+
+def parse_bindings(items: list[str]) -> dict[str, Term]:
+    """``name=value`` pairs (``--bind``) as variable name to RDF term."""
+    out: dict[str, Term] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not _NAME.match(name):
+            raise QueryError(
+                f"--bind {item!r}: expected name=value, e.g. --bind person='<https://…>'"
+                " or --bind title='Secretary of State'"
+            )
+        out[name] = parse_term(value)
+    return out
+
+
+def load_data(path: str | os.PathLike[str]) -> ox.Store:
+    """An in-memory store holding an exported file (TriG, N-Quads, Turtle, JSON-LD, …)."""
+    p = Path(path)
+    fmt = _DATA_FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise QueryError(
+            f"{p}: unknown RDF file type {p.suffix!r}; use one of"
+            f" {', '.join(sorted(_DATA_FORMATS))}"
+        )
+    store = ox.Store()
+    try:
+        store.load(path=str(p), format=fmt)
+    except FileNotFoundError:
+        raise QueryError(f"{p}: no such file; pass an exported graph file to --data") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise QueryError(f"{p}: cannot read {fmt.name} data: {exc}") from None
+    return store
+
+
+def run_query(
+    store: ox.Store,
+    query: str,
+    bindings: Mapping[str, Term] | None = None,
+    *,
+    union: bool = True,
+) -> Any:
+    """Run a SPARQL query; returns pyoxigraph solutions, a boolean or triples."""
+    subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    try:
+        return store.query(
+            query,
+            use_default_graph_as_union=union,
+            substitutions=subs or None,
+            prefixes=dict(PREFIXES),
+        )
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"the query failed: {exc}") from None
+
+
+def short(term: Any) -> str:
+    """A term for a table cell: IRIs as prefixed names where a kg prefix fits, literals bare."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            local = term.value[len(ns) :]
+            if term.value.startswith(ns) and re.match(r"^[A-Za-z0-9_\-]*$", local):
+                return f"{prefix}:{local}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return term.value + (f"@{term.language}" if term.language else "")
+    return str(term)
+
+
+def format_results(results: Any, fmt: str) -> str:
+    """Query results as text: an aligned table, or SPARQL 1.1 CSV, TSV or JSON results."""
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if isinstance(results, ox.QueryBoolean):
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(results)}) + "\n"
+        return ("true" if results else "false") + "\n"
+    if isinstance(results, ox.QueryTriples):
+        if fmt == "table":
+            data = ox.serialize(results, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+        elif fmt == "json":
+            data = ox.serialize(results, format=ox.RdfFormat.JSON_LD)
+        else:
+            data = ox.serialize(results, format=ox.RdfFormat.N_TRIPLES)
+        return (data or b"").decode("utf-8")
+    if fmt == "json":
+        return results.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n"
+    if fmt == "csv":
+        return results.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
+    if fmt == "tsv":
+        return results.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
+    names = [v.value for v in results.variables]
+    rows = [[short(sol[name]) for name in names] for sol in results]
+    return _table(names, rows)
+
+
+def _table(names: list[str], rows: list[list[str]]) -> str:
+    cells = [[c.replace("\n", " ") for c in row] for row in rows]
+    widths = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(names)]
+    lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
+    lines.append("-+-".join("-" * w for w in widths))
+    for row in cells:
+        lines.append(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
