@@ -136,6 +136,11 @@ def run_query(
         )
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
+    except RuntimeError as exc:
+        hint = ""
+        if "projection" in str(exc):
+            hint = "; a bound variable must be selected (SELECT * or SELECT ?name …)"
+        raise QueryError(f"the query cannot run: {exc}{hint}") from None
     except OSError as exc:
         raise QueryError(f"the query failed: {exc}") from None
 
