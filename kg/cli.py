@@ -97,6 +97,29 @@ def build(
         raise typer.Exit(EXIT_SKIPPED)
 
 
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="A gold file (format of examples/*/gold.yaml).")],
+    corpus: Annotated[Path, typer.Option("--corpus", help="Folder of the gold's articles.")],
+    build_dir: Annotated[Path, typer.Option("--build", help="Folder a build wrote.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score a build against a gold file: precision and recall per kind, misses and extras."""
+    import json
+
+    from kg.evaluate import evaluate, format_report
+
+    try:
+        report = evaluate(gold, corpus, build_dir)
+    except KGError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_ERROR) from None
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_report(report))
+
+
 @app.command()
 def explain(
     name: Annotated[str, typer.Argument(help="A name or alias of the entity.")],

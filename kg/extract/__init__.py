@@ -107,10 +107,17 @@ class ExtractionContext:
         )
 
 
+def default_extractors() -> tuple[str, ...]:
+    """The extractors a build runs by default: the built-in ones."""
+    from kg.extract.builtin import DEFAULT_EXTRACTORS
+
+    return DEFAULT_EXTRACTORS
+
+
 def extract(ctx: ExtractionContext, names: Iterable[str] | None = None) -> Iterator[Claim]:
-    """Run the named extractors (all registered ones by default) over one document."""
+    """Run the named extractors (the built-in ones by default) over one document."""
     extractors = registered()
-    for name in names if names is not None else extractors:
+    for name in names if names is not None else default_extractors():
         if name not in extractors:
             raise RegistryError(f"unknown extractor {name!r}; registered: {', '.join(extractors)}")
         yield from extractors[name](ctx)

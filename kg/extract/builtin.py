@@ -1,3 +1,11 @@
-"""Importing this module registers every built-in extractor."""
+"""The built-in extractors: importing this module registers them.
 
-from kg.extract import affiliations, authorship, offices  # noqa: F401
+``DEFAULT_EXTRACTORS`` is what a build runs unless told otherwise. It is derived from the
+modules listed here, so a module imported elsewhere (a plug-in, a test) never changes what a
+default build extracts.
+"""
+
+from kg.extract import affiliations, authorship, offices
+
+MODULES = (affiliations, authorship, offices)
+DEFAULT_EXTRACTORS: tuple[str, ...] = tuple(sorted(m.NAME for m in MODULES))

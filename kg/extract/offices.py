@@ -17,7 +17,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract import ExtractionContext, register
@@ -96,11 +96,18 @@ def _sentence_country(ctx: ExtractionContext, claim: Claim, owners: set[tuple[in
     if claim.fields["category"] not in _rules().national:
         return
     ev = claim.evidence
-    countries = {
-        m.label: m
-        for m in ctx.mentions_in(ev.sentence_start, ev.start)
-        if m.type == "Country" and (ev.sentence_start, m.start) not in owners
-    }
+    countries: dict[str, Mention] = {}
+    for m in ctx.mentions_in(ev.sentence_start, ev.start):
+        if (ev.sentence_start, m.start) in owners:
+            continue
+        if m.type == "Country":
+            countries[m.label] = m
+        elif m.key and (entry := ctx.lexicon.entries.get(m.key)) and entry.country:
+            country = ctx.lexicon.entries.get(f"country:{entry.country}")
+            if country is not None:  # "The U.S. Senate confirmed X as ...": the Senate's country
+                countries[country.name] = Mention(
+                    m.text, country.name, "Country", m.start, m.end, country.wikidata, country.key
+                )
     if len(countries) == 1:
         claim.fields["organization"] = next(iter(countries.values()))
         claim.fields["_organization_inferred"] = "the one country named earlier in the sentence"
@@ -132,27 +139,27 @@ def _as_title(
     """ "Trump picked Marco Rubio as secretary of state": the verb before sets the status."""
     doc = ctx.doc
     tok = doc.char_span(person.start, person.end, alignment_mode="expand")
-    if tok is None or tok.end + 1 >= len(doc) or doc[tok.end].lower_ != "as":
+    if tok is None:
+        return None
+    k = tok.end  # "X as", or passive "X was sworn in as", "X has been named as"
+    while k < len(doc) and k < tok.end + 5 and doc[k].lower_ != "as":
+        if doc[k].pos_ not in {"AUX", "VERB", "ADP", "PART", "ADV"}:
+            return None
+        k += 1
+    if k + 1 >= len(doc) or doc[k].lower_ != "as":
         return None
     statuses = [
-        rules.as_verbs[t.lower_]
-        for t in doc[tok.sent.start : tok.start]
-        if t.lower_ in rules.as_verbs
+        rules.as_verbs[t.lower_] for t in doc[tok.sent.start : k] if t.lower_ in rules.as_verbs
     ]
     if not statuses:
         return None
-    j = tok.end + 1
+    j = k + 1
     if doc[j].lower_ in rules.determiners:
         j += 1
-    modifier = None
-    m = ctx.mention_starting(doc[j].idx)
-    if m is not None and m.type in _ORG_TYPES:
-        mtok = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if mtok is not None:
-            k = mtok.end + (1 if mtok.end < len(doc) and doc[mtok.end].text in {"'s", "’s"} else 0)
-            if k in starts:
-                modifier, j = m, k
-    title = starts.get(j)
+    j = _skip_ordinal(doc, j)
+    if j >= len(doc):
+        return None
+    modifier, title, j = _owner_and_title(ctx, j, starts)
     if title is None:
         return None
     org, _ = _complement(ctx, title.span.end, rules)
@@ -164,6 +171,45 @@ def _as_title(
     return _claim(
         ctx, title, person, organization, statuses[-1], person.start, end, "office.as", written
     )
+
+
+def _owner_and_title(
+    ctx: ExtractionContext, j: int, starts: dict[int, _Title]
+) -> tuple[Mention | None, _Title | None, int]:
+    """The title at token ``j``, with the owner named just before it, if any.
+
+    "U.S. Trade Representative" (a title), "the Chinese foreign minister" (demonym + title),
+    "the 78th U.S. Treasury secretary" where the lexicon's "U.S. Treasury" overlaps the title:
+    the words before the title ("U.S.") name the owner. Returns (owner, title, title start).
+    """
+    doc = ctx.doc
+    if j in starts:
+        return None, starts[j], j
+    m = ctx.mention_starting(doc[j].idx) if j < len(doc) else None
+    if m is None or m.type not in _ORG_TYPES:
+        return None, None, j
+    mtok = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if mtok is None:
+        return None, None, j
+    k = mtok.end + (1 if mtok.end < len(doc) and doc[mtok.end].text in {"'s", "’s"} else 0)
+    if k in starts:
+        return m, starts[k], k
+    for k in range(mtok.start + 1, mtok.end):  # a title starting inside the name
+        if k in starts:
+            prefix = doc[mtok.start : k]
+            entry = ctx.lexicon.country_of_demonym(prefix.text) or ctx.lexicon.lookup(prefix.text)
+            if entry is not None:
+                owner = Mention(
+                    prefix.text,
+                    entry.name,
+                    entry.type,
+                    prefix.start_char,
+                    prefix.end_char,
+                    entry.wikidata,
+                    entry.key,
+                )
+                return owner, starts[k], k
+    return None, None, j
 
 
 def _titles(ctx: ExtractionContext) -> list[_Title]:
@@ -188,7 +234,18 @@ def _prenominal(
         i = starts[i].span.end if i in starts else i + 1
     if i >= len(doc):
         return None
+    rule = "office.prenominal"
     person = ctx.mention_starting(doc[i].idx)
+    if person is None and doc[i].text == "," and i + 1 < len(doc):
+        person = ctx.mention_starting(
+            doc[i + 1].idx
+        )  # "Italy's new prime minister, Giuseppe Conte,"
+        after = (
+            doc.char_span(person.end, person.end + 1, alignment_mode="expand") if person else None
+        )
+        if after is None or after[0].text not in {",", ".", ";", ")"}:
+            return None
+        rule = "office.title_comma"
     if person is None or person.type != "Person":
         return None
     left, modifier, status = _modifier(ctx, span.start, rules)
@@ -198,9 +255,7 @@ def _prenominal(
     status = "designate" if designate else status
     start = doc[left].idx if left < span.start else span.start_char
     written = ctx.document.text[modifier.start : span.end_char] if modifier else span.text
-    return _claim(
-        ctx, title, person, organization, status, start, person.end, "office.prenominal", written
-    )
+    return _claim(ctx, title, person, organization, status, start, person.end, rule, written)
 
 
 def _appositive(
@@ -214,6 +269,8 @@ def _appositive(
     if i >= len(doc) or doc[i].text not in {",", "("}:
         return None
     i += 1
+    if i + 1 < len(doc) and doc[i].like_num and doc[i + 1].text == ",":
+        i += 2  # "Janet Yellen, 74, a former chair of ...": an age, then the apposition
     rule = "office.appositive"
     for phrase in rules.copulas:
         if tuple(t.lower_ for t in doc[i : i + len(phrase)]) == phrase:
@@ -222,20 +279,15 @@ def _appositive(
             break
     if i < len(doc) and doc[i].lower_ in rules.determiners:
         i += 1
+    i = _skip_ordinal(doc, i)
     j = i
     status = "current"
     while j < len(doc) and doc[j].lower_ in rules.status:
         status = rules.status[doc[j].lower_]
         j += 1
-    modifier = None
-    m = ctx.mention_starting(doc[j].idx) if j < len(doc) else None
-    if m is not None and m.type in _ORG_TYPES:
-        mtok = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if mtok is not None:
-            k = mtok.end + (1 if mtok.end < len(doc) and doc[mtok.end].text in {"'s", "’s"} else 0)
-            if k in starts:
-                modifier, j = m, k
-    title = starts.get(j)
+    if j >= len(doc):
+        return None
+    modifier, title, j = _owner_and_title(ctx, j, starts)
     if title is None:
         return None
     k, designate = _suffix_status(ctx, title.span.end)
@@ -254,29 +306,41 @@ def _appositive(
     return _claim(ctx, title, person, organization, status, person.start, end, rule, written)
 
 
-def _modifier(ctx: ExtractionContext, start: int, rules: _Rules) -> tuple[int, Mention | None, str]:
-    """Look left of a title for an owner (demonym, country, organisation) and a status word."""
-    doc = ctx.doc
-    i = start - 1
-    modifier = None
-    if i >= 0 and doc[i].text in {"'s", "’s"}:
-        i -= 1
-    if i >= 0:
-        m = ctx.mention_ending(doc[i].idx + len(doc[i].text))
-        if m is not None and m.type in _ORG_TYPES:
-            modifier = m
-            mtok = doc.char_span(m.start, m.end, alignment_mode="expand")
-            i = (mtok.start if mtok is not None else i) - 1
+def _skip_ordinal(doc: Doc, i: int) -> int:
+    """Skip an ordinal ("the 78th U.S. Treasury secretary", "its first female president")."""
+    if i < len(doc) and doc[i].ent_type_ == "ORDINAL":
+        return i + 1
+    return i
+
+
+def _status_left(doc: Doc, i: int, rules: _Rules) -> tuple[int, str | None]:
+    """Walk left from token ``i`` over status words ("former", "ex-"): leftmost index, status."""
+    status = None
     left = i + 1
-    status = "current"
     while i >= 0 and (doc[i].lower_ in rules.status or doc[i].text == "-"):
-        if doc[i].lower_ in rules.status:
+        if doc[i].lower_ in rules.status and status is None:
             status = rules.status[doc[i].lower_]
         left = i
         i -= 1
-    if modifier is None and left == start:
-        return start, None, "current"
-    return left, modifier, status
+    return left, status
+
+
+def _modifier(ctx: ExtractionContext, start: int, rules: _Rules) -> tuple[int, Mention | None, str]:
+    """Look left of a title for an owner (demonym, country, organisation) and status words.
+
+    "former U.S. President", "Italy's new prime minister", "ex-Prime Minister".
+    """
+    doc = ctx.doc
+    left, inner = _status_left(doc, start - 1, rules)
+    i = left - 1
+    if i >= 0 and doc[i].text in {"'s", "’s"}:
+        i -= 1
+    m = ctx.mention_ending(doc[i].idx + len(doc[i].text)) if i >= 0 else None
+    mtok = doc.char_span(m.start, m.end, alignment_mode="expand") if m is not None else None
+    if m is None or mtok is None or m.type not in _ORG_TYPES:
+        return left, None, inner or "current"
+    outer_left, outer = _status_left(doc, mtok.start - 1, rules)
+    return outer_left, m, outer or inner or "current"
 
 
 def _suffix_status(ctx: ExtractionContext, i: int) -> tuple[int, bool]:
@@ -309,21 +373,21 @@ def _complement(ctx: ExtractionContext, i: int, rules: _Rules) -> tuple[Mention 
 
 
 def _implied(ctx: ExtractionContext, title: _Title) -> Mention | None:
-    """The country a title itself names
+    """The country or organisation a title itself names.
 
-    ("U.S. Trade Representative", "Chancellor of the Exchequer").
+    "U.S. Trade Representative", "Senate Majority Leader", "Chancellor of the Exchequer".
     """
     lex: Lexicon = ctx.lexicon
     span = title.span
     for k in (2, 1):
         if len(span) > k:
-            entry = lex.country_of_demonym(span[:k].text)
+            entry = lex.country_of_demonym(span[:k].text) or lex.lookup(span[:k].text)
             if entry is not None:
                 sub = span[:k]
                 return Mention(
                     sub.text,
                     entry.name,
-                    "Country",
+                    entry.type,
                     sub.start_char,
                     sub.end_char,
                     entry.wikidata,
@@ -342,7 +406,7 @@ def _implied(ctx: ExtractionContext, title: _Title) -> Mention | None:
             return Mention(
                 span.text,
                 entry.name,
-                "Country",
+                entry.type,
                 span.start_char,
                 span.end_char,
                 entry.wikidata,
