@@ -5,44 +5,26 @@ Social: “...”", "the ministry quoted X as saying, “...”", "according to 
 standing alone after an attributed one, and "“...,” he said." when the sentence before names its
 subject.
 Reported speech without quotation marks is not a quote. Rules: ontology/rules/quotes.yaml.
-
-This module also resolves the few pronouns other extractors need ("he extended an invitation",
-"invited the First Lady and me"): first-person pronouns inside a quote are its speaker; "he"/"him"
-is the subject of the sentence's main clause, else the nearest person before it.
+Speakers, subjects and pronouns are resolved by kg.extract.actors.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span
 
 from kg.extract import ExtractionContext, register
+from kg.extract.actors import ACTOR_TYPES, QUOTES_CACHE, mention_of, subject_of, token_at
 from kg.model import Claim, Mention
 from kg.resources import load_yaml
 
 NAME = "kg.quotes.v1"
-SPEAKER_TYPES = frozenset(
-    {
-        "Person",
-        "Organization",
-        "GovernmentBody",
-        "Media",
-        "Company",
-        "ThinkTank",
-        "InternationalOrganization",
-        "PoliticalParty",
-        "Country",
-    }
-)
-_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
-_CHAIN_DEPS = {"conj", "xcomp", "advcl", "ccomp", "relcl", "acl", "pcomp", "prep"}
-_CACHE = "kg.quotes"
+SPEAKER_TYPES = ACTOR_TYPES
+_CACHE = QUOTES_CACHE
 # Between an attributed quote and a quote that continues it: the rest of that sentence only.
 _CONTINUES = re.compile(r"(?:[^“”\"\n.!?]{0,120}[.!?])?[\s\u00a0]*$")
 
@@ -130,185 +112,6 @@ def speaker_at(ctx: ExtractionContext, char: int) -> Mention | None:
         if q.inner_start <= char < q.inner_end:
             return q.speaker
     return None
-
-
-def mention_of(ctx: ExtractionContext, tok: Token) -> Mention | None:
-    """The entity mention a token belongs to, a resolved pronoun, or a lexicon organisation
-    the NER missed ("the Chinese foreign ministry")."""
-    index = _token_index(ctx)
-    m = index.get(tok.i)
-    if m is not None:
-        return m
-    if tok.lower_ in _rules().third or tok.lower_ in _rules().first:
-        return resolve_pronoun(ctx, tok)
-    if tok.text[:1].isupper() and tok.text[1:].islower() and not tok.is_sent_start:
-        label = _surnames(ctx).get(tok.text)
-        if label is not None:
-            return Mention(
-                tok.text,
-                label,
-                "Person",
-                tok.idx,
-                tok.idx + len(tok.text),
-                None,
-                None,
-                "name-in-document",
-            )
-    if tok.pos_ in {"NOUN", "PROPN"}:
-        return _lexicon_phrase(ctx, tok)
-    return None
-
-
-def _surnames(ctx: ExtractionContext) -> dict[str, str]:
-    """First and last names of the people a document names in full, when unambiguous
-    (the NER misses some repetitions: "“...,” Trump clarified")."""
-    table = ctx.doc.user_data.get("kg.surnames")
-    if table is None:
-        counts: dict[str, Counter[str]] = {}
-        for m in ctx.mentions:
-            if m.type == "Person" and " " in m.label:
-                parts = m.label.split()
-                for part in {parts[0], parts[-1]}:
-                    counts.setdefault(part, Counter())[m.label] += 1
-        table = {}
-        for part, labels in counts.items():
-            ranked = labels.most_common(2)
-            if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
-                table[part] = ranked[0][0]
-        ctx.doc.user_data["kg.surnames"] = table
-    return table
-
-
-def subject_of(
-    ctx: ExtractionContext, verb: Token, types: frozenset[str] = SPEAKER_TYPES
-) -> Mention | None:
-    """The entity that is the subject of ``verb``, climbing through conjoined and adverbial
-    verbs."""
-    tok: Token | None = verb
-    for _ in range(4):
-        if tok is None:
-            return None
-        for child in tok.children:
-            if child.dep_ in _SUBJECT_DEPS:
-                m = mention_of(ctx, child)
-                if m is None:
-                    m = _mention_in_subtree(ctx, child)
-                return m if m is not None and m.type in types else None
-        if tok.dep_ not in _CHAIN_DEPS or tok.head is tok:
-            return None
-        tok = tok.head
-    return None
-
-
-def resolve_pronoun(ctx: ExtractionContext, tok: Token) -> Mention | None:
-    """The person a pronoun names, by the simple rules of this module's docstring."""
-    rules = _rules()
-    word = tok.lower_
-    if word in rules.first:
-        return speaker_at(ctx, tok.idx)
-    if word not in rules.third:
-        return None
-    sent = tok.sent
-    own_subject = None
-    if tok.dep_ in {"dobj", "pobj", "dative", "conj"}:
-        verb = tok.head
-        while verb.dep_ == "conj" and verb.head is not verb:
-            verb = verb.head
-        own_subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
-    root = sent.root
-    index = _token_index(ctx)
-    main = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
-    if main is not None and main.i < tok.i and main is not own_subject:
-        m = index.get(main.i)
-        if m is not None and m.type == "Person":
-            return m
-    for i in range(tok.i - 1, sent.start - 1, -1):
-        m = index.get(i)
-        if m is not None and m.type == "Person":
-            if own_subject is not None and own_subject.i == i:
-                continue
-            return m
-    if sent.start == 0:
-        return None
-    prev = ctx.doc[sent.start - 1].sent
-    speaker = _last_speaker_in(ctx, prev)
-    if speaker is not None and speaker.type == "Person":
-        return speaker
-    main = next((c for c in prev.root.children if c.dep_ in _SUBJECT_DEPS), None)
-    if main is not None:
-        m = index.get(main.i)
-        if m is not None and m.type == "Person":
-            return m
-    return next(
-        (index[i] for i in range(prev.start, prev.end) if i in index and index[i].type == "Person"),
-        None,
-    )
-
-
-def _last_speaker_in(ctx: ExtractionContext, sent: Span) -> Mention | None:
-    cached = ctx.doc.user_data.get(_CACHE)
-    for q in reversed(cached or ()):
-        if sent.start_char <= q.start < sent.end_char and q.speaker is not None:
-            return q.speaker
-    return None
-
-
-def token_at(doc: Doc, char: int) -> int:
-    """Index of the first token that ends after character ``char`` (len(doc) if none)."""
-    starts = doc.user_data.get("kg.token_ends")
-    if starts is None:
-        starts = [t.idx + len(t.text) for t in doc]
-        doc.user_data["kg.token_ends"] = starts
-    return bisect.bisect_right(starts, char)
-
-
-def _token_index(ctx: ExtractionContext) -> dict[int, Mention]:
-    key = "kg.mention_tokens"
-    index = ctx.doc.user_data.get(key)
-    if index is None:
-        index = {}
-        for m in ctx.mentions:
-            span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is not None:
-                for i in range(span.start, span.end):
-                    index.setdefault(i, m)
-        ctx.doc.user_data[key] = index
-    return index
-
-
-def _lexicon_phrase(ctx: ExtractionContext, tok: Token) -> Mention | None:
-    """A lexicon organisation written in lower case ("the Chinese foreign ministry")."""
-    left = tok.left_edge.i
-    while left < tok.i and ctx.doc[left].lower_ in {"the", "a", "an"}:
-        left += 1
-    span = ctx.doc[left : tok.i + 1]
-    if len(span) < 2:
-        return None
-    words = span.text.split()
-    titled = " ".join(w if w[:1].isupper() else w.capitalize() for w in words)
-    entry = ctx.lexicon.lookup(titled)
-    if entry is None or entry.type == "Country":
-        return None
-    return Mention(
-        span.text,
-        entry.name,
-        entry.type,
-        span.start_char,
-        span.end_char,
-        entry.wikidata,
-        entry.key,
-        "lexicon-case-insensitive",
-    )
-
-
-def _mention_in_subtree(ctx: ExtractionContext, tok: Token) -> Mention | None:
-    """The head entity of a subject phrase ("Chinese President Xi Jinping" -> Xi Jinping)."""
-    index = _token_index(ctx)
-    found = [index[i] for i in range(tok.left_edge.i, tok.i + 1) if i in index]
-    people = [m for m in found if m.type == "Person"]
-    if people:
-        return people[-1]
-    return found[-1] if found else None
 
 
 def _attribute(

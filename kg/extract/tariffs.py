@@ -6,8 +6,8 @@
 reached as high as 145% on Chinese goods and 125% on U.S. exports" (two measures). Work is done
 sentence by sentence, only on sentences holding a tariff word (one PhraseMatcher pass).
 
-A person acting on tariffs acts for a country: :func:`acting_country` resolves a head of state,
-minister or trade representative to the country their title names in the document (rules
+A person acting on tariffs acts for a country: kg.extract.actors.acting_country resolves a head of
+state, minister or trade representative to the country their title names in the document (rules
 ``actor.*`` of ontology/rules/tariffs.yaml), and a government body to its lexicon country.
 """
 
@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -26,10 +25,16 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kg.extract import ExtractionContext, register
+from kg.extract.actors import (
+    acting_country,
+    country_counts,
+    country_mention,
+    mention_of,
+    phrase_matcher,
+    token_at,
+)
 from kg.extract.numbers import Quantity, find_durations, find_money, find_percents
-from kg.extract.quotes import mention_of, token_at
 from kg.model import Claim, Mention
-from kg.nlp import TITLES_KEY
 from kg.resources import load_yaml
 from kg.timex import find_timexes
 
@@ -76,183 +81,8 @@ def _rules() -> _Rules:
     )
 
 
-_MATCHERS: dict[int, tuple[Vocab, PhraseMatcher]] = {}
-
-
 def _matcher(vocab: Vocab) -> PhraseMatcher:
-    """The trigger PhraseMatcher for this vocabulary (built once per pipeline)."""
-    entry = _MATCHERS.get(id(vocab))
-    if entry is None or entry[0] is not vocab:
-        matcher = PhraseMatcher(vocab, attr="LOWER")
-        matcher.add("TARIFF", [Doc(vocab, words=_words(t)) for t in _rules().triggers])
-        entry = (vocab, matcher)
-        _MATCHERS[id(vocab)] = entry
-    return entry[1]
-
-
-def _words(phrase: str) -> list[str]:
-    """A trigger phrase split the way spaCy's tokenizer splits it (hyphens are tokens)."""
-    return [w for w in re.split(r"(\s+|-)", phrase) if w.strip()]
-
-
-# --- actors: who acts for which country ---------------------------------------------------------
-
-
-@dataclass
-class _Actors:
-    countries: dict[str, Counter[str]] = field(default_factory=dict)  # person label -> countries
-    categories: dict[str, set[str]] = field(
-        default_factory=dict
-    )  # person label -> office categories
-    country_mentions: dict[str, Mention] = field(default_factory=dict)
-    frequency: Counter[str] = field(default_factory=Counter)
-
-
-def _actors(ctx: ExtractionContext) -> _Actors:
-    cached = ctx.doc.user_data.get("kg.actors")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    doc = ctx.doc
-    actors = _Actors()
-    for m in ctx.mentions:
-        if m.type == "Country":
-            actors.frequency[m.label] += 1
-            actors.country_mentions.setdefault(m.label, m)
-    titles = filter_spans(list(doc.spans.get(TITLES_KEY, [])))
-    starts = {t.start: t for t in titles}
-    for title in titles:
-        office = ctx.lexicon.offices.get(title.id_)
-        if office is None:
-            continue
-        person = _person_after(ctx, title, starts) or _person_before(ctx, title)
-        if person is None:
-            continue
-        actors.categories.setdefault(person.label, set()).add(office.category)
-        country = _title_country(ctx, title, office.country)
-        if country is not None:
-            actors.countries.setdefault(person.label, Counter())[country.label] += 1
-            actors.country_mentions.setdefault(country.label, country)
-    doc.user_data["kg.actors"] = actors
-    return actors
-
-
-def _person_after(ctx: ExtractionContext, title: Span, starts: dict[int, Span]) -> Mention | None:
-    doc = ctx.doc
-    i = title.end
-    while i < len(doc) and (i in starts or doc[i].text.rstrip(".") in ctx.lexicon.honorifics):
-        i = starts[i].end if i in starts else i + 1
-    m = mention_of(ctx, doc[i]) if i < len(doc) else None
-    return m if m is not None and m.type == "Person" and m.start == doc[i].idx else None
-
-
-def _person_before(ctx: ExtractionContext, title: Span) -> Mention | None:
-    """ "Jane Doe, the U.S. Trade Representative": the person before an appositive title."""
-    doc = ctx.doc
-    i = title.start - 1
-    while i >= 0 and (doc[i].lower_ in {"the", "a", "an"} or _country_at(ctx, i) is not None):
-        i -= 1
-    if i < 1 or doc[i].text != ",":
-        return None
-    m = mention_of(ctx, doc[i - 1])
-    return m if m is not None and m.type == "Person" else None
-
-
-def _country_at(ctx: ExtractionContext, i: int) -> Mention | None:
-    m = mention_of(ctx, ctx.doc[i]) if 0 <= i < len(ctx.doc) else None
-    return m if m is not None and m.type == "Country" else None
-
-
-def _title_country(ctx: ExtractionContext, title: Span, implied: str | None) -> Mention | None:
-    doc = ctx.doc
-    for i in range(title.start, title.end):  # "U.S. Trade Representative"
-        m = _country_at(ctx, i)
-        if m is not None:
-            return m
-    i = title.start - 1
-    if i >= 0 and doc[i].text in {"'s", "’s"}:
-        i -= 1
-    m = _country_at(ctx, i)
-    if m is not None:
-        return m
-    if title.end + 1 < len(doc) and doc[title.end].lower_ == "of":
-        j = title.end + 1 + (doc[title.end + 1].lower_ == "the")
-        m = _country_at(ctx, j)
-        if m is not None:
-            return m
-    if implied:
-        entry = ctx.lexicon.entries.get(f"country:{implied}")
-        if entry is not None:
-            return Mention(
-                title.text,
-                entry.name,
-                "Country",
-                title.start_char,
-                title.end_char,
-                entry.wikidata,
-                entry.key,
-                "title-implies-country",
-            )
-    return None
-
-
-def acting_country(ctx: ExtractionContext, actor: Mention) -> tuple[Mention, str | None]:
-    """The country a person or government body acts for, with the rule that said so.
-
-    Returns the actor itself (and None) when no rule applies.
-    """
-    if actor.type == "GovernmentBody" and actor.key:
-        entry = ctx.lexicon.entries.get(actor.key)
-        home = (
-            ctx.lexicon.entries.get(f"country:{entry.country}") if entry and entry.country else None
-        )
-        if home is not None:
-            return _as_country(actor, home.name, home.wikidata, home.key), "actor.body_country"
-    if actor.type != "Person":
-        return actor, None
-    actors = _actors(ctx)
-    own = actors.countries.get(actor.label)
-    if own:
-        label = own.most_common(1)[0][0]
-        return _country_like(ctx, actor, label), "actor.title_country"
-    ranks = actors.categories.get(actor.label, set()) & _rules().national
-    if not ranks:
-        return actor, None
-    held = {
-        c
-        for person, cats in actors.categories.items()
-        if person != actor.label and cats & ranks
-        for c in actors.countries.get(person, ())
-    }
-    for label, _ in sorted(actors.frequency.items(), key=lambda kv: (-kv[1], kv[0])):
-        if label not in held:
-            return _country_like(ctx, actor, label), "actor.document_country"
-    return actor, None
-
-
-def person_categories(ctx: ExtractionContext, person: Mention) -> set[str]:
-    """Office categories (head_of_state, minister...) a person's titles have in the document."""
-    return set(_actors(ctx).categories.get(person.label, set()))
-
-
-def _country_like(ctx: ExtractionContext, actor: Mention, label: str) -> Mention:
-    known = _actors(ctx).country_mentions.get(label)
-    entry = ctx.lexicon.entries.get(known.key) if known is not None and known.key else None
-    return _as_country(
-        actor, label, entry.wikidata if entry else None, known.key if known else None
-    )
-
-
-def _as_country(actor: Mention, label: str, wikidata: str | None, key: str | None) -> Mention:
-    return Mention(
-        actor.text,
-        label,
-        "Country",
-        actor.start,
-        actor.end,
-        wikidata,
-        key,
-        f"acts-for-country:{actor.label}",
-    )
+    return phrase_matcher(vocab, NAME, {t: t for t in _rules().triggers})
 
 
 # --- measures -------------------------------------------------------------------------------------
@@ -616,10 +446,10 @@ def _counterpart(ctx: ExtractionContext, sent: Span, target: Mention) -> Mention
     }
     if len(in_sentence) == 2 and target.label in in_sentence:
         return next(m for label, m in in_sentence.items() if label != target.label)
-    top = _actors(ctx).frequency.most_common(3)
+    top = country_counts(ctx).most_common(3)
     if len(top) >= 2 and (len(top) == 2 or top[1][1] > top[2][1]):
         pair = [top[0][0], top[1][0]]
         if target.label in pair:
             other = pair[1 - pair.index(target.label)]
-            return _actors(ctx).country_mentions.get(other)
+            return country_mention(ctx, other)
     return None

@@ -1,0 +1,312 @@
+"""Events: calls, meetings, talks, summits, visits, invitations, truces, agreements, appointments.
+
+Each event claim names its type, participants, initiator, invitees, place, time (ISO ``date`` at
+its precision and the words ``date_text``), duration (canonical ISO: PT90M) and topics (labels of
+ontology/lexicon/topics.yaml whose triggers occur in the sentence). Work is done only on the
+sentences holding a trigger word (one PhraseMatcher pass). A document's later "the call" or "the
+conversation" is its first explicit call: such sentences yield claims with the same type and
+participants, so the merge unites them and collects what each adds. For invitations the
+participants are the inviter alone (the invitees are collected), so an invitation reported with
+different invitee lists stays one fact. Rules: ontology/rules/events.yaml, listed with their ids
+in docs/extraction.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Span, Token
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+from kg.extract import ExtractionContext, register
+from kg.extract.actors import (
+    entities_among,
+    governor,
+    mention_of,
+    phrase_matcher,
+    subject_entities,
+    token_at,
+)
+from kg.extract.event_types import HANDLERS, PLACE_TYPES, Event, event_rules, proper_place, unique
+from kg.extract.numbers import find_durations
+from kg.model import Claim, Mention
+from kg.nlp import TITLES_KEY
+from kg.timex import Timex, find_timexes
+
+NAME = "kg.events.v1"
+
+
+def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
+    """Trigger and topic PhraseMatchers for this vocabulary (built once per pipeline)."""
+    rules = event_rules()
+    return (
+        phrase_matcher(vocab, NAME, {p: p for p in rules.phrases}),
+        phrase_matcher(vocab, "kg.topics", {t: t for t in rules.topics}),
+    )
+
+
+@register(NAME)
+def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
+    """Yield event claims from the sentences that hold an event trigger."""
+    doc = ctx.doc
+    rules = event_rules()
+    triggers, _ = _matchers(doc.vocab)
+    spans = filter_spans([Span(doc, s, e, label=k) for k, s, e in triggers(doc)])
+    events: list[Event] = []
+    for span in spans:
+        etype, roles = rules.phrases[span.label_.lower()]
+        for ev in HANDLERS[etype](ctx, span, roles):
+            if ev is not None:
+                events.append(ev)
+    events = (
+        _resolve_calls(events)
+        + _resolve_talks(events)
+        + [e for e in events if e.type not in {"phone_call", "talks"}]
+    )
+    seen: set[tuple[Any, ...]] = set()
+    for ev in sorted(events, key=lambda e: (e.trigger.start, e.type)):
+        claim = _claim(ctx, ev)
+        if claim is None:
+            continue
+        key = (
+            ev.type,
+            claim.evidence.sentence_start,
+            tuple(m.label for m in ev.participants),
+            ev.initiator.label if ev.initiator else None,
+        )
+        if key not in seen:
+            seen.add(key)
+            yield claim
+
+
+# --- time, place, duration, topics ---------------------------------------------------------------
+
+
+def _tied(tok: Token, anchors: set[int], steps: int = 6) -> bool:
+    """Whether ``tok`` attaches to an anchor token without crossing another clause: a verb on
+    the way up must hang on an anchor itself, or be conjoined to one that does ("a truce reached
+    last month"), and must not open a subordinate clause ("since he returned in January")."""
+    cur = tok
+    for _ in range(steps):
+        if cur.i in anchors:
+            return True
+        if cur.head is cur:
+            return False
+        if cur is not tok and cur.pos_ in {"VERB", "AUX"} and cur.dep_ != "conj":
+            if any(c.dep_ == "mark" for c in cur.children):
+                return False
+            return cur.head.i in anchors
+        cur = cur.head
+    return cur.i in anchors
+
+
+def _anchors(ev: Event) -> set[int]:
+    """The trigger's tokens and, for a noun, the verb it is an argument of."""
+    out = {t.i for t in ev.trigger}
+    if ev.trigger.root.dep_ == "prep":  # "spoke with X by phone": the verb is the event
+        out.add(ev.trigger.root.head.i)
+    if ev.trigger.root.pos_ in {"NOUN", "PROPN"}:
+        gov = governor(ev.trigger.root)
+        if gov is not None:
+            out.add(gov.i)
+    return out
+
+
+def _doc_timexes(ctx: ExtractionContext) -> list[Timex]:
+    cached = ctx.doc.user_data.get("kg.timexes")
+    if cached is None:
+        cached = find_timexes(ctx.document.text, ctx.document.published)
+        ctx.doc.user_data["kg.timexes"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def _time(ctx: ExtractionContext, ev: Event) -> tuple[Timex | None, int]:
+    sent = ev.trigger.sent
+    anchors = _anchors(ev)
+    for t in _doc_timexes(ctx):
+        if not sent.start_char <= t.start < sent.end_char:
+            continue
+        if _tied(ctx.doc[token_at(ctx.doc, t.start)], anchors):
+            if ev.future and t.rule in {"time.weekday", "time.month", "time.month_day"}:
+                again = find_timexes(t.text, ctx.document.published, future=True)
+                t = Timex(t.start, t.end, t.text, again[0].value if again else None, t.rule)
+            return t, t.start
+    return None, -1
+
+
+def _place(ctx: ExtractionContext, ev: Event) -> Mention | None:
+    doc = ctx.doc
+    anchors = _anchors(ev)
+    for tok in ev.trigger.sent:
+        if tok.lower_ in {"in", "at"} and _tied(tok, anchors):
+            objs = [c for c in tok.children if c.dep_ == "pobj"]
+            if objs:
+                m = mention_of(ctx, objs[0]) or proper_place(ctx, objs[0])
+                times = _doc_timexes(ctx)
+                if m is not None and any(t.start < m.end and m.start < t.end for t in times):
+                    continue  # "in December" taken for a place by the NER
+                if m is not None and m.type in PLACE_TYPES:
+                    return m
+    del doc
+    return None
+
+
+def _duration(ctx: ExtractionContext, ev: Event) -> str | None:
+    """A duration tied to the event ("the 90-minute call", "the call lasted an hour and a
+    half"); calls and meetings last less than a day."""
+    sent = ev.trigger.sent
+    text = sent.text
+    anchors = _anchors(ev)
+    for d in find_durations(text):
+        head = ctx.doc[token_at(ctx.doc, sent.start_char + d.end - 1)]
+        if not d.iso.startswith("PT") and ev.type in {"phone_call", "meeting"}:
+            continue
+        cue = d.hyphenated or event_rules().duration_cue.search(text[: d.start])
+        if cue and _tied(head, anchors):
+            return d.iso
+    return None
+
+
+def _topics(ctx: ExtractionContext, ev: Event) -> list[str]:
+    """Topics whose trigger words attach to the event in its sentence ("focused on trade",
+    "talks on tariffs"), unless the event avoids them ("did not touch on security")."""
+    cached = ctx.doc.user_data.get("kg.topics")
+    if cached is None:
+        _, matcher = _matchers(ctx.doc.vocab)
+        titles = {t.i for s in ctx.doc.spans.get(TITLES_KEY, []) for t in s}
+        cached = []
+        for key, s, e in matcher(ctx.doc):
+            if any(i in titles or mention_of(ctx, ctx.doc[i]) is not None for i in range(s, e)):
+                continue  # "Trade" of "Trade Representative", "Commerce" of a department
+            cached.append((s, e, event_rules().topics[ctx.doc.vocab.strings[key]]))
+        ctx.doc.user_data["kg.topics"] = cached
+    sent = ev.trigger.sent
+    anchors = _anchors(ev)
+    negators = event_rules().topic_negators
+    if any(
+        c.dep_ == "neg" or ctx.doc[i].lower_ in negators
+        for i in anchors
+        for c in [*ctx.doc[i].children, ctx.doc[i]]
+    ):
+        return []
+    found = {
+        label
+        for s, e, label in cached
+        if sent.start <= s < sent.end
+        and not ev.trigger.start <= s < ev.trigger.end  # "summit" is no topic of a summit
+        and _tied(ctx.doc[e - 1], anchors, steps=8)
+    }
+    return sorted(found)
+
+
+def _initiator(ctx: ExtractionContext, ev: Event) -> Mention | None:
+    """ "X initiated the call", "the call was initiated by X", "at the request of X",
+    "at X's request": only when the sentence's phrase concerns the event's trigger."""
+    rules = event_rules()
+    doc = ctx.doc
+    sent = ev.trigger.sent
+    root = ev.trigger.root
+    gov = root.head
+    if gov.lower_ in rules.initiating and root.dep_ == "dobj":  # X initiated the call
+        subj = subject_entities(ctx, gov)
+        if subj:
+            return subj[0]
+    for tok in sent:
+        for phrase in rules.initiating_phrases:
+            if tuple(t.lower_ for t in doc[tok.i : tok.i + len(phrase)]) == phrase:
+                j = tok.i + len(phrase)
+                while j < sent.end and doc[j].lower_ in {"the", "a"}:
+                    j += 1
+                found = entities_among(
+                    ctx, doc[j : min(j + 5, sent.end)], frozenset({"Person", "Country"})
+                )
+                if found and _tied(tok, _anchors(ev)):
+                    return found[0]
+        if tok.lower_ == "request" and tok.i >= 2 and doc[tok.i - 1].text in {"'s", "’s"}:
+            m = mention_of(ctx, doc[tok.i - 2])
+            if m is not None and _tied(tok, _anchors(ev)):
+                return m
+    return None
+
+
+# --- coreference and claims -----------------------------------------------------------------------
+
+
+def _resolve_calls(events: list[Event]) -> list[Event]:
+    """Later mentions of "the call" are the document's first explicit call."""
+    calls = [e for e in events if e.type == "phone_call"]
+    main = next((e for e in calls if e.explicit), None)
+    if main is None:
+        return []
+    labels = {m.label for m in main.participants}
+    out = []
+    for e in calls:
+        if e.explicit:
+            out.append(e)
+        elif {m.label for m in e.participants} <= labels:
+            e.participants = list(main.participants)
+            out.append(e)
+    return out
+
+
+def _resolve_talks(events: list[Event]) -> list[Event]:
+    """Talks to come ("agreed to resume talks", "teams will meet shortly") are the talks of the
+    document's one delegation statement, whose people are their participants; the parties the
+    sentence names are kept in ``_parties``. Other talks keep their own participants."""
+    talks = [e for e in events if e.type == "talks"]
+    delegations = [e for e in talks if e.rule == "event.talks.delegation"]
+    groups = {tuple(sorted(m.label for m in e.participants)) for e in delegations}
+    out = []
+    for e in talks:
+        if e.rule == "event.talks.delegation":
+            out.append(e)
+        elif len(groups) == 1 and (e.future or not e.participants):
+            e.extra["_parties"] = [m.label for m in e.participants]
+            e.participants = list(delegations[0].participants)
+            e.rule = "event.talks.coreference"
+            out.append(e)
+        elif e.participants:
+            out.append(e)
+    return out
+
+
+def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
+    sent = ev.trigger.sent
+    timex, _ = _time(ctx, ev)
+    if ev.place is None and ev.type not in {"phone_call", "invitation"}:
+        ev.place = _place(ctx, ev)
+    if ev.needs_context and ev.place is None and timex is None:
+        return None
+    initiator = ev.initiator
+    if initiator is None and ev.type == "phone_call":
+        initiator = _initiator(ctx, ev)
+    duration = None
+    if ev.type in {"phone_call", "meeting", "talks", "summit", "visit", "state_visit", "truce"}:
+        duration = _duration(ctx, ev)
+    spans = [(ev.trigger.start_char, ev.trigger.end_char)]
+    for m in [*ev.participants, *ev.invitees, initiator, ev.place]:
+        if m is not None and sent.start_char <= m.start and m.end <= sent.end_char:
+            spans.append((m.start, m.end))
+    if timex is not None:
+        spans.append((timex.start, timex.end))
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    fields: dict[str, Any] = {
+        "event_type": ev.type,
+        "participants": sorted(unique(ev.participants), key=lambda m: m.label),
+        "initiator": initiator,
+        "invitees": sorted(unique(ev.invitees), key=lambda m: m.label),
+        "place": ev.place,
+        "date": timex.value if timex else None,
+        "date_text": timex.text if timex else None,
+        "duration": duration,
+        "topics": _topics(ctx, ev),
+        "_trigger": ev.trigger.text,
+        "_date_rule": timex.rule if timex else None,
+        "_week": timex.week if timex else None,
+        **ev.extra,
+    }
+    confidence = event_rules().confidence[ev.rule]
+    return Claim("event", fields, ctx.evidence(start, end, NAME, confidence, ev.rule))

@@ -1,0 +1,209 @@
+"""Tests of the event extractor (kg.events.v1) on sample-corpus and other news sentences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.extract import ExtractionContext
+from kg.extract.events import extract_events
+from kg.extract.mentions import find_mentions
+from kg.lexicon import load_lexicon
+from kg.model import Claim, Document, Mention
+from kg.nlp import shared_nlp
+
+
+def analyse(text: str, doc_id: str = "t", published: str | None = None) -> ExtractionContext:
+    nlp = shared_nlp()
+    sdoc = nlp(text)
+    lex = load_lexicon()
+    d = Document(
+        id=doc_id, text=text, path=f"{doc_id}.txt", format="txt", sha256="0", published=published
+    )
+    return ExtractionContext(d, sdoc, lex, find_mentions(sdoc, lex))
+
+
+def labels(value: Any) -> Any:
+    if isinstance(value, Mention):
+        return value.label
+    if isinstance(value, (list, tuple)):
+        return [labels(v) for v in value]
+    return value
+
+
+def events(text: str, published: str | None = None) -> list[Claim]:
+    claims = list(extract_events(analyse(text, published=published)))
+    for c in claims:
+        ev = c.evidence
+        assert text[ev.start : ev.end] == ev.quote
+        assert ev.extractor == "kg.events.v1" and ev.rule and ev.rule.startswith("event.")
+        assert ev.quote in ev.sentence
+    return claims
+
+
+def of_type(claims: list[Claim], etype: str) -> list[dict[str, Any]]:
+    return [
+        {k: labels(v) for k, v in c.fields.items() if not k.startswith("_") or k == "_vote"}
+        | {"rule": c.evidence.rule}
+        for c in claims
+        if c.fields["event_type"] == etype
+    ]
+
+
+def test_call_participants_date_and_coreference() -> None:
+    text = (
+        "U.S. President Donald Trump and Chinese President Xi Jinping held a long-anticipated"
+        " phone call on Thursday. The 90-minute conversation focused almost exclusively on trade."
+        " Chinese media now confirm that Trump initiated Thursday's call."
+    )
+    calls = of_type(events(text), "phone_call")
+    assert [c["rule"] for c in calls] == [
+        "event.call",
+        "event.call.coreference",
+        "event.call.coreference",
+    ]
+    assert all(c["participants"] == ["Donald Trump", "Xi Jinping"] for c in calls)
+    assert calls[0]["date_text"] == "Thursday" and calls[0]["date"] is None
+    assert calls[1]["duration"] == "PT90M" and calls[1]["topics"] == ["trade"]
+    assert calls[2]["initiator"] == "Donald Trump"
+
+
+def test_call_date_resolves_against_publication_and_duration_forms() -> None:
+    text = (
+        "Canadian Prime Minister Mark Carney and French President Emmanuel Macron held a phone"
+        " call on Tuesday to discuss steel tariffs. The call lasted an hour and a half."
+    )
+    calls = of_type(events(text, published="2025-06-06"), "phone_call")
+    assert calls[0]["participants"] == ["Emmanuel Macron", "Mark Carney"]
+    assert calls[0]["date"] == "2025-06-03"
+    assert calls[0]["topics"] == ["steel", "tariffs"]
+    assert calls[1]["duration"] == "PT90M"
+
+
+def test_minister_call_by_phone() -> None:
+    text = (
+        "German Chancellor Friedrich Merz spoke with Japanese Prime Minister Shigeru Ishiba by"
+        " phone for half an hour on Monday."
+    )
+    (call,) = of_type(events(text), "phone_call")
+    assert call["participants"] == ["Friedrich Merz", "Shigeru Ishiba"]
+    assert call["duration"] == "PT30M"
+    assert call["date_text"] == "Monday"
+
+
+def test_no_call_without_an_explicit_one() -> None:
+    assert events("The call was a positive step, analysts said.") == []
+    assert events("The minister renewed her call for restraint.") == []
+
+
+def test_invitation_and_reciprocal_invitation_in_a_quote() -> None:
+    text = (
+        "U.S. President Donald Trump spoke to Chinese President Xi Jinping on Thursday.\n"
+        "“President Xi graciously invited the First Lady and me to visit China, and I"
+        " reciprocated,” Trump posted on Truth Social."
+    )
+    got = of_type(events(text), "invitation")
+    assert [(g["initiator"], g["invitees"], g["place"], g["rule"]) for g in got] == [
+        ("Xi Jinping", ["Donald Trump"], "China", "event.invitation"),
+        ("Donald Trump", ["Xi Jinping"], "United States", "event.invitation.reciprocal"),
+    ]
+    assert all(g["participants"] == [g["initiator"]] for g in got)
+
+
+def test_invitation_noun_with_pronouns() -> None:
+    text = (
+        "U.S. President Donald Trump and Chinese President Xi Jinping spoke on Thursday.\n"
+        "Trump shared that Xi had “graciously” invited him and First Lady Melania Trump to visit"
+        " China, and he extended a reciprocal invitation for Xi to come to the US."
+    )
+    got = of_type(events(text), "invitation")
+    assert [(g["initiator"], g["invitees"], g["place"]) for g in got] == [
+        ("Xi Jinping", ["Donald Trump", "Melania Trump"], "China"),
+        ("Donald Trump", ["Xi Jinping"], "United States"),
+    ]
+
+
+def test_past_visits_with_anaphoric_year() -> None:
+    text = (
+        "Chinese President Xi Jinping met President Donald Trump. Trump had previously visited"
+        " China in November 2017, while Xi visited Mar-a-Lago in April of that same year."
+    )
+    visits = of_type(events(text), "state_visit")
+    assert [(v["participants"], v["place"], v["date"]) for v in visits] == [
+        (["Donald Trump"], "China", "2017-11"),
+        (["Xi Jinping"], "Mar-a-Lago", "2017-04"),
+    ]
+
+
+def test_planned_visit_is_no_visit() -> None:
+    claims = events("Prime Minister Narendra Modi will visit Washington next month.")
+    assert of_type(claims, "visit") == [] and of_type(claims, "state_visit") == []
+
+
+def test_truce_with_place_and_relative_date() -> None:
+    text = (
+        "Both nations recently accused each other of undermining a fragile truce reached last"
+        " month in Geneva."
+    )
+    (truce,) = of_type(events(text), "truce")
+    assert truce["place"] == "Geneva" and truce["date_text"] == "last month"
+    assert truce["date"] is None
+    (resolved,) = of_type(events(text, published="2025-06-06"), "truce")
+    assert resolved["date"] == "2025-05"
+
+
+def test_delegation_gives_the_talks_their_participants() -> None:
+    text = (
+        "President Donald Trump announced that the United States and China will resume stalled"
+        " trade talks. Top US officials, including Treasury Secretary Scott Bessent, Commerce"
+        " Secretary Howard Lutnick, and US Trade Representative Jamieson Greer, will lead the"
+        " American delegation in negotiations."
+    )
+    talks = of_type(events(text), "talks")
+    people = ["Howard Lutnick", "Jamieson Greer", "Scott Bessent"]
+    assert talks and all(t["participants"] == people for t in talks)
+    assert {t["rule"] for t in talks} == {"event.talks.coreference", "event.talks.delegation"}
+
+
+def test_g7_summit() -> None:
+    text = "Leaders will gather for the G7 summit in Kananaskis next week to discuss trade."
+    (summit,) = of_type(events(text, published="2025-06-06"), "summit")
+    assert summit["place"] == "Kananaskis" and summit["date_text"] == "next week"
+    assert summit["topics"] == ["trade"]
+
+
+def test_meeting_with_place_and_date() -> None:
+    text = (
+        "Chinese Vice Premier He Lifeng met U.S. Treasury Secretary Scott Bessent in Geneva"
+        " last month for talks on tariffs."
+    )
+    (meeting,) = of_type(events(text), "meeting")
+    assert meeting["participants"] == ["He Lifeng", "Scott Bessent"]
+    assert meeting["place"] == "Geneva" and meeting["date_text"] == "last month"
+
+
+def test_senate_confirmation_vote() -> None:
+    text = "Kash Patel was confirmed by the Senate 51-49 on Thursday."
+    (conf,) = of_type(events(text), "confirmation")
+    assert conf["participants"] == ["Kash Patel"]
+    assert conf["initiator"] == "United States Senate"
+    assert conf["_vote"] == "51-49"
+    active = "The Senate confirmed Marco Rubio as Secretary of State by a vote of 99-0."
+    (conf,) = of_type(events(active), "confirmation")
+    assert (conf["participants"], conf["_vote"]) == (["Marco Rubio"], "99-0")
+    assert events("Chinese media confirmed that the call took place.") == []
+
+
+def test_appointment_needs_a_title() -> None:
+    text = "President Emmanuel Macron appointed François Bayrou as Prime Minister in December."
+    (app,) = of_type(events(text), "appointment")
+    assert (app["participants"], app["initiator"]) == (["François Bayrou"], "Emmanuel Macron")
+    assert app["place"] is None and app["date_text"] == "December"
+    assert events("A company named Acme built the plant.") == []
+
+
+def test_agreement_needs_a_verb_of_reaching() -> None:
+    text = "The European Union and Japan signed a trade agreement on 17 July 2018."
+    (deal,) = of_type(events(text), "agreement")
+    assert deal["participants"] == ["European Union", "Japan"]
+    assert deal["date"] == "2018-07-17"
+    assert events("The trade agreement previously negotiated was revisited.") == []
