@@ -34,12 +34,28 @@ from kg.nlp import TITLES_KEY
 from kg.resources import load_yaml
 
 ACTOR_TYPES = frozenset(
-    "Person Organization GovernmentBody Media Company ThinkTank InternationalOrganization"
-    " PoliticalParty Country".split()
+    [
+        "Person",
+        "Organization",
+        "GovernmentBody",
+        "Media",
+        "Company",
+        "ThinkTank",
+        "InternationalOrganization",
+        "PoliticalParty",
+        "Country",
+    ]
 )
 # Types of entities that take part in events (an event's participants).
 PARTICIPANT_TYPES = frozenset(
-    "Person Country GovernmentBody InternationalOrganization Organization PoliticalParty".split()
+    [
+        "Person",
+        "Country",
+        "GovernmentBody",
+        "InternationalOrganization",
+        "Organization",
+        "PoliticalParty",
+    ]
 )
 QUOTES_CACHE = "kg.quotes"  # where kg.extract.quotes keeps a document's quotations
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
