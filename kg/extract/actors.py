@@ -29,34 +29,13 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kg.extract import ExtractionContext
-from kg.model import Mention
+from kg.model import ENTITY_TYPES, Mention
 from kg.nlp import TITLES_KEY
 from kg.resources import load_yaml
 
-ACTOR_TYPES = frozenset(
-    [
-        "Person",
-        "Organization",
-        "GovernmentBody",
-        "Media",
-        "Company",
-        "ThinkTank",
-        "InternationalOrganization",
-        "PoliticalParty",
-        "Country",
-    ]
-)
+ACTOR_TYPES = frozenset(ENTITY_TYPES) - {"Place"}  # who can act, speak, impose
 # Types of entities that take part in events (an event's participants).
-PARTICIPANT_TYPES = frozenset(
-    [
-        "Person",
-        "Country",
-        "GovernmentBody",
-        "InternationalOrganization",
-        "Organization",
-        "PoliticalParty",
-    ]
-)
+PARTICIPANT_TYPES = ACTOR_TYPES - {"Media", "ThinkTank", "Company"}
 QUOTES_CACHE = "kg.quotes"  # where kg.extract.quotes keeps a document's quotations
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _ARGUMENT_DEPS = {"dobj", "nsubj", "nsubjpass", "attr", "oprd", "pobj", "prep", "conj", "appos"}
