@@ -116,3 +116,6 @@ def export_html(build: BuildResult, path: Path) -> None:
     facts = [fact_record(f) for f in sorted(build.facts, key=lambda f: f.id)]
     entities = [entity_record(build.entities[k]) for k in sorted(build.entities)]
     write_html(facts, entities, build.summary(), path)
+
+
+from kg.export import jsonld, property_graph  # noqa: E402,F401

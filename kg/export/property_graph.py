@@ -1,0 +1,268 @@
+"""Property-graph exports: GraphML and GEXF (Gephi, networkx) and CSV for Neo4j.
+
+The property graph has three kinds of node: entities (``type`` = entity type), facts
+(``type`` = the fact's class, ``kind``, ``support``) and documents. Edges go from a fact to each
+entity it names, labelled with the role (``holder``, ``organization``, ``participant`` …), from a
+fact to each document stating it (``stated_in``), and between conflicting facts
+(``conflicts_with``).
+
+The Neo4j export is a folder of CSV files with ``neo4j-admin database import`` headers
+(``:ID``, ``:LABEL``, ``:START_ID``, ``:END_ID``, ``:TYPE``, typed properties such as
+``support:int``) plus ``import.cypher``, a ``LOAD CSV`` script for a running server.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from kg.export import exporter
+from kg.export.atomic import atomic_open, atomic_write
+from kg.export.records import KIND_FIELDS, fact_record
+from kg.vocab import FACT_CLASSES
+
+if TYPE_CHECKING:
+    from kg.pipeline import BuildResult
+
+_LABEL_FIELDS = ("holder", "person", "author", "speaker", "imposed_by", "subject")
+_DETAIL_FIELDS = ("title", "event_type", "role", "status", "goods", "text")
+_SAFE_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+@dataclass
+class PropertyGraph:
+    """Nodes and edges with scalar properties, in a stable order."""
+
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> properties
+    edges: list[tuple[str, str, str]] = field(default_factory=list)  # (from, to, role)
+
+
+def _class_name(kind: str) -> str:
+    iri = str(FACT_CLASSES.get(kind, kind))
+    return re.split(r"[#/]", iri)[-1] or kind
+
+
+def _role(name: str) -> str:
+    return {"participants": "participant", "invitees": "invitee", "entities": "concerns"}.get(
+        name, name
+    )
+
+
+def fact_label(record: dict[str, Any]) -> str:
+    """A short caption: the kind, the main entity, and the title or type."""
+    parts = [record["kind"]]
+    for name in _LABEL_FIELDS:
+        value = record.get(name)
+        if isinstance(value, dict):
+            parts.append(value["label"])
+            break
+        if isinstance(value, str):
+            parts.append(value)
+            break
+    for name in ("title", "event_type"):
+        if isinstance(record.get(name), str):
+            parts.append(record[name])
+    return " ".join(parts)
+
+
+def property_graph(build: BuildResult) -> PropertyGraph:
+    """The build as a property graph (see the module docstring)."""
+    pg = PropertyGraph()
+    for d in sorted(build.documents, key=lambda d: d.id):
+        props = {"label": d.title or d.id, "type": "Document", "kind": "document", "doc": d.id}
+        props.update({k: v for k, v in (("url", d.url), ("published", d.published)) if v})
+        pg.nodes[f"doc:{d.id}"] = props
+    for key in sorted(build.entities):
+        e = build.entities[key]
+        props = {"label": e.label, "type": e.type, "kind": "entity", "docs": len(e.docs)}
+        if e.wikidata:
+            props["wikidata"] = e.wikidata
+        props["aliases"] = sorted(e.aliases)
+        pg.nodes[e.id] = props
+    for fact in sorted(build.facts, key=lambda f: f.id):
+        record = fact_record(fact)
+        props = {
+            "label": fact_label(record),
+            "type": _class_name(fact.kind),
+            "kind": fact.kind,
+            "support": fact.support,
+        }
+        for name in KIND_FIELDS.get(fact.kind, ()):
+            value = record.get(name)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                props[name] = value
+            elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                props[name] = list(value)
+            refs = value if isinstance(value, list) else [value]
+            for ref in refs:
+                if isinstance(ref, dict) and "id" in ref:
+                    if ref["id"] not in pg.nodes:  # a reference without an entity record
+                        pg.nodes[ref["id"]] = {
+                            "label": ref["label"],
+                            "type": ref["type"],
+                            "kind": "entity",
+                        }
+                    pg.edges.append((fact.id, ref["id"], _role(name)))
+        pg.nodes[fact.id] = props
+        for doc in sorted({e.doc for e in fact.evidence}):
+            pg.edges.append((fact.id, f"doc:{doc}", "stated_in"))
+        for other in fact.conflicts_with:
+            if fact.id < other:
+                pg.edges.append((fact.id, other, "conflicts_with"))
+    pg.edges = sorted(set(pg.edges))
+    return pg
+
+
+def to_networkx(pg: PropertyGraph) -> nx.MultiDiGraph:
+    """A networkx multigraph; list properties become ``|``-joined strings (GraphML, GEXF)."""
+    graph = nx.MultiDiGraph()
+    for node, props in pg.nodes.items():
+        graph.add_node(
+            node, **{k: "|".join(v) if isinstance(v, list) else v for k, v in props.items()}
+        )
+    for source, target, role in pg.edges:
+        graph.add_edge(source, target, key=role, label=role, role=role)
+    return graph
+
+
+@exporter("graphml", "graph.graphml")
+def export_graphml(build: BuildResult, path: Path) -> None:
+    """GraphML for Gephi, yEd, Cytoscape and networkx: typed nodes, role-labelled edges."""
+    with atomic_open(path) as handle:
+        nx.write_graphml(to_networkx(property_graph(build)), handle, encoding="utf-8")
+
+
+@exporter("gexf", "graph.gexf")
+def export_gexf(build: BuildResult, path: Path) -> None:
+    """GEXF 1.2 for Gephi: typed nodes, role-labelled edges."""
+    with atomic_open(path) as handle:
+        nx.write_gexf(to_networkx(property_graph(build)), handle, encoding="utf-8")
+
+
+# --- Neo4j -------------------------------------------------------------------------------------
+
+_ARRAY_DELIMITER = ";"  # neo4j-admin import's default
+
+
+def _neo4j_type(values: list[Any]) -> str:
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "int"
+    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return "float"
+    if present and all(isinstance(v, list) for v in present):
+        return "string[]"
+    return "string"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return _ARRAY_DELIMITER.join(str(v).replace(_ARRAY_DELIMITER, ",") for v in value)
+    return str(value)
+
+
+def _labels(props: dict[str, Any]) -> list[str]:
+    kind = {"entity": "Entity", "document": "Document"}.get(props["kind"], "Fact")
+    labels = ["KgNode", kind]
+    if _SAFE_LABEL.match(str(props["type"])) and props["type"] != kind:
+        labels.append(str(props["type"]))
+    return labels
+
+
+def neo4j_tables(pg: PropertyGraph) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """CSV tables (file name -> header, rows) for ``neo4j-admin database import``."""
+    tables: dict[str, tuple[list[str], list[list[str]]]] = {}
+    groups = {"entities.csv": "entity", "facts.csv": None, "documents.csv": "document"}
+    for filename, kind in groups.items():
+        nodes = [
+            (i, p)
+            for i, p in pg.nodes.items()
+            if (p["kind"] == kind if kind else p["kind"] not in ("entity", "document"))
+        ]
+        names = sorted({k for _, p in nodes for k in p} - {"label", "type", "kind"})
+        columns = ["label", "type", "kind", *names]
+        header = ["id:ID"]
+        for c in columns:
+            t = _neo4j_type([p.get(c) for _, p in nodes])
+            header.append(c if t == "string" else f"{c}:{t}")
+        header.append(":LABEL")
+        rows = [[i, *(_cell(p.get(c)) for c in columns), ";".join(_labels(p))] for i, p in nodes]
+        tables[filename] = (header, rows)
+    tables["relationships.csv"] = (
+        [":START_ID", ":END_ID", ":TYPE", "role"],
+        [[s, t, role.upper(), role] for s, t, role in pg.edges],
+    )
+    return tables
+
+
+def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def cypher_script(tables: dict[str, tuple[list[str], list[list[str]]]]) -> str:
+    """A LOAD CSV script creating the same graph on a running Neo4j (files in its import dir)."""
+    out = [
+        "// kg property graph: copy the CSV files into Neo4j's import folder, then run",
+        "// cypher-shell -f import.cypher   (or use neo4j-admin database import instead)",
+        "CREATE CONSTRAINT kg_node_id IF NOT EXISTS FOR (n:KgNode) REQUIRE n.id IS UNIQUE;",
+    ]
+    for filename in ("entities.csv", "facts.csv", "documents.csv"):
+        header, rows = tables[filename]
+        sets = []
+        for column in header[1:-1]:
+            name, _, typ = column.partition(":")
+            value = f"row.`{column}`"
+            conv = {
+                "int": f"toInteger({value})",
+                "float": f"toFloat({value})",
+                "string[]": f"split({value}, '{_ARRAY_DELIMITER}')",
+            }.get(typ, value)
+            sets.append(f"n.`{name}` = CASE WHEN {value} = '' THEN null ELSE {conv} END")
+        for labels in sorted({row[-1] for row in rows}):
+            label_text = ":".join(f"`{x}`" for x in labels.split(";") if _SAFE_LABEL.match(x))
+            out.append(
+                f"LOAD CSV WITH HEADERS FROM 'file:///{filename}' AS row"
+                f" WITH row WHERE row.`:LABEL` = '{labels}'"
+                f" MERGE (n:{label_text} {{id: row.`id:ID`}})"
+                + (f" SET {', '.join(sets)}" if sets else "")
+                + ";"
+            )
+    _, rels = tables["relationships.csv"]
+    for rel_type in sorted({r[2] for r in rels}):
+        if not _SAFE_LABEL.match(rel_type):
+            continue
+        out.append(
+            "LOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row"
+            f" WITH row WHERE row.`:TYPE` = '{rel_type}'"
+            " MATCH (a:KgNode {id: row.`:START_ID`}), (b:KgNode {id: row.`:END_ID`})"
+            f" MERGE (a)-[r:`{rel_type}`]->(b) SET r.role = row.role;"
+        )
+    return "\n".join(out) + "\n"
+
+
+@exporter("neo4j", "neo4j")
+def export_neo4j(build: BuildResult, path: Path) -> None:
+    """A folder of CSV files for neo4j-admin database import, plus import.cypher."""
+    tables = neo4j_tables(property_graph(build))
+    path.mkdir(parents=True, exist_ok=True)
+    for filename, (header, rows) in tables.items():
+        atomic_write(path / filename, _csv_bytes(header, rows))
+    atomic_write(path / "import.cypher", cypher_script(tables).encode("utf-8"))
+    command = (
+        "neo4j-admin database import full neo4j --overwrite-destination"
+        " --nodes=entities.csv --nodes=facts.csv --nodes=documents.csv"
+        " --relationships=relationships.csv\n"
+    )
+    atomic_write(path / "import.sh", b"#!/bin/sh\n# run in this folder\n" + command.encode())
