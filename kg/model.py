@@ -126,6 +126,8 @@ class Fact:
     fields: dict[str, Any]  # entity-valued fields hold EntityRef (or lists of them)
     evidence: list[Evidence] = field(default_factory=list)
     conflicts_with: list[str] = field(default_factory=list)
+    # the fields each piece of evidence states (its claim's non-empty fields)
+    evidence_fields: dict[Evidence, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def support(self) -> int:

@@ -88,6 +88,7 @@ class KG(DefinedNamespace):
     # evidence and provenance
     extractor: URIRef
     rule: URIRef
+    statesField: URIRef
     confidence: URIRef
     sentence: URIRef
     sentenceStart: URIRef

@@ -35,6 +35,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "quote": ("speaker", "text"),
     "authorship": ("author", "doc"),
 }
+PUBLIC_FIELDS = {f for fields in KIND_FIELDS.values() for f in fields}
 _LIST_FIELDS = {"as_written", "participants", "invitees", "topics", "entities"}
 
 
@@ -46,7 +47,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def source_record(ev: Evidence) -> dict[str, Any]:
+def source_record(ev: Evidence, fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One source of a fact; ``fields`` names the fact's fields this mention states."""
     return {
         "doc": ev.doc,
         "sentence": ev.sentence,
@@ -55,6 +57,7 @@ def source_record(ev: Evidence) -> dict[str, Any]:
         "quote": ev.quote,
         "extractor": ev.extractor,
         "confidence": ev.confidence,
+        "fields": [f for f in fields if f in PUBLIC_FIELDS],
     }
 
 
@@ -64,7 +67,7 @@ def fact_record(fact: Fact) -> dict[str, Any]:
         "id": fact.id,
         "kind": fact.kind,
         "support": fact.support,
-        "sources": [source_record(e) for e in fact.evidence],
+        "sources": [source_record(e, fact.evidence_fields.get(e, ())) for e in fact.evidence],
         "conflicts_with": list(fact.conflicts_with),
     }
     for name in KIND_FIELDS.get(fact.kind, ()):

@@ -86,6 +86,11 @@ class ExtractionContext:
         last = self.doc.char_span(max(end - 1, start), max(end, start + 1), alignment_mode="expand")
         s0 = first.sent.start_char if first is not None else start
         s1 = last.sent.end_char if last is not None else end
+        text = self.document.text
+        while s0 < start and text[s0].isspace():  # sentences hold no surrounding white space
+            s0 += 1
+        while s1 > end and text[s1 - 1].isspace():
+            s1 -= 1
         return s0, max(s1, end)
 
     def evidence(

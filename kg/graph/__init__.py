@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kg import __version__
+from kg.export.records import PUBLIC_FIELDS
 from kg.graph.facts import fact_triples
 from kg.graph.terms import date_literal, lit, node, typed
 from kg.iri import doc_graph_iri, doc_iri, meta_graph_iri, mint_iri
@@ -126,7 +127,7 @@ def build_quads(
             sink.add(fact.id, PROV.wasDerivedFrom, d_iri)
             for ev in fact.evidence:
                 if ev.doc == document.id:
-                    _evidence(sink, fact.id, ev, document.text, build, base)
+                    _evidence(sink, fact, ev, document.text, build, base)
     sink.graph = meta
     for entity in entities.values():
         _entity_meta(sink, entity, base)
@@ -205,7 +206,8 @@ def _entity_meta(sink: QuadSink, entity: Entity, base: str) -> None:
             sink.add(rec, KG.inDocument, doc_iri(r["doc"], base))
 
 
-def _evidence(sink: QuadSink, fact_id: str, ev: Evidence, text: str, build: str, base: str) -> None:
+def _evidence(sink: QuadSink, fact: Fact, ev: Evidence, text: str, build: str, base: str) -> None:
+    fact_id = fact.id
     ann = mint_iri(
         "evidence", f"{fact_id}|{ev.doc}|{ev.start}|{ev.end}|{ev.extractor}", "evidence", base
     )
@@ -218,6 +220,9 @@ def _evidence(sink: QuadSink, fact_id: str, ev: Evidence, text: str, build: str,
     if ev.rule:
         sink.add(ann, KG.rule, lit(ev.rule))
     sink.add(ann, KG.confidence, lit(Decimal(str(ev.confidence))))
+    for name in fact.evidence_fields.get(ev, ()):
+        if name in PUBLIC_FIELDS:
+            sink.add(ann, KG.statesField, lit(name))
     sink.add(ann, KG.sentence, lit(ev.sentence))
     sink.add(ann, KG.sentenceStart, lit(ev.sentence_start))
     sink.add(ann, KG.sentenceEnd, lit(ev.sentence_start + len(ev.sentence)))

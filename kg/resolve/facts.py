@@ -118,6 +118,9 @@ def merge_facts(
             _absorb(fact, fields, spec)
         if claim.evidence not in fact.evidence:
             fact.evidence.append(claim.evidence)
+        stated = {k for k, v in public.items() if v not in (None, [], ())}
+        known = fact.evidence_fields.get(claim.evidence, ())
+        fact.evidence_fields[claim.evidence] = tuple(sorted(stated.union(known)))
         by_conflict_key[key].add(fact_id)
     for ids in by_conflict_key.values():
         if len(ids) > 1:
