@@ -1,0 +1,205 @@
+"""Figures: sums of money, percentages and counts bound to what they measure.
+
+"a trade imbalance of $295 billion in 2024", "$295 billion in trade imbalance reported in 2024",
+"a $295 billion trade imbalance with China in 2024", "a trade imbalance that reached $295 billion",
+"inflation rose to 3.1% in May", "exports fell 5%" (a change: subject "change in exports",
+value -5).
+The subject is a canonical noun phrase of ontology/rules/figures.yaml; the date is the time
+expression right after the value (kg.timex); the entities are the countries and organisations of
+the sentence. Only sentences holding a subject word are read (one PhraseMatcher pass).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+from kg.extract import ExtractionContext, register
+from kg.extract.actors import mention_of, phrase_matcher, token_at
+from kg.extract.numbers import Quantity, find_counts, find_money, find_percents
+from kg.model import Claim, Mention
+from kg.resources import load_yaml
+from kg.timex import find_timexes
+
+NAME = "kg.figures.v1"
+_LINKERS = {"that", "which", "has", "have", "had", "was", "were", "is", "are", "been", "already"}
+
+
+@dataclass(frozen=True)
+class _Rules:
+    confidence: dict[str, float]
+    subjects: dict[str, str]
+    linking: frozenset[str]
+    value_preps: tuple[tuple[str, ...], ...]
+    links: tuple[tuple[str, ...], ...]
+    rising: frozenset[str]
+    falling: frozenset[str]
+    entity_types: frozenset[str]
+
+
+@functools.cache
+def _rules() -> _Rules:
+    data = load_yaml("rules/figures.yaml")
+    return _Rules(
+        confidence={r["id"]: float(r["confidence"]) for r in data["rules"]},
+        subjects={str(k).lower(): str(v) for k, v in data["subjects"].items()},
+        linking=frozenset(data["linking_verbs"]),
+        value_preps=tuple(tuple(p.split()) for p in data["value_prepositions"]),
+        links=tuple(tuple(p.split()) for p in data["value_subject_links"]),
+        rising=frozenset(data["rising_verbs"]),
+        falling=frozenset(data["falling_verbs"]),
+        entity_types=frozenset(data["entity_types"]),
+    )
+
+
+@register(NAME)
+def extract_figures(ctx: ExtractionContext) -> Iterator[Claim]:
+    """Yield one figure claim per value a rule binds to a subject."""
+    doc = ctx.doc
+    subjects = _rules().subjects
+    matcher = phrase_matcher(doc.vocab, NAME, {p: p for p in subjects})
+    spans = filter_spans([Span(doc, s, e, label=k) for k, s, e in matcher(doc)])
+    by_sentence: dict[int, list[Span]] = {}
+    for span in spans:
+        by_sentence.setdefault(span.sent.start, []).append(span)
+    for start, found in by_sentence.items():
+        yield from _sentence(ctx, doc[start].sent, found)
+
+
+def _sentence(ctx: ExtractionContext, sent: Span, subjects: list[Span]) -> Iterator[Claim]:
+    doc = ctx.doc
+    text = sent.text
+    values: list[tuple[Quantity, int, int]] = []  # quantity, first token, token after
+    for q in [*find_money(text), *find_percents(text), *find_counts(text)]:
+        if any(q.start < v.end and v.start < q.end for v, _, _ in values):
+            continue
+        first = token_at(doc, sent.start_char + q.start)
+        last = token_at(doc, sent.start_char + q.end - 1) + 1
+        values.append((q, first, last))
+    used: set[int] = set()
+    for subject in subjects:
+        for q, first, last in values:
+            if first in used:
+                continue
+            bound = _bind(ctx, subject, first, last)
+            if bound is None:
+                continue
+            rule, change = bound
+            used.add(first)
+            yield _claim(ctx, sent, subject, q, first, last, rule, change)
+            break
+
+
+def _words_at(sent: Span, i: int, phrase: tuple[str, ...]) -> bool:
+    doc = sent.doc
+    return (
+        i + len(phrase) <= sent.end and tuple(t.lower_ for t in doc[i : i + len(phrase)]) == phrase
+    )
+
+
+def _bind(
+    ctx: ExtractionContext, subject: Span, first: int, last: int
+) -> tuple[str, str | None] | None:
+    """The rule binding a value to a subject, and whether it states a rise or a fall."""
+    rules = _rules()
+    doc = ctx.doc
+    sent = subject.sent
+    if last <= subject.start:  # value before subject
+        if last == subject.start or (last + 1 == subject.start and doc[last].pos_ == "ADJ"):
+            return "figure.value_subject", None  # "a $295 billion trade imbalance"
+        for link in rules.links:
+            if _words_at(sent, last, link) and last + len(link) == subject.start:
+                return "figure.value_in_subject", None  # "$295 billion in trade imbalance"
+        return None
+    i = _after_modifiers(ctx, subject.end, first)
+    while i < first and doc[i].lower_ in _LINKERS:
+        i += 1
+    if i < first and doc[i].lower_ in {"of", "at", "worth"} and i + 1 == first:
+        return "figure.subject_of_value", None  # "a trade imbalance of $295 billion"
+    if i < first and doc[i].lower_ in rules.linking:
+        verb = doc[i].lower_
+        i += 1
+        moved = False
+        while i < first:
+            step = next((p for p in rules.value_preps if _words_at(sent, i, p)), None)
+            if step is None:
+                return None
+            moved = moved or step[0] in {"to", "at", "of"}
+            i += len(step)
+        if i != first:
+            return None
+        change = None
+        if not moved and verb in rules.rising:
+            change = "rise"
+        elif not moved and verb in rules.falling:
+            change = "fall"
+        return "figure.subject_verb_value", change
+    return None
+
+
+def _after_modifiers(ctx: ExtractionContext, i: int, stop: int) -> int:
+    """Skip a prepositional phrase after the subject ("with Canada", "of electric vehicles",
+    "between the US and China"): entity names and up to three other words."""
+    doc = ctx.doc
+    if i >= stop or doc[i].lower_ not in {"with", "between", "in", "of", "from", "to", "for"}:
+        return i
+    j = i + 1
+    plain = 0
+    while j < stop and plain <= 3:
+        tok = doc[j]
+        if mention_of(ctx, tok) is not None or tok.lower_ in {"the", "and", "'s", "’s"}:
+            j += 1
+        elif tok.pos_ in {"NOUN", "PROPN", "ADJ"} and tok.lower_ not in _rules().linking:
+            plain += 1
+            j += 1
+        else:
+            break
+    return j if j > i + 1 else i
+
+
+def _claim(
+    ctx: ExtractionContext,
+    sent: Span,
+    subject: Span,
+    q: Quantity,
+    first: int,
+    last: int,
+    rule: str,
+    change: str | None,
+) -> Claim:
+    doc = ctx.doc
+    rules = _rules()
+    canonical = rules.subjects[subject.label_.lower()]
+    value = q.value
+    if change is not None:
+        canonical = f"change in {canonical}"
+        value = -value if change == "fall" else value
+    hi = max(last, subject.end)
+    date = None
+    for t in find_timexes(sent.text, ctx.document.published):
+        at = token_at(doc, sent.start_char + t.start)
+        if hi <= at <= hi + 6 and t.value is not None and t.rule != "time.vague":
+            date = t
+            hi = token_at(doc, sent.start_char + t.end - 1) + 1
+            break
+    entities: dict[str, Mention] = {}
+    for m in ctx.mentions_in(sent.start_char, sent.end_char):
+        if m.type in rules.entity_types:
+            entities.setdefault(m.label, m)
+    lo = min(first, subject.start)
+    start = doc[lo].idx
+    end = doc[hi - 1].idx + len(doc[hi - 1].text)
+    fields = {
+        "subject": canonical,
+        "value": value,
+        "unit": q.unit,
+        "date": date.value if date else None,
+        "entities": sorted(entities.values(), key=lambda m: m.label),
+        "_as_written": subject.text,
+        "_date_text": date.text if date else None,
+    }
+    return Claim("figure", fields, ctx.evidence(start, end, NAME, rules.confidence[rule], rule))
