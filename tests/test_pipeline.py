@@ -129,3 +129,16 @@ def test_union_turtle_parses(sample_build, query: str) -> None:
     store.bulk_load(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE)
     (row,) = list(store.query(query))
     assert int(row["n"].value) > 1000
+
+
+def test_jobs_gives_the_same_graph(tmp_path: Path) -> None:
+    """spaCy's multiprocessing (--jobs) changes speed, never the output."""
+    from kg.pipeline import Settings
+
+    docs = [str(SAMPLE / "001_670775099acaafae.txt"), str(SAMPLE / "002_237a4dc78d8b169e.txt")]
+    one = run_build(docs, tmp_path / "one", Settings(jobs=1, batch_size=1))
+    two = run_build(docs, tmp_path / "two", Settings(jobs=2, batch_size=1))
+    assert len(two.documents) == 2
+    for name in ("graph.nq", "facts.jsonl", "entities.jsonl"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert one.facts_by_kind() == two.facts_by_kind()
