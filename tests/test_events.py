@@ -207,3 +207,13 @@ def test_agreement_needs_a_verb_of_reaching() -> None:
     assert deal["participants"] == ["European Union", "Japan"]
     assert deal["date"] == "2018-07-17"
     assert events("The trade agreement previously negotiated was revisited.") == []
+
+
+def test_initiator_phrases_in_later_sentences() -> None:
+    text = (
+        "Canadian Prime Minister Mark Carney and French President Emmanuel Macron held a phone"
+        " call on Tuesday. The call was initiated by Macron, the Elysee said. A second call took"
+        " place at Carney's request. Xi requested the removal of tariffs during the call."
+    )
+    calls = of_type(events(text), "phone_call")
+    assert [c["initiator"] for c in calls] == [None, "Emmanuel Macron", "Mark Carney", None]

@@ -5,7 +5,7 @@ modules listed here, so a module imported elsewhere (a plug-in, a test) never ch
 default build extracts.
 """
 
-from kg.extract import affiliations, authorship, offices
+from kg.extract import affiliations, authorship, events, figures, offices, quotes, tariffs
 
-MODULES = (affiliations, authorship, offices)
+MODULES = (affiliations, authorship, events, figures, offices, quotes, tariffs)
 DEFAULT_EXTRACTORS: tuple[str, ...] = tuple(sorted(m.NAME for m in MODULES))

@@ -50,7 +50,7 @@ class Rules:
     receiving: frozenset[str]
     place_verbs: frozenset[str]
     initiating: frozenset[str]
-    initiating_phrases: tuple[tuple[str, ...], ...]
+    initiating_pattern: re.Pattern[str]
     talks_subjects: frozenset[str]
     bodies: frozenset[str]
     duration_cue: re.Pattern[str]
@@ -84,7 +84,11 @@ def event_rules() -> Rules:
         receiving=frozenset(data["invitation_receiving"]),
         place_verbs=frozenset(data["invitation_place_verbs"]),
         initiating=frozenset(data["initiating_verbs"]),
-        initiating_phrases=tuple(tuple(p.split()) for p in data["initiating_phrases"]),
+        initiating_pattern=re.compile(
+            r"(?i)\b(?:"
+            + "|".join(r"\s+".join(map(re.escape, p.split())) for p in data["initiating_phrases"])
+            + r")\s+(?:the\s+|a\s+)?|(?P<poss>\b[A-Z][\w.-]*)(?:'s|’s)\s+request\b"
+        ),
         talks_subjects=frozenset(data["talks_subjects"]),
         bodies=frozenset(data["confirming_bodies"]),
         duration_cue=re.compile(

@@ -31,12 +31,13 @@ from kg.extract.actors import (
     token_at,
 )
 from kg.extract.event_types import HANDLERS, PLACE_TYPES, Event, event_rules, proper_place, unique
-from kg.extract.numbers import find_durations
+from kg.extract.numbers import Duration, find_durations
 from kg.model import Claim, Mention
 from kg.nlp import TITLES_KEY
 from kg.timex import Timex, find_timexes
 
 NAME = "kg.events.v1"
+_INITIATORS = frozenset({"Person", "Country"})
 
 
 def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
@@ -154,13 +155,20 @@ def _place(ctx: ExtractionContext, ev: Event) -> Mention | None:
     return None
 
 
+def _sentence_durations(ctx: ExtractionContext, sent: Span) -> list[Duration]:
+    cache = ctx.doc.user_data.setdefault("kg.durations", {})
+    if sent.start not in cache:
+        cache[sent.start] = list(find_durations(sent.text))
+    return cache[sent.start]  # type: ignore[no-any-return]
+
+
 def _duration(ctx: ExtractionContext, ev: Event) -> str | None:
     """A duration tied to the event ("the 90-minute call", "the call lasted an hour and a
     half"); calls and meetings last less than a day."""
     sent = ev.trigger.sent
     text = sent.text
     anchors = _anchors(ev)
-    for d in find_durations(text):
+    for d in _sentence_durations(ctx, sent):
         head = ctx.doc[token_at(ctx.doc, sent.start_char + d.end - 1)]
         if not d.iso.startswith("PT") and ev.type in {"phone_call", "meeting"}:
             continue
@@ -214,21 +222,16 @@ def _initiator(ctx: ExtractionContext, ev: Event) -> Mention | None:
         subj = subject_entities(ctx, gov)
         if subj:
             return subj[0]
-    for tok in sent:
-        for phrase in rules.initiating_phrases:
-            if tuple(t.lower_ for t in doc[tok.i : tok.i + len(phrase)]) == phrase:
-                j = tok.i + len(phrase)
-                while j < sent.end and doc[j].lower_ in {"the", "a"}:
-                    j += 1
-                found = entities_among(
-                    ctx, doc[j : min(j + 5, sent.end)], frozenset({"Person", "Country"})
-                )
-                if found and _tied(tok, _anchors(ev)):
-                    return found[0]
-        if tok.lower_ == "request" and tok.i >= 2 and doc[tok.i - 1].text in {"'s", "’s"}:
-            m = mention_of(ctx, doc[tok.i - 2])
-            if m is not None and _tied(tok, _anchors(ev)):
-                return m
+    text = sent.text
+    for m in rules.initiating_pattern.finditer(text):
+        tok = doc[token_at(doc, sent.start_char + m.start())]
+        j = token_at(doc, sent.start_char + m.end())
+        if m.group("poss"):  # "at X's request"
+            found = [x for x in [mention_of(ctx, doc[tok.i])] if x is not None]
+        else:
+            found = entities_among(ctx, doc[j : min(j + 5, sent.end)], _INITIATORS)
+        if found and _tied(tok, _anchors(ev)):
+            return found[0]
     return None
 
 

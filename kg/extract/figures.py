@@ -6,7 +6,8 @@
 value -5).
 The subject is a canonical noun phrase of ontology/rules/figures.yaml; the date is the time
 expression right after the value (kg.timex); the entities are the countries and organisations of
-the sentence. Only sentences holding a subject word are read (one PhraseMatcher pass).
+the sentence, or when it names none the document's two most named countries (if two stand
+out). Only sentences holding a subject word are read (one PhraseMatcher pass).
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from kg.extract import ExtractionContext, register
-from kg.extract.actors import mention_of, phrase_matcher, token_at
+from kg.extract.actors import (
+    country_counts,
+    country_mention,
+    mention_of,
+    phrase_matcher,
+    token_at,
+)
 from kg.extract.numbers import Quantity, find_counts, find_money, find_percents
 from kg.model import Claim, Mention
 from kg.resources import load_yaml
@@ -190,6 +197,15 @@ def _claim(
     for m in ctx.mentions_in(sent.start_char, sent.end_char):
         if m.type in rules.entity_types:
             entities.setdefault(m.label, m)
+    entities_rule = "figure.entities.sentence"
+    if not entities:  # the sentence names no one: the document's two main countries, if clear
+        top = country_counts(ctx).most_common(3)
+        if len(top) >= 2 and (len(top) == 2 or top[1][1] > top[2][1]):
+            for label, _ in top[:2]:
+                m = country_mention(ctx, label)
+                if m is not None:
+                    entities[label] = m
+            entities_rule = "figure.entities.document"
     lo = min(first, subject.start)
     start = doc[lo].idx
     end = doc[hi - 1].idx + len(doc[hi - 1].text)
@@ -201,5 +217,6 @@ def _claim(
         "entities": sorted(entities.values(), key=lambda m: m.label),
         "_as_written": subject.text,
         "_date_text": date.text if date else None,
+        "_entities_rule": entities_rule if entities else None,
     }
     return Claim("figure", fields, ctx.evidence(start, end, NAME, rules.confidence[rule], rule))
