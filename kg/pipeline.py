@@ -174,7 +174,7 @@ def run_build(
     result.warnings = warnings
     if out_dir is not None:
         for name in settings.exports:
-            result.outputs.append(export(name, result, out_dir))
+            result.outputs.append(export(name, result, Path(out_dir)))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -198,3 +198,25 @@ EVENT_CLASSES: dict[str, tuple[str, str | None]] = {
     "appointment": (str(KG.Appointment), None),
     "confirmation": (str(KG.Confirmation), None),
 }
+
+
+class FastTerms:
+    """Every namespace above as :class:`Terms`, for modules that write many triples."""
+
+    def __init__(self) -> None:
+        self.KG = Terms(KG)
+        self.ORG = Terms(ORG)
+        self.SEM = Terms(SEM)
+        self.OA = Terms(OA)
+        self.PROV = Terms(PROV)
+        self.SCHEMA = Terms(SCHEMA)
+        self.SKOS = Terms(SKOS)
+        self.DCTERMS = Terms(DCTERMS)
+        self.WD = Terms(WD)
+        self.RDF = Terms(RDF)
+        self.RDFS = Terms(RDFS)
+        self.XSD = Terms(XSD)
+        self.OWL = Terms(OWL)
+
+
+FAST = FastTerms()

@@ -300,7 +300,7 @@ def _appositive(
     organization = modifier or org or _implied(ctx, title)
     if organization is None and title.office.organization_required:
         return None
-    end = max(title.span.end_char, organization.end if organization is org and org else 0)
+    end = max(title.span.end_char, org.end if org is not None and organization is org else 0)
     status = "designate" if designate else status
     written = ctx.document.text[modifier.start : title.span.end_char] if modifier else None
     return _claim(ctx, title, person, organization, status, person.start, end, rule, written)

@@ -23,39 +23,13 @@ from kg.graph.facts import fact_triples
 from kg.graph.terms import date_literal, lit, node, typed
 from kg.iri import doc_graph_iri, doc_iri, meta_graph_iri, mint_iri
 from kg.model import Document, Entity, Evidence, Fact
-from kg.vocab import (
-    DCTERMS,
-    DEFAULT_BASE,
-    ENTITY_CLASSES,
-    KG,
-    OA,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SCHEMA,
-    SKOS,
-    WD,
-    XSD,
-    Terms,
-)
+from kg.vocab import DEFAULT_BASE, ENTITY_CLASSES, FAST
 
 QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around an evidence quote
 
 # Plain-string terms, cached: this module writes most of the dataset's triples.
-DCTERMS, KG, OA, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD = (
-    Terms(DCTERMS),
-    Terms(KG),
-    Terms(OA),
-    Terms(OWL),
-    Terms(PROV),
-    Terms(RDF),
-    Terms(RDFS),
-    Terms(SCHEMA),
-    Terms(SKOS),
-    Terms(WD),
-    Terms(XSD),
-)
+DCTERMS, KG, OA, OWL, PROV = FAST.DCTERMS, FAST.KG, FAST.OA, FAST.OWL, FAST.PROV
+RDF, RDFS, SCHEMA, SKOS, WD, XSD = FAST.RDF, FAST.RDFS, FAST.SCHEMA, FAST.SKOS, FAST.WD, FAST.XSD
 
 
 @dataclass(frozen=True)

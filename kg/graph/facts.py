@@ -14,19 +14,19 @@ import pyoxigraph as ox
 from kg.graph.terms import date_literal, lit, typed
 from kg.iri import doc_iri, mint_iri
 from kg.model import EntityRef, Fact
-from kg.vocab import EVENT_CLASSES, FACT_CLASSES, KG, ORG, RDF, RDFS, SCHEMA, SEM, XSD, Terms
+from kg.vocab import EVENT_CLASSES, FACT_CLASSES, FAST
 
 Triple = tuple[str, Any, "str | ox.Literal"]
 
 # Plain-string terms, cached: this module writes most of the dataset's triples.
 KG, ORG, RDF, RDFS, SCHEMA, SEM, XSD = (
-    Terms(KG),
-    Terms(ORG),
-    Terms(RDF),
-    Terms(RDFS),
-    Terms(SCHEMA),
-    Terms(SEM),
-    Terms(XSD),
+    FAST.KG,
+    FAST.ORG,
+    FAST.RDF,
+    FAST.RDFS,
+    FAST.SCHEMA,
+    FAST.SEM,
+    FAST.XSD,
 )
 
 
