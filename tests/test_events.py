@@ -63,7 +63,7 @@ def test_call_participants_date_and_coreference() -> None:
     ]
     assert all(c["participants"] == ["Donald Trump", "Xi Jinping"] for c in calls)
     assert calls[0]["date_text"] == "Thursday" and calls[0]["date"] is None
-    assert calls[1]["duration"] == "PT90M" and calls[1]["topics"] == ["trade"]
+    assert calls[1]["duration"] == "PT1H30M" and calls[1]["topics"] == ["trade"]
     assert calls[2]["initiator"] == "Donald Trump"
 
 
@@ -76,7 +76,7 @@ def test_call_date_resolves_against_publication_and_duration_forms() -> None:
     assert calls[0]["participants"] == ["Emmanuel Macron", "Mark Carney"]
     assert calls[0]["date"] == "2025-06-03"
     assert calls[0]["topics"] == ["steel", "tariffs"]
-    assert calls[1]["duration"] == "PT90M"
+    assert calls[1]["duration"] == "PT1H30M"
 
 
 def test_minister_call_by_phone() -> None:

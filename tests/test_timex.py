@@ -91,19 +91,19 @@ def test_percentages_and_money_are_not_years() -> None:
 @pytest.mark.parametrize(
     ("text", "iso"),
     [
-        ("The 90-minute conversation", "PT90M"),
-        ("lasted around ninety minutes", "PT90M"),
-        ("an hour and a half", "PT90M"),
-        ("The hour-and-a-half-long call", "PT90M"),
+        ("The 90-minute conversation", "PT1H30M"),
+        ("lasted around ninety minutes", "PT1H30M"),
+        ("an hour and a half", "PT1H30M"),
+        ("The hour-and-a-half-long call", "PT1H30M"),
         ("approximately 40 minutes", "PT40M"),
-        ("lasting approximately one and a half hours", "PT90M"),
+        ("lasting approximately one and a half hours", "PT1H30M"),
         ("half an hour", "PT30M"),
-        ("a two-hour meeting", "PT120M"),
+        ("a two-hour meeting", "PT2H"),
         ("for a 90-day period", "P90D"),
         ("for 90 days", "P90D"),
         ("suspend the tariffs for five years", "P5Y"),
         ("a three-week pause", "P21D"),
-        ("one and a half years", "P18M"),
+        ("one and a half years", "P1Y6M"),
     ],
 )
 def test_durations_have_one_canonical_form(text: str, iso: str) -> None:

@@ -1,7 +1,7 @@
 """Events: calls, meetings, talks, summits, visits, invitations, truces, agreements, appointments.
 
 Each event claim names its type, participants, initiator, invitees, place, time (ISO ``date`` at
-its precision and the words ``date_text``), duration (canonical ISO: PT90M) and topics (labels of
+its precision and the words ``date_text``), duration (canonical xsd: PT1H30M) and topics (labels of
 ontology/lexicon/topics.yaml whose triggers occur in the sentence). Work is done only on the
 sentences holding a trigger word (one PhraseMatcher pass). A document's later "the call" or "the
 conversation" is its first explicit call: such sentences yield claims with the same type and

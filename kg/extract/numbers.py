@@ -35,7 +35,7 @@ class Quantity:
 
 @dataclass(frozen=True)
 class Duration:
-    """A length of time: ``iso`` is its canonical ISO 8601 form (PT90M, P90D, P6M, P5Y)."""
+    """A length of time: ``iso`` is its canonical ISO 8601 form (PT1H30M, P90D, P6M, P5Y)."""
 
     start: int
     end: int
@@ -285,26 +285,25 @@ def find_durations(text: str) -> Iterator[Duration]:
 
 
 def to_iso(amount: float, base: str) -> str | None:
-    """Canonical ISO 8601 duration: minutes below a day, days, months or years above."""
+    """Canonical ISO 8601 / xsd:duration form, the one RDF libraries write back (rdflib):
+    hours and minutes below a day (PT1H30M, PT40M, PT2H), days (P90D, P1DT12H), years and
+    months (P5Y, P1Y6M). One form per length, so equal durations merge across documents."""
     if amount <= 0:
         return None
-    if base == "seconds":
-        amount, base = amount / 60, "minutes"
-    if base == "minutes":
-        if amount >= 1440 and amount % 1440 == 0:
-            return f"P{int(amount // 1440)}D"
-        return f"PT{_num(amount)}M"
-    if base == "days":
-        return f"P{int(amount)}D" if amount == int(amount) else f"PT{_num(amount * 1440)}M"
-    if base == "years":
-        return f"P{int(amount)}Y" if amount == int(amount) else f"P{_num(amount * 12)}M"
-    if base == "months":
-        return f"P{int(amount)}M" if amount == int(amount) else f"P{_num(amount * 30)}D"
+    if base in {"seconds", "minutes", "days"}:
+        seconds = round(amount * {"seconds": 1, "minutes": 60, "days": 86400}[base])
+        days, rest = divmod(seconds, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes, secs = divmod(rest, 60)
+        clock = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
+        return "P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
+    if base in {"months", "years"}:
+        months = round(amount * (12 if base == "years" else 1))
+        if amount * (12 if base == "years" else 1) != months:  # "one and a half months"
+            return to_iso(amount * (365 if base == "years" else 30), "days")
+        years, months = divmod(months, 12)
+        return "P" + (f"{years}Y" if years else "") + (f"{months}M" if months else "")
     return None
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 def _clean(value: float) -> float:
