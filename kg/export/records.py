@@ -4,38 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.model import Entity, EntityRef, Evidence, Fact
+from kg.model import KIND_FIELDS, PUBLIC_FIELDS, Entity, EntityRef, Evidence, Fact
 
-# Fields of each kind, in the order facts.jsonl writes them (shared/FACTS.md).
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "office": ("holder", "title", "organization", "as_written", "status", "start", "end"),
-    "tariff": (
-        "imposed_by",
-        "target",
-        "goods",
-        "rate_percent",
-        "previous_rate_percent",
-        "duration",
-        "effective_date",
-        "status",
-    ),
-    "event": (
-        "event_type",
-        "participants",
-        "initiator",
-        "invitees",
-        "place",
-        "date",
-        "date_text",
-        "duration",
-        "topics",
-    ),
-    "affiliation": ("person", "organization", "role"),
-    "figure": ("subject", "value", "unit", "date", "entities"),
-    "quote": ("speaker", "text"),
-    "authorship": ("author", "doc"),
-}
-PUBLIC_FIELDS = {f for fields in KIND_FIELDS.values() for f in fields}
 _LIST_FIELDS = {"as_written", "participants", "invitees", "topics", "entities"}
 
 
