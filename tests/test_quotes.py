@@ -100,3 +100,18 @@ def test_partial_quotes_need_three_words_and_a_speech_verb() -> None:
 
 def test_no_speaker_no_quote() -> None:
     assert quotes("As one senior adviser put it, “This is about results for the people.”") == []
+
+
+def test_government_bodies_as_speakers() -> None:
+    text = (
+        "According to the Chinese foreign ministry, the talks were “candid and constructive"
+        " and useful.” “We are ready,” the Japanese Foreign Ministry said in a statement."
+    )
+    assert quotes(text) == [
+        (
+            "Ministry of Foreign Affairs of the People's Republic of China",
+            "candid and constructive and useful.",
+            "quote.according_to",
+        ),
+        ("Ministry of Foreign Affairs of Japan", "We are ready", "quote.attribution_after"),
+    ]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from kg.extract import ExtractionContext, register
 from kg.extract.actors import ACTOR_TYPES, QUOTES_CACHE, mention_of, subject_of, token_at
@@ -163,12 +163,15 @@ def _speaker_after(
         return None
     tok = doc[i]
     if tok.lower_ in rules.verbs and i + 1 < len(doc):  # “...,” said Trump.
-        j = i + 1
-        while j < len(doc) and doc[j].lower_ in {"the", "a", "an"}:
-            j += 1
-        m = mention_of(ctx, doc[j]) if j < len(doc) else None
-        if m is not None and m.type in SPEAKER_TYPES:
+        m = _phrase_speaker(ctx, doc[i + 1 : min(i + 8, len(doc))])
+        if m is not None:
             return m, "quote.attribution_after", m.end
+        return None
+    if tok.lower_ in {"the", "a", "an"}:  # “...,” the foreign ministry said.
+        phrase = _phrase_speaker(ctx, doc[i : min(i + 7, len(doc))])
+        head = _phrase_end(doc, i)
+        if phrase is not None and head < len(doc) and doc[head].lower_ in rules.verbs:
+            return phrase, "quote.attribution_after", doc[head].idx + len(doc[head].text)
         return None
     m = mention_of(ctx, tok)
     if m is None or m.type not in SPEAKER_TYPES:
@@ -181,6 +184,36 @@ def _speaker_after(
     if j < len(doc) and doc[j].lower_ in rules.verbs:
         rule = "quote.pronoun" if pronoun else "quote.attribution_after"
         return m, rule, doc[j].idx + len(doc[j].text)
+    return None
+
+
+def _phrase_end(doc: Doc, i: int) -> int:
+    """The token after a noun phrase starting at ``i`` (articles, adjectives, names, nouns)."""
+    while i < len(doc) and (
+        doc[i].lower_ in {"the", "a", "an"} or doc[i].pos_ in {"ADJ", "NOUN", "PROPN"}
+    ):
+        i += 1
+    return i
+
+
+def _phrase_speaker(ctx: ExtractionContext, toks: Span) -> Mention | None:
+    """The speaker a noun phrase names: the phrase's head noun first ("the Chinese foreign
+    ministry" is the ministry, not China), else the first entity in it."""
+    doc = ctx.doc
+    if not len(toks):
+        return None
+    end = _phrase_end(doc, toks.start)
+    if end > toks.start:
+        head = doc[end - 1]
+        m = mention_of(ctx, head)
+        if m is not None and m.type in SPEAKER_TYPES:
+            return m
+    for tok in toks:
+        if tok.is_punct:
+            break
+        m = mention_of(ctx, tok)
+        if m is not None and m.type in SPEAKER_TYPES:
+            return m
     return None
 
 
@@ -211,12 +244,7 @@ def _speaker_before(
     if words >= rules.min_words:
         for t in toks:
             if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
-                j = t.i + 2
-                while j < len(doc) and doc[j].lower_ in {"the", "a", "an"}:
-                    j += 1
-                while j < len(doc) and not doc[j].is_punct and mention_of(ctx, doc[j]) is None:
-                    j += 1
-                m = mention_of(ctx, doc[j]) if j < len(doc) else None
-                if m is not None and m.type in SPEAKER_TYPES:
+                m = _phrase_speaker(ctx, doc[t.i + 2 : min(t.i + 9, sent.end)])
+                if m is not None:
                     return m, "quote.according_to", t.idx
     return None
