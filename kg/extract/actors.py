@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
@@ -96,8 +97,8 @@ def mention_of(ctx: ExtractionContext, tok: Token) -> Mention | None:
                 None,
                 "name-in-document",
             )
-    if tok.pos_ in {"NOUN", "PROPN"}:
-        return _lexicon_phrase(ctx, tok)
+    if tok.pos_ in {"NOUN", "PROPN"} and tok.lower_ in ctx.lexicon.descriptors:
+        return _lexicon_phrase(ctx, tok)  # "the Chinese foreign ministry"
     return None
 
 
@@ -152,7 +153,7 @@ def resolve_pronoun(ctx: ExtractionContext, tok: Token) -> Mention | None:
         return speaker_at(ctx, tok.idx)
     if word not in third:
         return None
-    sent = tok.sent
+    sent = sentence(tok.doc, tok.i)
     own_subject = None
     if tok.dep_ in {"dobj", "pobj", "dative", "conj"}:
         verb = tok.head
@@ -174,7 +175,7 @@ def resolve_pronoun(ctx: ExtractionContext, tok: Token) -> Mention | None:
             return m
     if sent.start == 0:
         return None
-    prev = ctx.doc[sent.start - 1].sent
+    prev = sentence(ctx.doc, sent.start - 1)
     speaker = _last_speaker_in(ctx, prev)
     if speaker is not None and speaker.type == "Person":
         return speaker
@@ -199,11 +200,27 @@ def _last_speaker_in(ctx: ExtractionContext, sent: Span) -> Mention | None:
 
 def token_at(doc: Doc, char: int) -> int:
     """Index of the first token that ends after character ``char`` (len(doc) if none)."""
-    starts = doc.user_data.get("kg.token_ends")
+    starts = doc.user_data.get("kg.token_starts")
     if starts is None:
-        starts = [t.idx + len(t.text) for t in doc]
-        doc.user_data["kg.token_ends"] = starts
-    return bisect.bisect_right(starts, char)
+        starts = doc.to_array([IDX]).tolist()
+        doc.user_data["kg.token_starts"] = starts
+    i = bisect.bisect_right(starts, char) - 1
+    if i < 0:
+        return 0
+    tok = doc[i]
+    return i if tok.idx + len(tok.text) > char else i + 1
+
+
+def sentence(doc: Doc, i: int) -> Span:
+    """The sentence holding token ``i`` (sentences are listed once per document, not rescanned
+    the way ``Token.sent`` does)."""
+    sents = doc.user_data.get("kg.sentences")
+    if sents is None:
+        sents = list(doc.sents)
+        doc.user_data["kg.sentences"] = sents
+        doc.user_data["kg.sentence_starts"] = [s.start for s in sents]
+    k = bisect.bisect_right(doc.user_data["kg.sentence_starts"], i) - 1
+    return sents[max(k, 0)]  # type: ignore[no-any-return]
 
 
 def _token_index(ctx: ExtractionContext) -> dict[int, Mention]:
@@ -468,7 +485,7 @@ def prep_objects(
 ) -> list[Mention]:
     """Mentions governed by "with"/"between" after ``tok`` in its clause ("a call with X")."""
     doc = ctx.doc
-    sent = tok.sent
+    sent = sentence(tok.doc, tok.i)
     for i in range(tok.i + 1, min(tok.i + limit, sent.end)):
         if doc[i].lower_ in preps:
             objs = [c for c in doc[i].children if c.dep_ == "pobj"]

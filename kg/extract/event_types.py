@@ -27,6 +27,7 @@ from kg.extract.actors import (
     person_categories,
     possessor,
     prep_objects,
+    sentence,
     subject_entities,
 )
 from kg.model import Mention
@@ -216,7 +217,7 @@ def _talks(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Ev
     if not _is_noun(span):
         return []
     if span.text.lower() == "delegation":
-        people = entities_among(ctx, span.sent, frozenset({"Person"}))
+        people = entities_among(ctx, sentence(ctx.doc, span.start), frozenset({"Person"}))
         if len(people) < 2:
             return []
         return [Event("talks", "event.talks.delegation", span, people, future=True)]
@@ -341,7 +342,8 @@ def _for_whom(ctx: ExtractionContext, span: Span) -> list[Mention]:
     if i >= len(doc) or doc[i].lower_ != "for":
         return []
     j = i + 1
-    while j < span.sent.end and doc[j].lower_ != "to" and j - i < 12:
+    sent_end = sentence(doc, span.start).end
+    while j < sent_end and doc[j].lower_ != "to" and j - i < 12:
         j += 1
     return entities_among(ctx, doc[i + 1 : j], frozenset({"Person", "Country"}))
 
@@ -349,7 +351,7 @@ def _for_whom(ctx: ExtractionContext, span: Span) -> list[Mention]:
 def _invited_to(ctx: ExtractionContext, span: Span) -> Mention | None:
     """The place of "to visit China", "to come to the US", "invited X to Canada"."""
     doc = ctx.doc
-    sent = span.sent
+    sent = sentence(ctx.doc, span.start)
     for i in range(span.end, min(span.end + 16, sent.end - 1)):
         if doc[i].lower_ != "to":
             continue
@@ -373,7 +375,10 @@ def _invited_to(ctx: ExtractionContext, span: Span) -> Mention | None:
 def _reciprocal(ctx: ExtractionContext, span: Span) -> Event | None:
     """ "X invited Y to visit P, and I reciprocated": Y invites X to Y's country."""
     tok = span.root
-    first = next((t for t in span.sent if t.lower_ in {"invited", "invite", "invites"}), None)
+    first = next(
+        (t for t in sentence(ctx.doc, span.start) if t.lower_ in {"invited", "invite", "invites"}),
+        None,
+    )
     if first is None or first.i > tok.i:
         return None
     inviter = subject_entities(ctx, first)
@@ -441,10 +446,14 @@ def _confirmation(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> 
     if not any(w in event_rules().bodies for w in body.label.lower().split()):
         return []
     ev = Event("confirmation", "event.confirmation", span, [person], initiator=body)
-    vote = _VOTE.search(span.sent.text)
+    vote = _VOTE.search(ctx.document.text, *_bounds(sentence(ctx.doc, span.start)))
     ev.extra["_vote"] = f"{vote.group(1)}-{vote.group(2)}" if vote else None
     ev.extra["_title"] = _title_after(ctx, span)
     return [ev]
+
+
+def _bounds(span: Span) -> tuple[int, int]:
+    return span.start_char, span.end_char
 
 
 def _patient_and_agent(
@@ -464,7 +473,7 @@ def _patient_and_agent(
 
 def _title_after(ctx: ExtractionContext, span: Span) -> str | None:
     for title in ctx.doc.spans.get(TITLES_KEY, []):
-        if span.end <= title.start < span.sent.end:
+        if span.end <= title.start < sentence(ctx.doc, span.start).end:
             office = ctx.lexicon.offices.get(title.id_)
             return office.title if office else title.text
     return None

@@ -27,6 +27,7 @@ from kg.extract.actors import (
     governor,
     mention_of,
     phrase_matcher,
+    sentence,
     subject_entities,
     token_at,
 )
@@ -70,7 +71,7 @@ def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
     seen: set[tuple[Any, ...]] = set()
     for ev in sorted(events, key=lambda e: (e.trigger.start, e.type)):
         claim = _claim(ctx, ev)
-        if claim is None:
+        if claim is None or (ev.rule == "event.call.coreference" and not _adds(claim)):
             continue
         key = (
             ev.type,
@@ -81,6 +82,12 @@ def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
         if key not in seen:
             seen.add(key)
             yield claim
+
+
+def _adds(claim: Claim) -> bool:
+    """Whether a coreferent mention ("the call") states something of its own."""
+    f = claim.fields
+    return any(f.get(k) for k in ("initiator", "place", "date_text", "duration", "topics"))
 
 
 # --- time, place, duration, topics ---------------------------------------------------------------
@@ -125,7 +132,7 @@ def _doc_timexes(ctx: ExtractionContext) -> list[Timex]:
 
 
 def _time(ctx: ExtractionContext, ev: Event) -> tuple[Timex | None, int]:
-    sent = ev.trigger.sent
+    sent = sentence(ctx.doc, ev.trigger.start)
     anchors = _anchors(ev)
     for t in _doc_timexes(ctx):
         if not sent.start_char <= t.start < sent.end_char:
@@ -141,7 +148,7 @@ def _time(ctx: ExtractionContext, ev: Event) -> tuple[Timex | None, int]:
 def _place(ctx: ExtractionContext, ev: Event) -> Mention | None:
     doc = ctx.doc
     anchors = _anchors(ev)
-    for tok in ev.trigger.sent:
+    for tok in sentence(ctx.doc, ev.trigger.start):
         if tok.lower_ in {"in", "at"} and _tied(tok, anchors):
             objs = [c for c in tok.children if c.dep_ == "pobj"]
             if objs:
@@ -158,15 +165,15 @@ def _place(ctx: ExtractionContext, ev: Event) -> Mention | None:
 def _sentence_durations(ctx: ExtractionContext, sent: Span) -> list[Duration]:
     cache = ctx.doc.user_data.setdefault("kg.durations", {})
     if sent.start not in cache:
-        cache[sent.start] = list(find_durations(sent.text))
+        cache[sent.start] = list(find_durations(ctx.document.text[sent.start_char : sent.end_char]))
     return cache[sent.start]  # type: ignore[no-any-return]
 
 
 def _duration(ctx: ExtractionContext, ev: Event) -> str | None:
     """A duration tied to the event ("the 90-minute call", "the call lasted an hour and a
     half"); calls and meetings last less than a day."""
-    sent = ev.trigger.sent
-    text = sent.text
+    sent = sentence(ctx.doc, ev.trigger.start)
+    text = ctx.document.text[sent.start_char : sent.end_char]
     anchors = _anchors(ev)
     for d in _sentence_durations(ctx, sent):
         head = ctx.doc[token_at(ctx.doc, sent.start_char + d.end - 1)]
@@ -191,7 +198,7 @@ def _topics(ctx: ExtractionContext, ev: Event) -> list[str]:
                 continue  # "Trade" of "Trade Representative", "Commerce" of a department
             cached.append((s, e, event_rules().topics[ctx.doc.vocab.strings[key]]))
         ctx.doc.user_data["kg.topics"] = cached
-    sent = ev.trigger.sent
+    sent = sentence(ctx.doc, ev.trigger.start)
     anchors = _anchors(ev)
     negators = event_rules().topic_negators
     if any(
@@ -215,14 +222,14 @@ def _initiator(ctx: ExtractionContext, ev: Event) -> Mention | None:
     "at X's request": only when the sentence's phrase concerns the event's trigger."""
     rules = event_rules()
     doc = ctx.doc
-    sent = ev.trigger.sent
+    sent = sentence(ctx.doc, ev.trigger.start)
     root = ev.trigger.root
     gov = root.head
     if gov.lower_ in rules.initiating and root.dep_ == "dobj":  # X initiated the call
         subj = subject_entities(ctx, gov)
         if subj:
             return subj[0]
-    text = sent.text
+    text = ctx.document.text[sent.start_char : sent.end_char]
     for m in rules.initiating_pattern.finditer(text):
         tok = doc[token_at(doc, sent.start_char + m.start())]
         j = token_at(doc, sent.start_char + m.end())
@@ -277,7 +284,7 @@ def _resolve_talks(events: list[Event]) -> list[Event]:
 
 
 def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
-    sent = ev.trigger.sent
+    sent = sentence(ctx.doc, ev.trigger.start)
     timex, _ = _time(ctx, ev)
     if ev.place is None and ev.type not in {"phone_call", "invitation"}:
         ev.place = _place(ctx, ev)

@@ -25,6 +25,7 @@ from kg.extract.actors import (
     country_mention,
     mention_of,
     phrase_matcher,
+    sentence,
     token_at,
 )
 from kg.extract.numbers import Quantity, find_counts, find_money, find_percents
@@ -72,14 +73,14 @@ def extract_figures(ctx: ExtractionContext) -> Iterator[Claim]:
     spans = filter_spans([Span(doc, s, e, label=k) for k, s, e in matcher(doc)])
     by_sentence: dict[int, list[Span]] = {}
     for span in spans:
-        by_sentence.setdefault(span.sent.start, []).append(span)
+        by_sentence.setdefault(sentence(ctx.doc, span.start).start, []).append(span)
     for start, found in by_sentence.items():
-        yield from _sentence(ctx, doc[start].sent, found)
+        yield from _sentence(ctx, sentence(doc, start), found)
 
 
 def _sentence(ctx: ExtractionContext, sent: Span, subjects: list[Span]) -> Iterator[Claim]:
     doc = ctx.doc
-    text = sent.text
+    text = ctx.document.text[sent.start_char : sent.end_char]
     values: list[tuple[Quantity, int, int]] = []  # quantity, first token, token after
     for q in [*find_money(text), *find_percents(text), *find_counts(text)]:
         if any(q.start < v.end and v.start < q.end for v, _, _ in values):
@@ -114,7 +115,7 @@ def _bind(
     """The rule binding a value to a subject, and whether it states a rise or a fall."""
     rules = _rules()
     doc = ctx.doc
-    sent = subject.sent
+    sent = sentence(ctx.doc, subject.start)
     if last <= subject.start:  # value before subject
         if last == subject.start or (last + 1 == subject.start and doc[last].pos_ == "ADJ"):
             return "figure.value_subject", None  # "a $295 billion trade imbalance"
@@ -187,7 +188,9 @@ def _claim(
         value = -value if change == "fall" else value
     hi = max(last, subject.end)
     date = None
-    for t in find_timexes(sent.text, ctx.document.published):
+    for t in find_timexes(
+        ctx.document.text[sent.start_char : sent.end_char], ctx.document.published
+    ):
         at = token_at(doc, sent.start_char + t.start)
         if hi <= at <= hi + 6 and t.value is not None and t.rule != "time.vague":
             date = t

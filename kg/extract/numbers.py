@@ -62,6 +62,7 @@ class _Vocab:
     money: tuple[re.Pattern[str], ...]
     duration: tuple[re.Pattern[str], ...]
     count: re.Pattern[str]
+    duration_hint: re.Pattern[str]
 
 
 @functools.cache
@@ -162,6 +163,7 @@ def vocab() -> _Vocab:
         money,
         duration,
         count,
+        re.compile(rf"(?i){_alternation(duration_units)}"),
     )
 
 
@@ -252,6 +254,8 @@ def find_counts(text: str) -> Iterator[Quantity]:
 def find_durations(text: str) -> Iterator[Duration]:
     """Lengths of time in every written form, as canonical ISO 8601 durations."""
     v = vocab()
+    if not v.duration_hint.search(text):  # most sentences name no unit of time: skip the patterns
+        return
     taken: list[tuple[int, int]] = []
     found: list[Duration] = []
     for pattern in v.duration:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from kg.extract import ExtractionContext, register
-from kg.extract.actors import ACTOR_TYPES, QUOTES_CACHE, mention_of, subject_of, token_at
+from kg.extract.actors import ACTOR_TYPES, QUOTES_CACHE, mention_of, sentence, subject_of, token_at
 from kg.model import Claim, Mention
 from kg.resources import load_yaml
 
@@ -122,7 +122,7 @@ def _attribute(
     words = len(ctx.document.text[inner_start:inner_end].split())
     after_i = token_at(doc, end)
     first_i = token_at(doc, start)
-    sent = doc[first_i].sent if first_i < len(doc) else None
+    sent = sentence(doc, first_i) if first_i < len(doc) else None
 
     def make(speaker: Mention | None, rule: str | None, e0: int, e1: int) -> QuoteSpan:
         return QuoteSpan(

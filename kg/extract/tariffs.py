@@ -31,6 +31,7 @@ from kg.extract.actors import (
     country_mention,
     mention_of,
     phrase_matcher,
+    sentence,
     token_at,
 )
 from kg.extract.numbers import Quantity, find_durations, find_money, find_percents
@@ -113,9 +114,9 @@ def extract_tariffs(ctx: ExtractionContext) -> Iterator[Claim]:
     for span in spans:
         if span.text.lower() in _rules().conditional and not _conditional_ok(ctx, span):
             continue
-        by_sentence.setdefault(span.sent.start, []).append(span)
+        by_sentence.setdefault(sentence(ctx.doc, span.start).start, []).append(span)
     for start, triggers in by_sentence.items():
-        yield from _sentence(ctx, doc[start].sent, triggers)
+        yield from _sentence(ctx, sentence(doc, start), triggers)
 
 
 def _conditional_ok(ctx: ExtractionContext, span: Span) -> bool:
@@ -123,13 +124,13 @@ def _conditional_ok(ctx: ExtractionContext, span: Span) -> bool:
     doc = ctx.doc
     if span.end >= len(doc) or doc[span.end].lower_ != "on":
         return False
-    window = doc[span.end + 1 : min(span.end + 5, span.sent.end)]
+    window = doc[span.end + 1 : min(span.end + 5, sentence(ctx.doc, span.start).end)]
     return any(t.lower_ in _rules().conditional_goods for t in window)
 
 
 def _sentence(ctx: ExtractionContext, sent: Span, triggers: list[Span]) -> Iterator[Claim]:
     base = sent.start_char
-    text = sent.text
+    text = ctx.document.text[sent.start_char : sent.end_char]
     measures = _measures(ctx, sent, list(find_percents(text)))
     used: set[int] = set()
     for k, m in enumerate(measures):
@@ -163,7 +164,7 @@ def _sentence(ctx: ExtractionContext, sent: Span, triggers: list[Span]) -> Itera
 
 def _measures(ctx: ExtractionContext, sent: Span, pcts: list[Quantity]) -> list[_Measure]:
     """Rates, "from A to B" pairs and changes ("by 10 points") of one sentence, in order."""
-    text = sent.text
+    text = ctx.document.text[sent.start_char : sent.end_char]
     rules = _rules()
     out: list[_Measure] = []
     changes: list[Quantity] = []
