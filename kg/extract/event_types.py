@@ -317,7 +317,8 @@ def _invitation(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> li
             subj = (
                 subject_entities(ctx, gov) if gov is not None and gov.lower_ in rules.giving else []
             )
-            initiator = (own or subj or [None])[0]
+            named = own or subj
+            initiator = named[0] if named else None
         invitees += _for_whom(ctx, span)
     if initiator is None:
         return []

@@ -205,9 +205,9 @@ def _claim(
         top = country_counts(ctx).most_common(3)
         if len(top) >= 2 and (len(top) == 2 or top[1][1] > top[2][1]):
             for label, _ in top[:2]:
-                m = country_mention(ctx, label)
-                if m is not None:
-                    entities[label] = m
+                known = country_mention(ctx, label)
+                if known is not None:
+                    entities[label] = known
             entities_rule = "figure.entities.document"
     lo = min(first, subject.start)
     start = doc[lo].idx
