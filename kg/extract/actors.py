@@ -3,15 +3,13 @@ and the country a person or government body acts for.
 
 Shared by the quote, tariff and event extractors. Everything is computed once per document and
 kept in ``doc.user_data`` (the document's own scratch space), never in module state.
-
 - :func:`mention_of`: the mention a token belongs to; a capitalised first or last name of a person
   the document names in full when the NER missed that occurrence ("“...,” Trump clarified"); a
   lexicon organisation written in lower case ("the Chinese foreign ministry").
 - :func:`resolve_pronoun`: first-person pronouns inside a quotation are its speaker; "he", "him",
   "his" is the subject of the sentence's main clause (never the subject of its own verb for
   "him"), else the nearest person before it, else the speaker or subject of the sentence before.
-- :func:`acting_country`: rules ``actor.title_country`` and ``actor.document_country`` of
-  ontology/rules/tariffs.yaml, and a government body's country from the lexicon.
+- :func:`acting_country`: rules ``actor.*`` of ontology/rules/tariffs.yaml (docs/extraction.md).
 """
 
 from __future__ import annotations
