@@ -77,30 +77,34 @@ def build_quads(
     sink = QuadSink()
     meta = node(meta_graph_iri(base))
     build = _build_activity(sink, meta, documents, info, base)
-    by_doc: dict[str, list[Fact]] = {d.id: [] for d in documents}
+    # Group once by document: a popular fact or entity is named by thousands of documents, and
+    # scanning all its evidence for every document would make the build quadratic.
+    by_doc: dict[str, dict[str, tuple[Fact, list[Evidence]]]] = {d.id: {} for d in documents}
     for fact in facts:
-        for doc_id in sorted({e.doc for e in fact.evidence}):
-            by_doc.setdefault(doc_id, []).append(fact)
-    entity_docs: dict[str, list[Entity]] = {d.id: [] for d in documents}
+        for ev in fact.evidence:
+            by_doc.setdefault(ev.doc, {}).setdefault(fact.id, (fact, []))[1].append(ev)
+    entity_docs: dict[str, list[tuple[Entity, list[str]]]] = {d.id: [] for d in documents}
     for entity in entities.values():
-        for doc_id in entity.docs:
-            entity_docs.setdefault(doc_id, []).append(entity)
+        aliases: dict[str, list[str]] = {doc_id: [] for doc_id in entity.docs}
+        for r in entity.merge_reasons:
+            if r["doc"]:
+                aliases.setdefault(r["doc"], []).append(r["alias"])
+        for doc_id in sorted(aliases):
+            entity_docs.setdefault(doc_id, []).append((entity, aliases[doc_id]))
     for document in documents:
         sink.graph = node(doc_graph_iri(document.id, base))
         d_iri = doc_iri(document.id, base)
-        for entity in entity_docs.get(document.id, []):
+        for entity, names in entity_docs.get(document.id, []):
             _entity_core(sink, entity)
             sink.add(entity.id, KG.mentionedIn, d_iri)
-            for r in entity.merge_reasons:
-                if r["doc"] == document.id:
-                    sink.add(entity.id, SKOS.altLabel, lit(r["alias"]))
-        for fact in by_doc.get(document.id, []):
+            for alias in names:
+                sink.add(entity.id, SKOS.altLabel, lit(alias))
+        for fact, evs in by_doc.get(document.id, {}).values():
             for s, p, o in fact_triples(fact, base):
                 sink.add(s, p, o)
             sink.add(fact.id, PROV.wasDerivedFrom, d_iri)
-            for ev in fact.evidence:
-                if ev.doc == document.id:
-                    _evidence(sink, fact, ev, document.text, build, base)
+            for ev in evs:
+                _evidence(sink, fact, ev, document.text, build, base)
     sink.graph = meta
     for entity in entities.values():
         _entity_meta(sink, entity, base)

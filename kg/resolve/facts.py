@@ -116,10 +116,11 @@ def merge_facts(
             facts[fact_id] = fact
         else:
             _absorb(fact, fields, spec)
-        if claim.evidence not in fact.evidence:
+        known = fact.evidence_fields.get(claim.evidence)
+        if known is None:  # the dict doubles as the evidence set: no list scan per claim
             fact.evidence.append(claim.evidence)
+            known = ()
         stated = {k for k, v in public.items() if v not in (None, [], ())}
-        known = fact.evidence_fields.get(claim.evidence, ())
         fact.evidence_fields[claim.evidence] = tuple(sorted(stated.union(known)))
         by_conflict_key[key].add(fact_id)
     for ids in by_conflict_key.values():
