@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.export import export, exporters
 from kg.export.jsonld import context
-from kg.export.property_graph import property_graph
+from kg.export.property_graph import property_graph, role_of
 from kg.export.records import fact_record
 from kg.nlp import shared_nlp
 from kg.pipeline import Settings
@@ -56,7 +56,7 @@ def test_property_graph_has_typed_nodes_and_role_edges(sample_build: tuple) -> N
         for name, value in record.items():
             refs = value if isinstance(value, list) else [value]
             if any(isinstance(r, dict) and "id" in r for r in refs) and name != "sources":
-                assert {"participants": "participant"}.get(name, name) in roles | {"concerns"}
+                assert role_of(name) in roles
         docs = {t for s, t, r in pg.edges if s == fact.id and r == "stated_in"}
         assert docs == {f"doc:{e.doc}" for e in fact.evidence}
     for entity in result.entities.values():

@@ -48,7 +48,8 @@ def _class_name(kind: str) -> str:
     return re.split(r"[#/]", iri)[-1] or kind
 
 
-def _role(name: str) -> str:
+def role_of(name: str) -> str:
+    """The edge label of a fact field: singular for list fields."""
     return {"participants": "participant", "invitees": "invitee", "entities": "concerns"}.get(
         name, name
     )
@@ -108,7 +109,7 @@ def property_graph(build: BuildResult) -> PropertyGraph:
                             "type": ref["type"],
                             "kind": "entity",
                         }
-                    pg.edges.append((fact.id, ref["id"], _role(name)))
+                    pg.edges.append((fact.id, ref["id"], role_of(name)))
         pg.nodes[fact.id] = props
         for doc in sorted({e.doc for e in fact.evidence}):
             pg.edges.append((fact.id, f"doc:{doc}", "stated_in"))
