@@ -308,3 +308,28 @@ def test_graph_update_round_trips_hostile_literals(values: list[str], lang: bool
     assert set(store.quads_for_pattern(None, None, None, g)) == set(quads)
     store.update(replace_update(g.value, quads[:1], []))
     assert set(store.quads_for_pattern(None, None, None, g)) == set(quads[1:])
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def test_cli_build_store_then_remove(tmp_path: Path) -> None:
+    runner = CliRunner()
+    store, out = tmp_path / "s", tmp_path / "out"
+    res = runner.invoke(app, ["build", str(SAMPLE), "--store", str(store), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert f"{len(SAMPLE_FILES)} analysed" in res.output and (out / "graph.trig").is_file()
+    res = runner.invoke(app, ["build", str(SAMPLE), "--store", str(store)])
+    assert res.exit_code == 0 and "0 analysed" in res.output
+    assert f"{len(SAMPLE_FILES) + 1} unchanged" in res.output  # five documents and the metadata
+    res = runner.invoke(app, ["remove", SAMPLE_FILES[0].stem, "--store", str(store)])
+    assert res.exit_code == 0 and f"{len(SAMPLE_FILES) - 1} left" in res.output
+    res = runner.invoke(app, ["remove", "nope", "--store", str(store)])
+    assert res.exit_code == 1 and "holds no document 'nope'" in res.output
+
+
+def test_cli_build_without_store_writes_files_as_before(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["build", str(SAMPLE), "--out", str(tmp_path), "-q"])
+    assert res.exit_code == 0, res.output
+    assert {p.name for p in tmp_path.iterdir()} >= {"graph.trig", "facts.jsonl", "graph.html"}
+    assert not (tmp_path / "store.json").exists()

@@ -76,7 +76,12 @@ def property_graph(build: BuildResult) -> PropertyGraph:
     """The build as a property graph (see the module docstring)."""
     pg = PropertyGraph()
     for d in sorted(build.documents, key=lambda d: d.id):
-        props = {"label": d.title or d.id, "type": "Document", "kind": "document", "doc": d.id}
+        props: dict[str, Any] = {
+            "label": d.title or d.id,
+            "type": "Document",
+            "kind": "document",
+            "doc": d.id,
+        }
         props.update({k: v for k, v in (("url", d.url), ("published", d.published)) if v})
         pg.nodes[f"doc:{d.id}"] = props
     for key in sorted(build.entities):

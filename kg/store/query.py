@@ -126,7 +126,7 @@ def run_query(
     union: bool = True,
 ) -> Any:
     """Run a SPARQL query; returns pyoxigraph solutions, a boolean or triples."""
-    subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    subs: dict[ox.Variable, Any] = {ox.Variable(k): v for k, v in (bindings or {}).items()}
     try:
         return store.query(
             query,

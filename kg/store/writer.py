@@ -92,7 +92,7 @@ def canonical_quads(quads: Sequence[ox.Quad]) -> list[ox.Quad]:
     memory.extend(
         ox.Quad(probe, ox.NamedNode(f"urn:kg:{i}"), lit, graph) for i, lit in enumerate(literals)
     )
-    canon: dict[ox.Literal, ox.Literal] = {}
+    canon: dict[Any, Any] = {}
     for q in memory.quads_for_pattern(probe, None, None, graph):
         canon[literals[int(q.predicate.value[7:])]] = q.object  # type: ignore[assignment]
     return [
