@@ -80,10 +80,24 @@ def _label(kind: str, fields: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+@dataclass
+class _Cluster:
+    """Claims about one fact: equal keys, and value fields that never disagree."""
+
+    values: dict[str, Any]
+    claims: list[tuple[Claim, dict[str, Any]]]
+
+
 def merge_facts(
     claims: Iterable[Claim], index: EntityIndex, base: str = DEFAULT_BASE
 ) -> list[Fact]:
-    """Merge claims into facts, sorted by id; conflicting facts name each other."""
+    """Merge claims into facts, sorted by id; conflicting facts name each other.
+
+    Claims with equal key fields are about one thing. Among them, a value field left empty is
+    unknown, not different: a claim joins the first fact (in document order) whose stated
+    values it does not contradict, and fills in what it adds. Claims whose values contradict
+    become separate facts that name each other in ``conflicts_with``.
+    """
     specs = merge_specs()
     resolved = [(c, {k: to_refs(v, index) for k, v in c.fields.items()}) for c in claims]
     resolved.sort(
@@ -96,42 +110,57 @@ def merge_facts(
         )
     )
     _infer_office_owners(resolved)
-    facts: dict[str, Fact] = {}
-    by_conflict_key: dict[str, set[str]] = defaultdict(set)
+    groups: dict[str, list[_Cluster]] = {}
     for claim, fields in resolved:
         spec = specs.get(claim.kind, MergeSpec((), (), ()))
         public = {k: v for k, v in fields.items() if not k.startswith("_")}
-        key = _key_string(claim.kind, public, spec.key)
-        full = (
-            _key_string(claim.kind, public, spec.key + spec.value)
-            if spec.key
-            else (_key_string(claim.kind, public, sorted(public)))
-        )
-        fact_id = mint_iri(f"fact/{claim.kind}", full, _label(claim.kind, public), base)
-        fact = facts.get(fact_id)
-        if fact is None:
-            fact = Fact(id=fact_id, kind=claim.kind, fields=dict(fields))
-            for name in spec.collect:
-                fact.fields[name] = _as_list(public.get(name))
-            facts[fact_id] = fact
+        names = spec.key if spec.key else tuple(sorted(public))
+        key = _key_string(claim.kind, public, names)
+        stated = {n: _canon(public[n]) for n in spec.value if public.get(n) not in (None, [])}
+        clusters = groups.setdefault(key, [])
+        for cluster in clusters:
+            if all(cluster.values.get(n, v) == v for n, v in stated.items()):
+                break
         else:
-            _absorb(fact, fields, spec)
+            cluster = _Cluster({}, [])
+            clusters.append(cluster)
+        cluster.values.update(stated)
+        cluster.claims.append((claim, fields))
+    facts: dict[str, Fact] = {}
+    for key, clusters in groups.items():
+        ids = [_fact_from(key, cluster, specs, base, facts) for cluster in clusters]
+        if len(ids) > 1:
+            for fid in ids:
+                facts[fid].conflicts_with = sorted(set(ids) - {fid})
+    return [facts[k] for k in sorted(facts)]
+
+
+def _fact_from(
+    key: str, cluster: _Cluster, specs: dict[str, MergeSpec], base: str, facts: dict[str, Fact]
+) -> str:
+    """Build (or extend) the fact of one cluster; returns its id."""
+    claim, fields = cluster.claims[0]
+    spec = specs.get(claim.kind, MergeSpec((), (), ()))
+    public = {k: v for k, v in fields.items() if not k.startswith("_")}
+    full = key + json.dumps([cluster.values.get(n) for n in spec.value], ensure_ascii=False)
+    fact_id = mint_iri(f"fact/{claim.kind}", full, _label(claim.kind, public), base)
+    fact = facts.get(fact_id)
+    if fact is None:
+        fact = facts[fact_id] = Fact(id=fact_id, kind=claim.kind, fields=dict(fields))
+        for name in spec.collect:
+            fact.fields[name] = []
+    for claim, fields in cluster.claims:
+        _absorb(fact, fields, spec)
         known = fact.evidence_fields.get(claim.evidence)
         if known is None:  # the dict doubles as the evidence set: no list scan per claim
             fact.evidence.append(claim.evidence)
             known = ()
-        stated = {k for k, v in public.items() if v not in (None, [], ())}
+        stated = {k for k, v in fields.items() if not k.startswith("_") and v not in (None, [], ())}
         fact.evidence_fields[claim.evidence] = tuple(sorted(stated.union(known)))
-        by_conflict_key[key].add(fact_id)
-    for ids in by_conflict_key.values():
-        if len(ids) > 1:
-            for fid in ids:
-                facts[fid].conflicts_with = sorted(ids - {fid})
-    for fact in facts.values():
-        fact.evidence.sort(key=_evidence_order)
-        for name in merge_specs().get(fact.kind, MergeSpec((), (), ())).collect:
-            fact.fields[name] = sorted(fact.fields[name], key=lambda v: json.dumps(_canon(v)))
-    return [facts[k] for k in sorted(facts)]
+    fact.evidence.sort(key=_evidence_order)
+    for name in spec.collect:
+        fact.fields[name] = sorted(fact.fields[name], key=lambda v: json.dumps(_canon(v)))
+    return fact_id
 
 
 def _evidence_order(e: Evidence) -> tuple[str, int, int, str]:

@@ -1,0 +1,67 @@
+"""Merging across documents: corroboration counts documents, gaps do not split facts, and
+contradictions are kept side by side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg.nlp import shared_nlp
+from kg.pipeline import run_build
+
+ARTICLES = {
+    "a": "WASHINGTON -- The United States cut its tariffs on Chinese goods from 145% to 30% "
+    "for 90 days, officials said on Monday.\n",
+    "b": "Washington lowered its tariffs on Chinese goods to 30%, the Commerce Department said.\n",
+    "c": "The United States cut its tariffs on Chinese goods from 125% to 30%, according to a "
+    "White House statement.\n",
+    "d": "U.S. President Joe Biden and Chinese President Xi Jinping held a 90-minute phone call "
+    "on Tuesday.\n",
+    "e": "U.S. President Joe Biden and Chinese President Xi Jinping held a two-hour phone call "
+    "on Tuesday.\n",
+    "f": "U.S. President Joe Biden and Chinese President Xi Jinping spoke by phone on Tuesday, "
+    "the White House said.\n",
+}
+
+
+def _build(tmp_path: Path) -> dict[str, dict]:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / f"{name}.txt").write_text(text, "utf-8")
+    run_build([str(corpus)], tmp_path / "out", nlp=shared_nlp())
+    lines = (tmp_path / "out" / "facts.jsonl").read_text("utf-8").splitlines()
+    return {f["id"]: f for f in map(json.loads, lines)}
+
+
+def test_gaps_merge_and_contradictions_conflict(tmp_path: Path) -> None:
+    facts = _build(tmp_path)
+    cuts = [f for f in facts.values() if f["kind"] == "tariff" and f["rate_percent"] == 30]
+    by_previous = {f["previous_rate_percent"]: f for f in cuts}
+    assert set(by_previous) == {145, 125}
+    main = by_previous[145]
+    # b states neither previous rate nor duration: it supports the 145 -> 30 measure, not a new one
+    assert sorted({s["doc"] for s in main["sources"]}) == ["a", "b"] and main["support"] == 2
+    assert main["duration"] == "P90D"
+    assert main["imposed_by"]["label"] == "United States" and main["target"]["label"] == "China"
+    # c says the cut was from 125: the same measure, told differently: both kept, linked
+    assert main["conflicts_with"] == [by_previous[125]["id"]]
+    assert by_previous[125]["conflicts_with"] == [main["id"]]
+
+    calls = [f for f in facts.values() if f["kind"] == "event" and f["event_type"] == "phone_call"]
+    by_duration = {f["duration"]: f for f in calls}
+    assert set(by_duration) == {"PT1H30M", "PT2H"}
+    ninety = by_duration["PT1H30M"]
+    assert sorted({s["doc"] for s in ninety["sources"]}) == ["d", "f"]  # f gives no duration
+    assert ninety["conflicts_with"] == [by_duration["PT2H"]["id"]]
+    assert {p["label"] for p in ninety["participants"]} == {"Joe Biden", "Xi Jinping"}
+
+
+def test_sources_say_which_fields_they_state(tmp_path: Path) -> None:
+    facts = _build(tmp_path)
+    (call,) = [
+        f for f in facts.values() if f["kind"] == "event" and f.get("duration") == "PT1H30M"
+    ]
+    fields = {s["doc"]: set(s["fields"]) for s in call["sources"]}
+    assert "duration" in fields["d"] and "duration" not in fields["f"]
+    assert {"event_type", "participants"} <= fields["f"]
