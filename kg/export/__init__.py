@@ -59,10 +59,12 @@ def export(name: str, build: BuildResult, out_dir: str | Path) -> Path:
 def _rdf(build: BuildResult, path: Path, fmt: ox.RdfFormat, union: bool = False) -> None:
     quads = build.quads
     if union:
-        triples = sorted(
-            {q.triple for q in quads},
-            key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
-        )
+        # Each subject's triples together, subjects in first-seen order: deterministic because
+        # the quads are, and linear (no sort on string keys).
+        by_subject: dict[object, dict[ox.Triple, None]] = {}
+        for q in quads:
+            by_subject.setdefault(q.subject, {})[q.triple] = None
+        triples = [t for group in by_subject.values() for t in group]
         data = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
     elif fmt == ox.RdfFormat.N_QUADS:
         data = ox.serialize(quads, format=fmt)
