@@ -66,6 +66,7 @@ class BuildResult:
     warnings: list[InputWarning] = field(default_factory=list)
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
+    title: str = "Knowledge graph"  # the corpus's name, for the viewer's header
 
     @property
     def skipped(self) -> int:
@@ -77,6 +78,7 @@ class BuildResult:
     def summary(self) -> dict[str, Any]:
         """Corpus summary for the viewer and the CLI (no wall-clock value unless stamped)."""
         out: dict[str, Any] = {
+            "title": self.title,
             "documents": len(self.documents),
             "entities": len(self.entities),
             "facts": len(self.facts),
@@ -181,6 +183,8 @@ def run_build(
     )
     result = assemble(analyses, info, settings.base)
     result.warnings = warnings
+    names = [Path(p).name or str(p) for p in inputs]
+    result.title = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
     if out_dir is not None:
         for name in settings.exports:
             result.outputs.append(export(name, result, Path(out_dir)))
