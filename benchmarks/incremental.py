@@ -171,6 +171,8 @@ def main() -> None:
             "full_build_s": round(t_full, 2),
             "add_one_s": round(t_add, 2),
             "speedup": round(t_full / t_add, 1),
+            "full_stages_s": full.seconds,
+            "add_stages_s": added.seconds,
             "add_graphs_replaced": len(added.sync.replaced),
             "add_graphs_added": len(added.sync.added),
             "remove_one_s": round(t_remove, 2),

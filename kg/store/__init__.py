@@ -24,6 +24,7 @@ import functools
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,20 @@ class StoreBuild:
     reused: int = 0  # documents taken from the analysis cache
     removed: list[str] = field(default_factory=list)  # ids retracted
     sync: SyncReport = field(default_factory=SyncReport)
+    seconds: dict[str, float] = field(default_factory=dict)  # time per stage
+
+
+class _Clock:
+    """Seconds spent per stage."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._last, 3)
+        self._last = now
 
 
 def rdf_path(folder: str | os.PathLike[str]) -> Path:
@@ -206,6 +221,7 @@ def build_store(
 
     path = Path(folder)
     _check_folder(path, create=True)
+    clock = _Clock()
     with locked(path, exclusive=True):
         atomic_write(path / "store.json", _meta_json(settings.base))
         cache = _cache(path)
@@ -224,6 +240,7 @@ def build_store(
         seen = {d.id for d in documents}
         todo += [e.document for i, e in sorted(entries.items()) if i not in seen and e.key != key]
         analysed: list[str] = []
+        clock.lap("read")
         if todo:
             nlp = nlp if nlp is not None else load_nlp(settings.model)
             meta = model_info(nlp)
@@ -245,9 +262,12 @@ def build_store(
                 cache.write(analysis, key, info)
                 entries[analysis.document.id] = CacheEntry(analysis, key, info)
                 analysed.append(analysis.document.id)
+        clock.lap("analyse")
         result = _assemble(list(entries.values()), settings, settings.base)
+        clock.lap("assemble")
         report = _sync(path, result, settings.base)
-    return StoreBuild(result, analysed, len(entries) - len(analysed), [], report)
+        clock.lap("write")
+    return StoreBuild(result, analysed, len(entries) - len(analysed), [], report, clock.laps)
 
 
 def _meta_json(base: str) -> bytes:
@@ -260,6 +280,7 @@ def remove_documents(
     """Retract documents from the store; unknown ids are an error (nothing is changed)."""
     path = Path(folder)
     _check_folder(path, create=False)
+    clock = _Clock()
     with locked(path, exclusive=True):
         base = str(_read_meta(path).get("base") or settings.base)
         cache = _cache(path)
@@ -275,9 +296,12 @@ def remove_documents(
         for doc_id in doc_ids:
             cache.delete(doc_id)
             del entries[doc_id]
+        clock.lap("read")
         result = _assemble(list(entries.values()), settings, base)
+        clock.lap("assemble")
         report = _sync(path, result, base)
-    return StoreBuild(result, [], len(entries), list(doc_ids), report)
+        clock.lap("write")
+    return StoreBuild(result, [], len(entries), list(doc_ids), report, clock.laps)
 
 
 @contextlib.contextmanager
