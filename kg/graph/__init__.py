@@ -76,6 +76,7 @@ def build_quads(
     """Every quad of the dataset, sorted (so serialisations are byte-identical)."""
     sink = QuadSink()
     meta = node(meta_graph_iri(base))
+    documents = sorted(documents, key=lambda d: d.id)  # the same order whatever the input order
     build = _build_activity(sink, meta, documents, info, base)
     # Group once by document: a popular fact or entity is named by thousands of documents, and
     # scanning all its evidence for every document would make the build quadratic.
@@ -94,6 +95,10 @@ def build_quads(
     for document in documents:
         sink.graph = node(doc_graph_iri(document.id, base))
         d_iri = doc_iri(document.id, base)
+        analysis = _analysis_activity(sink, document, d_iri, info, base)
+        sink.graph = meta
+        sink.add(build, PROV.wasInformedBy, analysis)
+        sink.graph = node(doc_graph_iri(document.id, base))
         for entity, names in entity_docs.get(document.id, []):
             _entity_core(sink, entity)
             sink.add(entity.id, KG.mentionedIn, d_iri)
@@ -104,7 +109,7 @@ def build_quads(
                 sink.add(s, p, o)
             sink.add(fact.id, PROV.wasDerivedFrom, d_iri)
             for ev in evs:
-                _evidence(sink, fact, ev, document.text, build, base)
+                _evidence(sink, fact, ev, document.text, analysis, base)
     sink.graph = meta
     for entity in entities.values():
         _entity_meta(sink, entity, base)
@@ -113,6 +118,29 @@ def build_quads(
         for other in fact.conflicts_with:
             sink.add(fact.id, KG.conflictsWith, other)
     return sink.ordered()
+
+
+def _software(base: str) -> str:
+    return mint_iri("software", f"kg {__version__}", f"kg {__version__}", base)
+
+
+def _analysis_activity(
+    sink: QuadSink, document: Document, d_iri: str, info: BuildInfo, base: str
+) -> str:
+    """The analysis of one document, which generated its evidence (in the document's graph).
+
+    Its IRI depends on that document's text, the tool and the model only, so adding a document
+    to a corpus leaves every other document's graph as it was.
+    """
+    key = f"{document.id}|{document.sha256}|{__version__}|{info.model}|{info.model_version}"
+    activity = mint_iri("analysis", key, document.id, base)
+    sink.add(activity, RDF.type, str(PROV.Activity))
+    sink.add(activity, RDFS.label, lit(f"kg analysis of {document.id}"))
+    sink.add(activity, PROV.used, d_iri)
+    sink.add(activity, PROV.wasAssociatedWith, _software(base))
+    sink.add(activity, KG.model, lit(info.model))
+    sink.add(activity, KG.modelVersion, lit(info.model_version))
+    return activity
 
 
 def _build_activity(
@@ -124,7 +152,7 @@ def _build_activity(
         digest.update(f"{d.id}\0{d.sha256}\n".encode())
     key = f"{__version__}|{info.model}|{info.model_version}|{digest.hexdigest()}"
     build = mint_iri("build", key, "build", base)
-    agent = mint_iri("software", f"kg {__version__}", f"kg {__version__}", base)
+    agent = _software(base)
     sink.add(agent, RDF.type, str(PROV.SoftwareAgent))
     sink.add(agent, RDFS.label, lit(f"kg {__version__}"))
     sink.add(agent, SCHEMA.softwareVersion, lit(__version__))
