@@ -59,8 +59,9 @@ def main() -> None:
             build_times.append(time.perf_counter() - t0)
         pipe, build = min(pipe_times), min(build_times)
         print(f"corpus: {len(texts)} documents, {mb:.2f} MB; pipeline: {', '.join(nlp.pipe_names)}")
-        print(f"facts {len(result.facts)}, entities {len(result.entities)}, "
-              f"quads {len(result.quads)}")
+        print(
+            f"facts {len(result.facts)}, entities {len(result.entities)}, quads {len(result.quads)}"
+        )
         print(f"bare nlp.pipe: {pipe:.2f} s ({mb / pipe:.3f} MB/s); kg build: {build:.2f} s")
         print(f"ratio kg build / nlp.pipe = {build / pipe:.3f} (target <= 1.15)")
     finally:

@@ -59,8 +59,11 @@ def clone(base: list[Analysis], n: int) -> list[Analysis]:
         suffix = _suffix(i // 5)
         document = dataclasses.replace(a.document, id=doc_id, sha256=f"{i:064x}")
         claims = [
-            Claim(c.kind, {k: _value(v, suffix) for k, v in c.fields.items()},
-                  dataclasses.replace(c.evidence, doc=doc_id))
+            Claim(
+                c.kind,
+                {k: _value(v, suffix) for k, v in c.fields.items()},
+                dataclasses.replace(c.evidence, doc=doc_id),
+            )
             for c in a.claims
         ]
         mentions = [_rename(m, suffix) for m in a.mentions]
@@ -75,8 +78,10 @@ def main() -> None:
     nlp = load_nlp()
     base = list(analyse(read_documents([str(SAMPLE)]), nlp))
     info = BuildInfo("bench", "0")
-    print(f"{'documents':>10} {'claims':>8} {'entities':>9} {'facts':>7} {'quads':>9}"
-          f" {'resolve s':>10} {'assemble s':>11} {'ms/doc':>7}")
+    print(
+        f"{'documents':>10} {'claims':>8} {'entities':>9} {'facts':>7} {'quads':>9}"
+        f" {'resolve s':>10} {'assemble s':>11} {'ms/doc':>7}"
+    )
     for n in args.sizes:
         analyses = clone(base, n)
         claims = [c for a in analyses for c in a.claims]
@@ -86,9 +91,11 @@ def main() -> None:
         t0 = time.perf_counter()
         result = assemble(analyses, info)
         t_assemble = time.perf_counter() - t0
-        print(f"{n:>10} {len(claims):>8} {len(resolution.entities):>9} {len(result.facts):>7}"
-              f" {len(result.quads):>9} {t_resolve:>10.2f} {t_assemble:>11.2f}"
-              f" {1000 * t_assemble / n:>7.2f}")
+        print(
+            f"{n:>10} {len(claims):>8} {len(resolution.entities):>9} {len(result.facts):>7}"
+            f" {len(result.quads):>9} {t_resolve:>10.2f} {t_assemble:>11.2f}"
+            f" {1000 * t_assemble / n:>7.2f}"
+        )
 
 
 if __name__ == "__main__":
