@@ -75,9 +75,9 @@ def _token_pass(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> list[Men
             span = doc.char_span(match.start(), match.end())
             if span is None or len(span) != 1:
                 continue
-            tok = span[0]
-            if tok.pos_ in {"PROPN", "NOUN"} and not tok.ent_type_:
-                out.append(Mention(tok.text, tok.text, "Person", tok.idx, tok.idx + len(tok)))
+            word = span[0]
+            if word.pos_ in {"PROPN", "NOUN"} and not word.ent_type_:
+                out.append(Mention(word.text, word.text, "Person", word.idx, word.idx + len(word)))
     return sorted(out, key=lambda m: m.start)
 
 
