@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import RuleError
-from kg.model import ENTITY_TYPES
+from kg.model import ENTITY_TYPES, Mention
 from kg.resources import data_path, load_yaml
 
 
@@ -25,6 +25,13 @@ class LexEntry:
     type: str  # an entity type of kg.model.ENTITY_TYPES
     wikidata: str | None
     country: str | None = None  # for organisations: the country they belong to
+
+
+def entry_mention(
+    entry: LexEntry, text: str, start: int, end: int, resolved_by: str | None = None
+) -> Mention:
+    """A mention of a lexicon entry by the words ``text`` at ``[start, end)``."""
+    return Mention(text, entry.name, entry.type, start, end, entry.wikidata, entry.key, resolved_by)
 
 
 @dataclass(frozen=True)

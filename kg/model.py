@@ -56,6 +56,8 @@ ENTITY_TYPES = (
     "InternationalOrganization",
     "PoliticalParty",
 )
+# Entity types that are organisations of some kind (not people, countries or places).
+ORGANIZATION_TYPES = frozenset(ENTITY_TYPES) - {"Person", "Country", "Place"}
 
 
 @dataclass(frozen=True)

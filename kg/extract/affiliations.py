@@ -12,20 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract import ExtractionContext, register
-from kg.model import Claim, Mention
+from kg.model import ORGANIZATION_TYPES, Claim, Mention
 from kg.nlp import TITLES_KEY
 from kg.resources import load_yaml
 
 NAME = "kg.affiliations.v1"
-_ORG_TYPES = {
-    "Organization",
-    "GovernmentBody",
-    "Company",
-    "Media",
-    "ThinkTank",
-    "InternationalOrganization",
-    "PoliticalParty",
-}
+_ORG_TYPES = ORGANIZATION_TYPES
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.lexicon import Lexicon
+from kg.lexicon import Lexicon, entry_mention
 from kg.model import Mention
 from kg.nlp import TITLES_KEY
 
@@ -152,17 +152,7 @@ def _hyphen_parts(ent: Span, lexicon: Lexicon) -> list[Mention]:
     for part in ent.text.split("-"):
         entry = lexicon.lookup(part)
         if entry is not None and part:
-            out.append(
-                Mention(
-                    part,
-                    entry.name,
-                    entry.type,
-                    offset,
-                    offset + len(part),
-                    entry.wikidata,
-                    entry.key,
-                )
-            )
+            out.append(entry_mention(entry, part, offset, offset + len(part)))
         offset += len(part) + 1
     return out
 
@@ -181,24 +171,14 @@ def _mention_from_ent(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Mentio
     if ent.ent_id_:
         entry = lexicon.entries.get(ent.ent_id_)
         if entry is not None:
-            return Mention(
-                ent.text,
-                entry.name,
-                entry.type,
-                ent.start_char,
-                ent.end_char,
-                entry.wikidata,
-                entry.key,
-            )
+            return entry_mention(entry, ent.text, ent.start_char, ent.end_char)
     span = _trim(ent, lexicon, in_title if ent.label_ == "PERSON" else set())
     if span is None:
         return None
     text = span.text
     entry = lexicon.lookup(text)
     if entry is not None:
-        return Mention(
-            text, entry.name, entry.type, span.start_char, span.end_char, entry.wikidata, entry.key
-        )
+        return entry_mention(entry, text, span.start_char, span.end_char)
     label = ent.label_
     if label == "PERSON":
         if not _plausible_person(span):

@@ -21,22 +21,13 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract import ExtractionContext, register
-from kg.lexicon import Lexicon, Office
-from kg.model import Claim, Mention
+from kg.lexicon import Lexicon, Office, entry_mention
+from kg.model import ORGANIZATION_TYPES, Claim, Mention
 from kg.nlp import TITLES_KEY
 from kg.resources import load_yaml
 
 NAME = "kg.offices.v1"
-_ORG_TYPES = {
-    "Country",
-    "Organization",
-    "GovernmentBody",
-    "Company",
-    "Media",
-    "ThinkTank",
-    "InternationalOrganization",
-    "PoliticalParty",
-}
+_ORG_TYPES = ORGANIZATION_TYPES | {"Country"}
 
 
 @dataclass(frozen=True)
@@ -105,9 +96,7 @@ def _sentence_country(ctx: ExtractionContext, claim: Claim, owners: set[tuple[in
         elif m.key and (entry := ctx.lexicon.entries.get(m.key)) and entry.country:
             country = ctx.lexicon.entries.get(f"country:{entry.country}")
             if country is not None:  # "The U.S. Senate confirmed X as ...": the Senate's country
-                countries[country.name] = Mention(
-                    m.text, country.name, "Country", m.start, m.end, country.wikidata, country.key
-                )
+                countries[country.name] = entry_mention(country, m.text, m.start, m.end)
     if len(countries) == 1:
         claim.fields["organization"] = next(iter(countries.values()))
         claim.fields["_organization_inferred"] = "the one country named earlier in the sentence"
@@ -199,15 +188,7 @@ def _owner_and_title(
             prefix = doc[mtok.start : k]
             entry = ctx.lexicon.country_of_demonym(prefix.text) or ctx.lexicon.lookup(prefix.text)
             if entry is not None:
-                owner = Mention(
-                    prefix.text,
-                    entry.name,
-                    entry.type,
-                    prefix.start_char,
-                    prefix.end_char,
-                    entry.wikidata,
-                    entry.key,
-                )
+                owner = entry_mention(entry, prefix.text, prefix.start_char, prefix.end_char)
                 return owner, starts[k], k
     return None, None, j
 
@@ -384,15 +365,7 @@ def _implied(ctx: ExtractionContext, title: _Title) -> Mention | None:
             entry = lex.country_of_demonym(span[:k].text) or lex.lookup(span[:k].text)
             if entry is not None:
                 sub = span[:k]
-                return Mention(
-                    sub.text,
-                    entry.name,
-                    entry.type,
-                    sub.start_char,
-                    sub.end_char,
-                    entry.wikidata,
-                    entry.key,
-                )
+                return entry_mention(entry, sub.text, sub.start_char, sub.end_char)
     implied = (
         f"org:{title.office.organization}"
         if title.office.organization
@@ -403,15 +376,7 @@ def _implied(ctx: ExtractionContext, title: _Title) -> Mention | None:
     if implied:
         entry = lex.entries.get(implied)
         if entry is not None:
-            return Mention(
-                span.text,
-                entry.name,
-                entry.type,
-                span.start_char,
-                span.end_char,
-                entry.wikidata,
-                entry.key,
-            )
+            return entry_mention(entry, span.text, span.start_char, span.end_char)
     return None
 
 
