@@ -32,16 +32,29 @@ def slugify(text: str) -> str:
     return slug[:SLUG_MAX].rstrip("-")
 
 
-def key_hash(key: str) -> str:
-    return hashlib.sha256(normalise_key(key).encode("utf-8")).hexdigest()[:HASH_LEN]
+def key_hash(key: str, fold_case: bool = True) -> str:
+    text = normalise_key(key) if fold_case else unicodedata.normalize("NFC", key)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_LEN]
 
 
-def mint_iri(kind: str, key: str, label: str | None = None, base: str = DEFAULT_BASE) -> str:
-    """IRI for a thing of ``kind`` (``person``, ``fact/office``...) identified by ``key``."""
+def mint_iri(
+    kind: str,
+    key: str,
+    label: str | None = None,
+    base: str = DEFAULT_BASE,
+    *,
+    fold_case: bool = True,
+) -> str:
+    """IRI for a thing of ``kind`` (``person``, ``fact/office``...) identified by ``key``.
+
+    Keys are case-folded by default (names differ in case from source to source); records
+    whose identity is the exact spelling ("XI" and "Xi" as two surface forms) pass
+    ``fold_case=False``.
+    """
     if not _KIND.match(kind):
         raise ValueError(f"IRI kind {kind!r} must be lower-case ASCII path segments")
     slug = slugify(label if label is not None else key)
-    digest = key_hash(key)
+    digest = key_hash(key, fold_case)
     return f"{base}{kind}/{slug}-{digest}" if slug else f"{base}{kind}/{digest}"
 
 

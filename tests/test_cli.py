@@ -63,8 +63,11 @@ COMMITTED = ROOT / "exports" / "trump-xi-call"
 
 
 def test_explain_shows_aliases_and_merge_reasons() -> None:
-    result = runner.invoke(app, ["explain", "President Xi", "--build", str(COMMITTED)])
-    assert result.exit_code == 1  # a title is not a name: nothing matches
+    result = runner.invoke(app, ["explain", "Vice Premier Xi", "--build", str(COMMITTED)])
+    assert result.exit_code == 1  # no such surface form
+    titled = runner.invoke(app, ["explain", "President Xi", "--build", str(COMMITTED)])
+    assert titled.exit_code == 0 and titled.output.startswith("Xi Jinping (Person)")
+    assert "'Chinese President Xi Jinping' in 000_e11ff9137715a641: titled-name" in titled.output
     result = runner.invoke(app, ["explain", "xi", "--build", str(COMMITTED)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Xi Jinping (Person)")

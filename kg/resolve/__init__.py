@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from kg.model import Claim, Entity, Fact, Mention
 from kg.resolve.entities import EntityIndex, resolve_entities
 from kg.resolve.facts import merge_facts
+from kg.resources import load_yaml
 from kg.vocab import DEFAULT_BASE
 
 __all__ = ["Resolution", "resolve", "EntityIndex"]
@@ -26,14 +27,45 @@ def resolve(
 ) -> Resolution:
     """Merge every document's mentions and claims into entities and facts."""
     all_mentions = {doc: list(ms) for doc, ms in mentions_by_doc.items()}
+    known = {doc: set(ms) for doc, ms in all_mentions.items()}
     for claim in claims:  # entities a claim names but NER missed (a byline's author) still count
+        doc = claim.evidence.doc
         for value in claim.fields.values():
             values = value if isinstance(value, (list, tuple)) else [value]
             for v in values:
-                if isinstance(v, Mention) and v not in all_mentions.setdefault(
-                    claim.evidence.doc, []
-                ):
-                    all_mentions[claim.evidence.doc].append(v)
+                if isinstance(v, Mention) and v not in known.setdefault(doc, set()):
+                    known[doc].add(v)
+                    all_mentions.setdefault(doc, []).append(v)
     index = resolve_entities(all_mentions, base)
     facts = merge_facts(claims, index, base)
+    _titled_aliases(facts, index.entities)
     return Resolution(index.entities, facts)
+
+
+def _titled_aliases(facts: Sequence[Fact], entities: dict[str, Entity]) -> None:
+    """Names written with a title before them ("Chinese President Xi Jinping", "President Xi")
+    are surface forms of the holder too: users search for them."""
+    status = {
+        w.lower() for ws in load_yaml("rules/offices.yaml")["status_markers"].values() for w in ws
+    }
+    for fact in facts:
+        if fact.kind != "office":
+            continue
+        entity = entities.get(fact.fields["holder"].id)
+        if entity is None:
+            continue
+        records = {(r["alias"], r["doc"]) for r in entity.merge_reasons}
+        for ev in fact.evidence:
+            if ev.rule not in {"office.prenominal", "office.title_comma"}:
+                continue
+            words = ev.quote.split()
+            while words and words[0].lower().strip("-") in status:
+                words.pop(0)
+            alias = " ".join(words).rstrip(",")
+            if alias and alias != entity.label and (alias, ev.doc) not in records:
+                records.add((alias, ev.doc))
+                entity.aliases.add(alias)
+                entity.merge_reasons.append(
+                    {"alias": alias, "doc": ev.doc, "reason": "titled-name"}
+                )
+        entity.merge_reasons.sort(key=lambda r: (r["doc"], r["alias"], r["reason"]))
