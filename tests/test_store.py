@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.graph import BuildInfo
+from kg.graph import BuildInfo, build_quads
 from kg.ingest import read_documents
+from kg.iri import doc_graph_iri, meta_graph_iri
 from kg.model import Mention
 from kg.nlp import model_info, shared_nlp
 from kg.pipeline import Settings, analyse, assemble, run_build
@@ -185,6 +186,64 @@ def test_adding_then_removing_a_document_restores_the_store_exactly(tmp_path: Pa
     removed = remove_documents(store, [last.stem], Settings())
     assert removed.removed == [last.stem]
     assert dump(store) == before
+
+
+FIRST = """Trade officials met in Geneva on Monday.
+
+Okafor said the talks had been useful and would continue next month.
+
+The United States imposed a 25% tariff on steel from Brazil, the Commerce Department said.
+"""
+SECOND = """Nigerian Trade Minister Amara Okafor arrived in Geneva on Sunday.
+
+The United States raised its tariff on steel from Brazil from 10% to 25%, officials said.
+"""
+
+
+def test_a_new_document_that_changes_what_others_state_rewrites_their_graphs(
+    tmp_path: Path,
+) -> None:
+    # The second article gives the full name of a person the first names by surname only, and
+    # the previous rate of the first article's tariff: the first document's graph must change.
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "first.txt").write_text(FIRST, encoding="utf-8")
+    (second / "second.txt").write_text(SECOND, encoding="utf-8")
+    store = tmp_path / "s"
+    build_store([str(first)], store, Settings(), nlp=shared_nlp())
+    before = dump(store)
+    assert before == canonical(clean_build(first))
+
+    added = build_store([str(second)], store, Settings(), nlp=shared_nlp())
+    both = run_build([str(first), str(second)], None, nlp=shared_nlp())
+    assert dump(store) == canonical(both.quads)
+    first_graph = doc_graph_iri("first")
+    assert first_graph in added.sync.replaced
+    graph = "\n".join(sorted(str(q) for q in group_by_graph(both.quads)[first_graph]))
+    assert "amara-okafor" in graph and "previousRatePercent" in graph
+
+    remove_documents(store, ["second"], Settings())
+    assert dump(store) == before
+
+
+def test_building_some_document_graphs_gives_those_of_the_whole_dataset() -> None:
+    result = run_build([str(SAMPLE)], None, nlp=shared_nlp())
+    some = {d.id for d in result.documents[1:4:2]}
+    part = build_quads(result.documents, result.entities, result.facts, result.info, only_docs=some)
+    keep = {doc_graph_iri(d) for d in some} | {meta_graph_iri()}
+    assert part == [q for q in result.quads if q.graph_name.value in keep]
+
+
+def test_an_unchanged_store_builds_no_document_graph(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    build_store([str(SAMPLE)], store, Settings(), nlp=shared_nlp())
+    again = remove_documents(store, [], Settings())
+    assert again.sync.unchanged == len(SAMPLE_FILES) + 1
+    assert {q.graph_name.value for q in again.result.quads} == {  # built on demand, whole
+        *(doc_graph_iri(p.stem) for p in SAMPLE_FILES),
+        meta_graph_iri(),
+    }
 
 
 def test_changed_document_replaces_its_graph(tmp_path: Path) -> None:

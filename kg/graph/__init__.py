@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -66,25 +67,24 @@ class QuadSink:
         return list(self.quads)
 
 
-def build_quads(
-    documents: Sequence[Document],
-    entities: dict[str, Entity],
-    facts: Sequence[Fact],
-    info: BuildInfo,
-    base: str = DEFAULT_BASE,
-) -> list[ox.Quad]:
-    """Every quad of the dataset, sorted (so serialisations are byte-identical)."""
-    sink = QuadSink()
-    meta = node(meta_graph_iri(base))
-    documents = sorted(documents, key=lambda d: d.id)  # the same order whatever the input order
-    build = _build_activity(sink, meta, documents, info, base)
-    # Group once by document: a popular fact or entity is named by thousands of documents, and
-    # scanning all its evidence for every document would make the build quadratic.
-    by_doc: dict[str, dict[str, tuple[Fact, list[Evidence]]]] = {d.id: {} for d in documents}
+DocFacts = dict[str, tuple[Fact, list[Evidence]]]
+DocEntities = list[tuple[Entity, list[str]]]
+
+
+def group_by_document(
+    documents: Sequence[Document], entities: dict[str, Entity], facts: Sequence[Fact]
+) -> tuple[dict[str, DocFacts], dict[str, DocEntities]]:
+    """What each document's graph states: its facts with their evidence from it, and the
+    entities it mentions with the aliases recorded for it (in the order the graph writes them).
+
+    Grouped once: a popular fact or entity is named by thousands of documents, and scanning all
+    its evidence for every document would make the build quadratic.
+    """
+    by_doc: dict[str, DocFacts] = {d.id: {} for d in documents}
     for fact in facts:
         for ev in fact.evidence:
             by_doc.setdefault(ev.doc, {}).setdefault(fact.id, (fact, []))[1].append(ev)
-    entity_docs: dict[str, list[tuple[Entity, list[str]]]] = {d.id: [] for d in documents}
+    entity_docs: dict[str, DocEntities] = {d.id: [] for d in documents}
     for entity in entities.values():
         aliases: dict[str, list[str]] = {doc_id: [] for doc_id in entity.docs}
         for r in entity.merge_reasons:
@@ -92,7 +92,32 @@ def build_quads(
                 aliases.setdefault(r["doc"], []).append(r["alias"])
         for doc_id in sorted(aliases):
             entity_docs.setdefault(doc_id, []).append((entity, aliases[doc_id]))
+    return by_doc, entity_docs
+
+
+def build_quads(
+    documents: Sequence[Document],
+    entities: dict[str, Entity],
+    facts: Sequence[Fact],
+    info: BuildInfo,
+    base: str = DEFAULT_BASE,
+    only_docs: AbstractSet[str] | None = None,
+) -> list[ox.Quad]:
+    """Every quad of the dataset, sorted (so serialisations are byte-identical).
+
+    With ``only_docs``, the graphs of the other documents are left out (the metadata graph is
+    always whole): the quads are those of the full dataset in those graphs, in the same order.
+    """
+    sink = QuadSink()
+    meta = node(meta_graph_iri(base))
+    documents = sorted(documents, key=lambda d: d.id)  # the same order whatever the input order
+    build = _build_activity(sink, meta, documents, info, base)
+    by_doc, entity_docs = group_by_document(documents, entities, facts)
     for document in documents:
+        if only_docs is not None and document.id not in only_docs:
+            sink.graph = meta
+            sink.add(build, PROV.wasInformedBy, analysis_iri(document, info, base))
+            continue
         sink.graph = node(doc_graph_iri(document.id, base))
         d_iri = doc_iri(document.id, base)
         analysis = _analysis_activity(sink, document, d_iri, info, base)
@@ -124,6 +149,12 @@ def _software(base: str) -> str:
     return mint_iri("software", f"kg {__version__}", f"kg {__version__}", base)
 
 
+def analysis_iri(document: Document, info: BuildInfo, base: str = DEFAULT_BASE) -> str:
+    """The IRI of the analysis of one document: its text, the tool and the model only."""
+    key = f"{document.id}|{document.sha256}|{__version__}|{info.model}|{info.model_version}"
+    return mint_iri("analysis", key, document.id, base)
+
+
 def _analysis_activity(
     sink: QuadSink, document: Document, d_iri: str, info: BuildInfo, base: str
 ) -> str:
@@ -132,8 +163,7 @@ def _analysis_activity(
     Its IRI depends on that document's text, the tool and the model only, so adding a document
     to a corpus leaves every other document's graph as it was.
     """
-    key = f"{document.id}|{document.sha256}|{__version__}|{info.model}|{info.model_version}"
-    activity = mint_iri("analysis", key, document.id, base)
+    activity = analysis_iri(document, info, base)
     sink.add(activity, RDF.type, str(PROV.Activity))
     sink.add(activity, RDFS.label, lit(f"kg analysis of {document.id}"))
     sink.add(activity, PROV.used, d_iri)
@@ -202,7 +232,13 @@ def _entity_meta(sink: QuadSink, entity: Entity, base: str) -> None:
     if entity.wikidata:
         sink.add(entity.id, OWL.sameAs, str(WD[entity.wikidata]))
     for r in entity.merge_reasons:
-        rec = mint_iri("merge", f"{entity.id}|{r['alias']}|{r['doc']}|{r['reason']}", "merge", base)
+        rec = mint_iri(
+            "merge",
+            f"{entity.id}|{r['alias']}|{r['doc']}|{r['reason']}",
+            "merge",
+            base,
+            fold_case=False,
+        )
         sink.add(entity.id, KG.mergeRecord, rec)
         sink.add(rec, RDF.type, str(KG.MergeRecord))
         sink.add(rec, KG.alias, lit(r["alias"]))

@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -28,16 +29,17 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
 from kg import __version__
 from kg.export.atomic import atomic_write
 from kg.graph import BuildInfo
-from kg.iri import meta_graph_iri
+from kg.iri import doc_graph_iri, meta_graph_iri
 from kg.store.cache import AnalysisCache, CacheEntry, CacheError
 from kg.store.lock import StoreError, StoreLockedError, locked
+from kg.store.signature import document_signatures
 from kg.store.writer import GraphWriter, SyncReport
 
 if TYPE_CHECKING:
@@ -194,10 +196,86 @@ def _assemble(entries: Sequence[CacheEntry], settings: Settings, base: str) -> B
     return assemble(analyses, _info(entries, settings), base)
 
 
-def _sync(folder: Path, result: BuildResult, base: str) -> SyncReport:
-    with _writable(folder) as store:
-        writer = GraphWriter(store, folder)
-        return writer.sync(result.quads, last=meta_graph_iri(base))
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic collector paused, as kg.pipeline.assemble does (millions of acyclic objects)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _resolve_and_sync(
+    folder: Path, entries: Sequence[CacheEntry], settings: Settings, base: str, clock: _Clock
+) -> tuple[BuildResult, SyncReport]:
+    """Resolve the store's corpus and bring the database to it, building only stale graphs.
+
+    A document graph whose signature (kg/store/signature.py) is the one it was written with is
+    neither built nor compared; the metadata graph is always built and compared by digest. The
+    returned result builds its full quad list only if a caller asks for it (file exports).
+    """
+    from kg.graph import build_quads
+    from kg.resolve import resolve
+
+    analyses = sorted((e.analysis for e in entries), key=lambda a: a.document.id)
+    info = _info(entries, settings)
+    documents = [a.document for a in analyses]
+    with _gc_paused():
+        claims = [c for a in analyses for c in a.claims]
+        resolution = resolve(claims, {a.document.id: a.mentions for a in analyses}, base)
+        entities, facts = resolution.entities, resolution.facts
+        clock.lap("resolve")
+        keys = document_signatures(documents, entities, facts, info, base)
+        with _writable(folder) as store:
+            writer = GraphWriter(store, folder)
+            fresh = writer.present_keys(keys)
+            stale = {d.id for d in documents if doc_graph_iri(d.id, base) not in fresh}
+            quads = build_quads(documents, entities, facts, info, base, only_docs=stale)
+            clock.lap("build")
+            report = writer.sync(quads, last=meta_graph_iri(base), keys=keys)
+    clock.lap("write")
+
+    def everything() -> list[ox.Quad]:
+        if len(stale) == len(documents):
+            return quads
+        with _gc_paused():
+            return build_quads(documents, entities, facts, info, base)
+
+    result = _lazy_result()(documents, entities, facts, cast(Any, everything), info)
+    return result, report
+
+
+@functools.cache
+def _lazy_result() -> type[BuildResult]:
+    """A ``BuildResult`` whose quads are built on first use (defined late: kg.pipeline loads
+    spaCy, which queries and exports from a store do not need).
+
+    A store build writes only the graphs that changed and never needs the whole quad list;
+    exporters that read ``quads`` get it built then. ``quads`` is passed as a function.
+    """
+    from kg.pipeline import BuildResult
+
+    class LazyResult(BuildResult):
+        _quads: list[ox.Quad] | None
+        _make: Callable[[], list[ox.Quad]]
+
+        @property  # type: ignore[override]
+        def quads(self) -> list[ox.Quad]:
+            if self._quads is None:
+                self._quads = self._make()
+            return self._quads
+
+        @quads.setter
+        def quads(self, value: list[ox.Quad] | Callable[[], list[ox.Quad]]) -> None:
+            if callable(value):
+                self._quads, self._make = None, value
+            else:
+                self._quads = value
+
+    return LazyResult
 
 
 def build_store(
@@ -263,10 +341,9 @@ def build_store(
                 entries[analysis.document.id] = CacheEntry(analysis, key, info)
                 analysed.append(analysis.document.id)
         clock.lap("analyse")
-        result = _assemble(list(entries.values()), settings, settings.base)
-        clock.lap("assemble")
-        report = _sync(path, result, settings.base)
-        clock.lap("write")
+        result, report = _resolve_and_sync(
+            path, list(entries.values()), settings, settings.base, clock
+        )
     return StoreBuild(result, analysed, len(entries) - len(analysed), [], report, clock.laps)
 
 
@@ -297,10 +374,7 @@ def remove_documents(
             cache.delete(doc_id)
             del entries[doc_id]
         clock.lap("read")
-        result = _assemble(list(entries.values()), settings, base)
-        clock.lap("assemble")
-        report = _sync(path, result, base)
-        clock.lap("write")
+        result, report = _resolve_and_sync(path, list(entries.values()), settings, base, clock)
     return StoreBuild(result, [], len(entries), list(doc_ids), report, clock.laps)
 
 

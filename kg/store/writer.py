@@ -169,17 +169,31 @@ class GraphWriter:
         quads: Sequence[ox.Quad],
         last: str,
         on_graph: Callable[[str], None] | None = None,
+        keys: dict[str, str] | None = None,
     ) -> SyncReport:
-        """Make the store hold exactly ``quads``; graph ``last`` (the metadata) goes last."""
+        """Make the store hold exactly the target; graph ``last`` (the metadata) goes last.
+
+        The target is ``quads`` plus, with ``keys`` (graph IRI to signature, see
+        kg/store/signature.py), graphs the store already holds under that signature: those may be
+        left out of ``quads``. A graph of ``keys`` whose signature changed must be in ``quads``.
+        """
         report = SyncReport()
         target = group_by_graph(quads)
+        keys = keys or {}
         present = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
-        wanted = {g: graph_digest(qs) for g, qs in target.items()}
+        wanted = dict(keys)
+        wanted.update({g: graph_digest(qs) for g, qs in target.items() if g not in keys})
         stale = [g for g, d in wanted.items() if g not in present or self.digests.get(g) != d]
+        missing = [g for g in stale if g not in target]
+        if missing:
+            raise StoreError(
+                f"internal error: graph <{missing[0]}> changed but its quads were not built;"
+                " run the build again with --reanalyse and report this"
+            )
         # Only the graphs to write are brought to the store's canonical literal forms.
         canonical = group_by_graph(canonical_quads([q for g in stale for q in target[g]]))
-        gone = sorted(present - set(target))
-        report.unchanged = len(target) - len(stale)
+        gone = sorted(present - set(wanted))
+        report.unchanged = len(wanted) - len(stale)
         # Forget the hints of graphs about to change before touching them: a kill midway must
         # not leave a hint that claims a graph the store does not hold.
         for g in [*stale, *gone]:
@@ -201,6 +215,11 @@ class GraphWriter:
             report.removed.append(last)
         self._save_digests()
         return report
+
+    def present_keys(self, keys: dict[str, str]) -> set[str]:
+        """The graphs of ``keys`` the store holds under that signature (no need to build)."""
+        present = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
+        return {g for g, k in keys.items() if g in present and self.digests.get(g) == k}
 
     def _write_graph(
         self, g: str, quads: Sequence[ox.Quad], exists: bool, report: SyncReport
