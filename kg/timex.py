@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.errors import RuleError
@@ -54,6 +54,9 @@ class _Rules:
     future: frozenset[str]
     anaphoric: dict[str, int]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    month_names: re.Pattern[str]  # where a month name starts: every pattern holding one
+    weekday_names: re.Pattern[str]
+    first_words: dict[str, re.Pattern[str]]  # lower-case first words of (?i) patterns
 
     @property
     def patterns_by_id(self) -> dict[str, re.Pattern[str]]:
@@ -134,7 +137,32 @@ def _rules() -> _Rules:
         if rule_id not in ids:
             raise RuleError(f"rules/time.yaml: rule {rule_id!r} is used by kg.timex but not listed")
     compiled = tuple((rid, re.compile(p)) for rid, p in patterns)
-    return _Rules(months, weekdays, relative_days, modifiers, units, future, anaphoric, compiled)
+    firsts = {
+        "time.relative_day": relative_days,
+        "time.relative_unit": modifiers,
+        "time.vague": vague,
+    }
+    words = {rid: _first_words(ws) for rid, ws in firsts.items()}
+    return _Rules(
+        months,
+        weekdays,
+        relative_days,
+        modifiers,
+        units,
+        future,
+        anaphoric,
+        compiled,
+        re.compile(month),
+        re.compile(_alt(w.capitalize() for w in weekdays)),
+        {rid: re.compile("|".join(ws)) for rid, ws in words.items() if ws},
+    )
+
+
+def _first_words(phrases: Iterable[str]) -> list[str]:
+    """The lower-case first words of ``phrases``, longest first; empty unless all are ASCII
+    letters (then a match of one never starts inside another, see :func:`_candidates`)."""
+    words = sorted({p.split()[0].lower() for p in phrases}, key=lambda w: (-len(w), w))
+    return words if all(w.isascii() and w.isalpha() for w in words) else []
 
 
 def parse_published(published: str | None) -> dt.date | None:
@@ -169,8 +197,9 @@ def find_timexes(
     anchor = parse_published(published)
     taken: list[tuple[int, int]] = []
     out: list[Timex] = []
+    scan = _Scan(text, rules)
     for rule_id, pattern in rules.patterns:
-        for m in pattern.finditer(text):
+        for m in scan.finditer(rule_id, pattern):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             timex = _resolve(rule_id, m, anchor, future, rules)
@@ -186,6 +215,82 @@ def find_timexes(
         elif timex.year is not None and timex.rule != "time.vague":
             year = timex.year
     return out
+
+
+# Characters other than ASCII letters that match an ASCII letter case-insensitively (or lower
+# to one): texts holding one take the plain path for the (?i) patterns.
+_CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
+_DIGIT_PATTERNS = frozenset({"time.iso_date", "time.day_month_year", "time.year"})
+_MONTH_PATTERNS = frozenset(
+    {"time.month_day_year", "time.month_anaphoric_year", "time.month_year", "time.month_day"}
+)
+_LONG_SPACE = re.compile(r"[\s\u00a0]{21}")
+
+
+class _Scan:
+    """``pattern.finditer(text)`` with the same matches, faster: each pattern is tried only
+    where one of its matches can start (a digit run, a month or weekday name, a first word),
+    found by a regex without look-behind, which the engine scans for quickly."""
+
+    def __init__(self, text: str, rules: _Rules) -> None:
+        self.text = text
+        self.rules = rules
+        self._cache: dict[str, list[int]] = {}
+        lowered = text.lower()
+        plain = len(lowered) == len(text) and not _CASE_ODD.search(text)
+        self.lowered = lowered if plain else None
+
+    def _starts(self, key: str, pattern: re.Pattern[str], text: str) -> list[int]:
+        if key not in self._cache:
+            self._cache[key] = [m.start() for m in pattern.finditer(text)]
+        return self._cache[key]
+
+    def finditer(self, rule_id: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """The matches of ``pattern.finditer(text)`` for the pattern of ``rule_id``."""
+        rules, text = self.rules, self.text
+        if rule_id in _DIGIT_PATTERNS:  # look-behind (?<!\w) then a digit: a digit run starts
+            yield from _at(pattern, text, self._starts("digits", _DIGITS, text))
+        elif rule_id in _MONTH_PATTERNS:  # (?<!\w) then a capitalised month name
+            yield from _at(pattern, text, self._starts("months", rules.month_names, text))
+        elif rule_id == "time.weekday":
+            yield from _at(pattern, text, self._starts("weekdays", rules.weekday_names, text))
+        elif rule_id == "time.month" and not _LONG_SPACE.search(text):
+            yield from _before(pattern, text, self._starts("months", rules.month_names, text))
+        elif rule_id in rules.first_words and self.lowered is not None:
+            starts = self._starts(rule_id, rules.first_words[rule_id], self.lowered)
+            yield from _at(pattern, text, starts)
+        else:
+            yield from pattern.finditer(text)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """finditer when every match starts at one of ``starts`` (ascending): the first match at
+    or after the end of the last one."""
+    end = 0
+    for i in starts:
+        if i >= end:
+            m = pattern.match(text, i)
+            if m is not None:
+                end = m.end()
+                yield m
+
+
+def _before(pattern: re.Pattern[str], text: str, months: list[int]) -> Iterator[re.Match[str]]:
+    """finditer for "in (early) January": each match holds a month name and starts at most 52
+    characters before it (a cue word of 7 letters, "early", two spaces of at most 20)."""
+    end = 0
+    for q in months:
+        if q < end:
+            continue
+        for i in range(max(end, q - 64), q + 1):
+            m = pattern.match(text, i)
+            if m is not None:
+                end = m.end()
+                yield m
+                break
 
 
 def last_year(text: str) -> int | None:

@@ -13,9 +13,11 @@ in docs/extraction.md.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from typing import Any
 
+from spacy.attrs import LOWER
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span, Token
 from spacy.util import filter_spans
@@ -131,12 +133,22 @@ def _doc_timexes(ctx: ExtractionContext) -> list[Timex]:
     return cached  # type: ignore[no-any-return]
 
 
-def _time(ctx: ExtractionContext, ev: Event) -> tuple[Timex | None, int]:
-    sent = sentence(ctx.doc, ev.trigger.start)
-    anchors = _anchors(ev)
-    for t in _doc_timexes(ctx):
-        if not sent.start_char <= t.start < sent.end_char:
-            continue
+def _timexes_in(ctx: ExtractionContext, sent: Span) -> list[Timex]:
+    """The document's time expressions that start in ``sent`` (found by bisection)."""
+    times = _doc_timexes(ctx)
+    starts = ctx.doc.user_data.get("kg.timex_starts")
+    if starts is None or len(starts) != len(times):
+        starts = [t.start for t in times]
+        ctx.doc.user_data["kg.timex_starts"] = starts
+    lo = bisect.bisect_left(starts, sent.start_char)
+    hi = bisect.bisect_left(starts, sent.end_char, lo)
+    return times[lo:hi]  # type: ignore[no-any-return]
+
+
+def _time(
+    ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]
+) -> tuple[Timex | None, int]:
+    for t in _timexes_in(ctx, sent):
         if _tied(ctx.doc[token_at(ctx.doc, t.start)], anchors):
             if ev.future and t.rule in {"time.weekday", "time.month", "time.month_day"}:
                 again = find_timexes(t.text, ctx.document.published, future=True)
@@ -145,11 +157,11 @@ def _time(ctx: ExtractionContext, ev: Event) -> tuple[Timex | None, int]:
     return None, -1
 
 
-def _place(ctx: ExtractionContext, ev: Event) -> Mention | None:
+def _place(ctx: ExtractionContext, sent: Span, anchors: set[int]) -> Mention | None:
     doc = ctx.doc
-    anchors = _anchors(ev)
-    for tok in sentence(ctx.doc, ev.trigger.start):
-        if tok.lower_ in {"in", "at"} and _tied(tok, anchors):
+    for i in _in_at(ctx, sent):
+        tok = doc[i]
+        if _tied(tok, anchors):
             objs = [c for c in tok.children if c.dep_ == "pobj"]
             if objs:
                 m = mention_of(ctx, objs[0]) or proper_place(ctx, objs[0])
@@ -158,8 +170,19 @@ def _place(ctx: ExtractionContext, ev: Event) -> Mention | None:
                     continue  # "in December" taken for a place by the NER
                 if m is not None and m.type in PLACE_TYPES:
                     return m
-    del doc
     return None
+
+
+def _in_at(ctx: ExtractionContext, sent: Span) -> list[int]:
+    """Indices of the tokens "in" and "at" (any case) in ``sent``, from one array per document."""
+    doc = ctx.doc
+    found = doc.user_data.get("kg.in_at")
+    if found is None:
+        keys = {doc.vocab.strings.add(w) for w in ("in", "at")}
+        found = [i for i, k in enumerate(doc.to_array([LOWER]).tolist()) if k in keys]
+        doc.user_data["kg.in_at"] = found
+    lo = bisect.bisect_left(found, sent.start)
+    return found[lo : bisect.bisect_left(found, sent.end, lo)]  # type: ignore[no-any-return]
 
 
 def _sentence_durations(ctx: ExtractionContext, sent: Span) -> list[Duration]:
@@ -169,13 +192,14 @@ def _sentence_durations(ctx: ExtractionContext, sent: Span) -> list[Duration]:
     return cache[sent.start]  # type: ignore[no-any-return]
 
 
-def _duration(ctx: ExtractionContext, ev: Event) -> str | None:
+def _duration(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> str | None:
     """A duration tied to the event ("the 90-minute call", "the call lasted an hour and a
     half"); calls and meetings last less than a day."""
-    sent = sentence(ctx.doc, ev.trigger.start)
+    durations = _sentence_durations(ctx, sent)
+    if not durations:
+        return None
     text = ctx.document.text[sent.start_char : sent.end_char]
-    anchors = _anchors(ev)
-    for d in _sentence_durations(ctx, sent):
+    for d in durations:
         head = ctx.doc[token_at(ctx.doc, sent.start_char + d.end - 1)]
         if not d.iso.startswith("PT") and ev.type in {"phone_call", "meeting"}:
             continue
@@ -185,7 +209,7 @@ def _duration(ctx: ExtractionContext, ev: Event) -> str | None:
     return None
 
 
-def _topics(ctx: ExtractionContext, ev: Event) -> list[str]:
+def _topics(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> list[str]:
     """Topics whose trigger words attach to the event in its sentence ("focused on trade",
     "talks on tariffs"), unless the event avoids them ("did not touch on security")."""
     cached = ctx.doc.user_data.get("kg.topics")
@@ -198,8 +222,8 @@ def _topics(ctx: ExtractionContext, ev: Event) -> list[str]:
                 continue  # "Trade" of "Trade Representative", "Commerce" of a department
             cached.append((s, e, event_rules().topics[ctx.doc.vocab.strings[key]]))
         ctx.doc.user_data["kg.topics"] = cached
-    sent = sentence(ctx.doc, ev.trigger.start)
-    anchors = _anchors(ev)
+    if not any(sent.start <= s < sent.end for s, _, _ in cached):
+        return []
     negators = event_rules().topic_negators
     if any(
         c.dep_ == "neg" or ctx.doc[i].lower_ in negators
@@ -217,12 +241,11 @@ def _topics(ctx: ExtractionContext, ev: Event) -> list[str]:
     return sorted(found)
 
 
-def _initiator(ctx: ExtractionContext, ev: Event) -> Mention | None:
+def _initiator(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> Mention | None:
     """ "X initiated the call", "the call was initiated by X", "at the request of X",
     "at X's request": only when the sentence's phrase concerns the event's trigger."""
     rules = event_rules()
     doc = ctx.doc
-    sent = sentence(ctx.doc, ev.trigger.start)
     root = ev.trigger.root
     gov = root.head
     if gov.lower_ in rules.initiating and root.dep_ == "dobj":  # X initiated the call
@@ -237,7 +260,7 @@ def _initiator(ctx: ExtractionContext, ev: Event) -> Mention | None:
             found = [x for x in [mention_of(ctx, doc[tok.i])] if x is not None]
         else:
             found = entities_among(ctx, doc[j : min(j + 5, sent.end)], _INITIATORS)
-        if found and _tied(tok, _anchors(ev)):
+        if found and _tied(tok, anchors):
             return found[0]
     return None
 
@@ -285,17 +308,18 @@ def _resolve_talks(events: list[Event]) -> list[Event]:
 
 def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
     sent = sentence(ctx.doc, ev.trigger.start)
-    timex, _ = _time(ctx, ev)
+    anchors = _anchors(ev)
+    timex, _ = _time(ctx, ev, sent, anchors)
     if ev.place is None and ev.type not in {"phone_call", "invitation"}:
-        ev.place = _place(ctx, ev)
+        ev.place = _place(ctx, sent, anchors)
     if ev.needs_context and ev.place is None and timex is None:
         return None
     initiator = ev.initiator
     if initiator is None and ev.type == "phone_call":
-        initiator = _initiator(ctx, ev)
+        initiator = _initiator(ctx, ev, sent, anchors)
     duration = None
     if ev.type in {"phone_call", "meeting", "talks", "summit", "visit", "state_visit", "truce"}:
-        duration = _duration(ctx, ev)
+        duration = _duration(ctx, ev, sent, anchors)
     spans = [(ev.trigger.start_char, ev.trigger.end_char)]
     for m in [*ev.participants, *ev.invitees, initiator, ev.place]:
         if m is not None and sent.start_char <= m.start and m.end <= sent.end_char:
@@ -312,7 +336,7 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
         "date": timex.value if timex else None,
         "date_text": timex.text if timex else None,
         "duration": duration,
-        "topics": _topics(ctx, ev),
+        "topics": _topics(ctx, ev, sent, anchors),
         "_trigger": ev.trigger.text,
         "_date_rule": timex.rule if timex else None,
         "_week": timex.week if timex else None,

@@ -63,6 +63,8 @@ class _Vocab:
     duration: tuple[re.Pattern[str], ...]
     count: re.Pattern[str]
     duration_hint: re.Pattern[str]
+    # A unit standing as a word ("90 minutes", "hour-long"): every duration pattern needs one.
+    duration_word: re.Pattern[str]
 
 
 @functools.cache
@@ -164,6 +166,7 @@ def vocab() -> _Vocab:
         duration,
         count,
         re.compile(rf"(?i){_alternation(duration_units)}"),
+        re.compile(rf"(?i)(?<![\w])(?:{_alternation(duration_units)})s?(?![\w])"),
     )
 
 
@@ -255,6 +258,8 @@ def find_durations(text: str) -> Iterator[Duration]:
     """Lengths of time in every written form, as canonical ISO 8601 durations."""
     v = vocab()
     if not v.duration_hint.search(text):  # most sentences name no unit of time: skip the patterns
+        return
+    if not v.duration_word.search(text):  # "today", "Monday", "yearly": no unit as a word
         return
     taken: list[tuple[int, int]] = []
     found: list[Duration] = []
