@@ -39,6 +39,7 @@ from kg.store.lock import locked
 from kg.store.writer import (
     PAUSE_ENV,
     PAUSE_MARK,
+    SNAPSHOT_NAME,
     GraphWriter,
     canonical_quads,
     group_by_graph,
@@ -225,6 +226,22 @@ def test_a_new_document_that_changes_what_others_state_rewrites_their_graphs(
 
     remove_documents(store, ["second"], Settings())
     assert dump(store) == before
+
+
+def test_a_snapshot_of_the_metadata_graph_is_used_only_when_current(tmp_path: Path) -> None:
+    first, last = SAMPLE_FILES[:-1], SAMPLE_FILES[-1]
+    store = tmp_path / "s"
+    build_store([str(corpus(tmp_path, first))], store, Settings(), nlp=shared_nlp())
+    snapshot = store / SNAPSHOT_NAME
+    header = snapshot.read_bytes().partition(b"\n")[0]
+    # A snapshot of another digest (left by a build killed before it recorded the digest)
+    # does not tell what the database holds: trusting this empty one would leave every old
+    # triple of the metadata graph in place. It must be ignored.
+    snapshot.write_bytes(header[:-1] + b"0\n")
+    build_store([str(corpus(tmp_path, [last], "extra"))], store, Settings(), nlp=shared_nlp())
+    assert dump(store) == canonical(clean_build(corpus(tmp_path, SAMPLE_FILES, "full")))
+    remove_documents(store, [last.stem], Settings())  # with the snapshot the build wrote
+    assert dump(store) == canonical(clean_build(corpus(tmp_path, first, "again")))
 
 
 def test_building_some_document_graphs_gives_those_of_the_whole_dataset() -> None:

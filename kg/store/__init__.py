@@ -5,11 +5,13 @@ Layout of a store folder (default ``.kg-store`` in the current folder)::
     LOCK          the writer's lock file (fcntl.flock), holding the writer's pid
     store.json    the base IRI and format of the store
     analyses/     one JSON file per document: what kg.pipeline.analyse found (kg/store/cache.py)
-    graphs.json   digest of each named graph as last written (a hint; the database is the truth)
+    graphs.json   signature or digest of each named graph as last written (a hint)
+    meta.nt       the metadata graph's lines as last written, headed by its digest (a hint)
     oxigraph/     the Oxigraph (RocksDB) database: `oxigraph serve --location <store>/oxigraph`
 
 A build analyses only new or changed documents (by their text and metadata), resolves over
-every cached analysis, and rewrites only the named graphs whose content changed, one
+every cached analysis, builds only the document graphs whose signature (kg/store/signature.py)
+changed plus the metadata graph, and rewrites only the named graphs whose content changed, one
 transaction per graph (kg/store/writer.py). ``remove_documents`` retracts documents the same
 way. Entity merges, ``kg:support`` and conflicts are therefore always those of a clean build of
 the documents the store holds.
@@ -208,6 +210,12 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _read_cache(cache: AnalysisCache) -> dict[str, CacheEntry]:
+    """Every cached analysis by document id (three times faster with the collector paused)."""
+    with _gc_paused():
+        return {e.document.id: e for e in cache.read_all()}
+
+
 def _resolve_and_sync(
     folder: Path, entries: Sequence[CacheEntry], settings: Settings, base: str, clock: _Clock
 ) -> tuple[BuildResult, SyncReport]:
@@ -303,7 +311,7 @@ def build_store(
     with locked(path, exclusive=True):
         atomic_write(path / "store.json", _meta_json(settings.base))
         cache = _cache(path)
-        entries = {e.document.id: e for e in cache.read_all()}
+        entries = _read_cache(cache)
         key = analysis_key(settings)
         documents = list(read_documents(inputs, strict=settings.strict, on_warning=on_warning))
         todo: list[Any] = []
@@ -361,7 +369,7 @@ def remove_documents(
     with locked(path, exclusive=True):
         base = str(_read_meta(path).get("base") or settings.base)
         cache = _cache(path)
-        entries = {e.document.id: e for e in cache.read_all()}
+        entries = _read_cache(cache)
         unknown = [d for d in doc_ids if d not in entries]
         if unknown:
             known = ", ".join(sorted(entries)[:10]) or "none"
@@ -415,7 +423,7 @@ def read_store(folder: str | os.PathLike[str], settings: Settings | None = None)
     _check_folder(path, create=False)
     with locked(path, exclusive=False):
         base = str(_read_meta(path).get("base") or settings.base)
-        return _assemble(list(_cache(path).read_all()), settings, base)
+        return _assemble(list(_read_cache(_cache(path)).values()), settings, base)
 
 
 def cached_analyses(folder: str | os.PathLike[str]) -> list[Analysis]:

@@ -9,6 +9,14 @@ Graphs no longer in the target are removed (one transaction each), and the metad
 written last. A process killed at any moment thus leaves every graph either as it was or as
 the build wanted it, and the next build finishes the job.
 
+A document graph may be given by a signature of its inputs instead of its quads
+(kg/store/signature.py): a graph the store holds under that signature is neither built nor
+compared. The metadata graph changes with every addition and is large; comparing it needs its
+old lines, which the writer keeps in ``<store>/meta.nt`` after writing it, headed by its digest.
+That copy is trusted only while ``graphs.json`` records the same digest for the graph, which
+happens only after the graph and the copy were both written; otherwise the lines are dumped
+from the database.
+
 Test hook: with ``KG_TEST_PAUSE_AFTER_DOCS=N`` in the environment the writer prints
 ``kg-test-pause`` to stderr and sleeps after writing N graphs, so a test can kill it at a
 known point.
@@ -34,6 +42,8 @@ from kg.store.lock import StoreError
 PAUSE_ENV = "KG_TEST_PAUSE_AFTER_DOCS"
 PAUSE_MARK = "kg-test-pause"
 DIGESTS_NAME = "graphs.json"
+SNAPSHOT_NAME = "meta.nt"  # the metadata graph's lines as last written (a hint, see sync)
+SNAPSHOT_MARK = "# kg snapshot of the graph with digest"
 
 
 @dataclass
@@ -149,6 +159,7 @@ class GraphWriter:
         self.store = store
         self.digests_path = Path(folder) / DIGESTS_NAME
         self.digests = self._read_digests()
+        self.snapshot_path = Path(folder) / SNAPSHOT_NAME
         self.written = 0
         pause = os.environ.get(PAUSE_ENV, "")
         self.pause_after = int(pause) if pause.isdigit() else None
@@ -196,6 +207,7 @@ class GraphWriter:
         report.unchanged = len(wanted) - len(stale)
         # Forget the hints of graphs about to change before touching them: a kill midway must
         # not leave a hint that claims a graph the store does not hold.
+        previous = dict(self.digests)
         for g in [*stale, *gone]:
             self.digests.pop(g, None)
         self._save_digests()
@@ -207,7 +219,8 @@ class GraphWriter:
             report.removed.append(g)
             self._tick(g, on_graph)
         for g in order:
-            self._write_graph(g, canonical[g], g in present, report)
+            snap = (wanted[g], previous.get(g)) if g == last else None
+            self._write_graph(g, canonical[g], g in present, report, snap)
             self.digests[g] = wanted[g]
             self._tick(g, on_graph)
         if last in gone:
@@ -222,27 +235,54 @@ class GraphWriter:
         return {g for g, k in keys.items() if g in present and self.digests.get(g) == k}
 
     def _write_graph(
-        self, g: str, quads: Sequence[ox.Quad], exists: bool, report: SyncReport
+        self,
+        g: str,
+        quads: Sequence[ox.Quad],
+        exists: bool,
+        report: SyncReport,
+        snapshot: tuple[str, str | None] | None = None,
     ) -> None:
+        """Write one graph in one transaction; ``snapshot`` = (new digest, digest the graph was
+        last written with) keeps a copy of the graph's lines in SNAPSHOT_NAME (see sync)."""
         try:
+            new_text = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
             if not exists:
                 self.store.extend(quads)  # one transaction
                 report.added.append(g)
                 report.quads_added += len(quads)
-                return
-            # Compare N-Triples lines: dumping a graph is twice as fast as iterating its quads,
-            # and the lines are already the text an update needs.
-            old = _lines(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)))
-            new = _lines(ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES))
-            remove = old - new
-            add = new - old
-            if remove or add:
-                self.store.update(_update_text(g, remove, add))  # one transaction
-                report.replaced.append(g)
-                report.quads_added += len(add)
-                report.quads_removed += len(remove)
+            else:
+                # Compare N-Triples lines: dumping a graph is twice as fast as iterating its
+                # quads, and the lines are already the text an update needs. The snapshot of
+                # the lines last written, when it is certainly current, saves the dump.
+                old_text = self._read_snapshot(snapshot[1]) if snapshot else None
+                if old_text is None:
+                    old_text = self.store.dump(
+                        format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)
+                    )
+                old, new = _lines(old_text), _lines(new_text)
+                remove = old - new
+                add = new - old
+                if remove or add:
+                    self.store.update(_update_text(g, remove, add))  # one transaction
+                    report.replaced.append(g)
+                    report.quads_added += len(add)
+                    report.quads_removed += len(remove)
+            if snapshot:
+                header = f"{SNAPSHOT_MARK} {snapshot[0]}\n".encode("ascii")
+                atomic_write(self.snapshot_path, header + (new_text or b""))
         except OSError as exc:
             raise StoreError(f"cannot write graph <{g}> to the store: {exc}") from exc
+
+    def _read_snapshot(self, digest: str | None) -> bytes | None:
+        """The lines of the snapshot if it was written with ``digest``, else None."""
+        if not digest:
+            return None
+        try:
+            data = self.snapshot_path.read_bytes()
+        except OSError:
+            return None
+        header, _, body = data.partition(b"\n")
+        return body if header.decode("ascii", "replace") == f"{SNAPSHOT_MARK} {digest}" else None
 
     def _tick(self, g: str, on_graph: Callable[[str], None] | None) -> None:
         self.written += 1
