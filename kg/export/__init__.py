@@ -1,13 +1,16 @@
 """Exporters: a registry of named writers of a finished build.
 
 Each exporter writes one file under the output folder, atomically. ``kg build`` runs the
-default set; ``export(name, build, path)`` runs one.
+default set (``export_many``, which overlaps the RDF writers); ``export(name, build, path)`` runs
+one.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,11 +59,64 @@ def export(name: str, build: BuildResult, out_dir: str | Path) -> Path:
     return path
 
 
-def _rdf(build: BuildResult, path: Path, fmt: ox.RdfFormat, union: bool = False) -> None:
+def export_many(names: Sequence[str], build: BuildResult, out_dir: str | Path) -> list[Path]:
+    """Run the exporters ``names`` on ``build``, as :func:`export` one by one would, faster:
+    TriG and N-Quads are serialised and written by a worker thread (pyoxigraph and file writes
+    release the GIL) while this thread builds the Turtle union. Files are written one at a time
+    (never two at once) and every file is complete when this returns. Returns the paths in
+    the order of ``names``."""
+    for name in names:
+        if name not in _EXPORTERS:
+            raise RegistryError(f"unknown export format {name!r}; known: {', '.join(exporters())}")
+    background = [n for n in names if n in _RDF_FORMATS and n != "ttl"]
+    if "ttl" not in names or not background:
+        return [export(name, build, out_dir) for name in names]
+    out = Path(out_dir)
+    paths = {name: out / _EXPORTERS[name][0] for name in names}
+    pending: queue.Queue[tuple[Path, str, bytes] | None] = queue.Queue()
+    failures: list[BaseException] = []
+
+    def write_all() -> None:
+        for name in background:
+            _write(paths[name], name, _render(build, name))
+        while (item := pending.get()) is not None:
+            _write(*item)
+
+    def guarded() -> None:
+        try:
+            write_all()
+        except BaseException as exc:  # raised again by the caller's thread
+            failures.append(exc)
+
+    worker = threading.Thread(target=guarded, name="kg-export")
+    worker.start()
+    try:
+        pending.put((paths["ttl"], "ttl", _render(build, "ttl")))
+    finally:
+        pending.put(None)
+        worker.join()
+    if failures:
+        raise failures[0]
+    for name in names:
+        if name not in _RDF_FORMATS:
+            export(name, build, out_dir)
+    return [paths[name] for name in names]
+
+
+def _write(path: Path, name: str, data: bytes) -> None:
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write {name} export: {exc.strerror or exc}") from exc
+
+
+def _render(build: BuildResult, name: str) -> bytes:
+    """The bytes of the RDF export ``name`` (trig, nq or ttl)."""
+    fmt = _RDF_FORMATS[name]
     quads = build.quads
-    if union:
-        # Each subject's triples together, subjects in first-seen order: deterministic because
-        # the quads are, and linear (no sort on string keys).
+    if name == "ttl":
+        # The union of every graph: each subject's triples together, subjects in first-seen
+        # order: deterministic because the quads are, and linear (no sort on string keys).
         by_subject: dict[object, dict[ox.Triple, None]] = {}
         for q in quads:
             by_subject.setdefault(q.subject, {})[q.triple] = None
@@ -70,25 +126,32 @@ def _rdf(build: BuildResult, path: Path, fmt: ox.RdfFormat, union: bool = False)
         data = ox.serialize(quads, format=fmt)
     else:
         data = ox.serialize(quads, format=fmt, prefixes=PREFIXES)
-    atomic_write(path, data or b"")
+    return data or b""
+
+
+_RDF_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "ttl": ox.RdfFormat.TURTLE,
+}
 
 
 @exporter("trig", "graph.trig")
 def export_trig(build: BuildResult, path: Path) -> None:
     """TriG: one named graph per document plus the metadata graph."""
-    _rdf(build, path, ox.RdfFormat.TRIG)
+    atomic_write(path, _render(build, "trig"))
 
 
 @exporter("nq", "graph.nq")
 def export_nquads(build: BuildResult, path: Path) -> None:
     """N-Quads: the same dataset, one quad per line."""
-    _rdf(build, path, ox.RdfFormat.N_QUADS)
+    atomic_write(path, _render(build, "nq"))
 
 
 @exporter("ttl", "graph.ttl")
 def export_turtle(build: BuildResult, path: Path) -> None:
     """Turtle: the union of every graph, for tools without named graphs."""
-    _rdf(build, path, ox.RdfFormat.TURTLE, union=True)
+    atomic_write(path, _render(build, "ttl"))
 
 
 def _jsonl(path: Path, records: list[dict[str, object]]) -> None:
