@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from spacy.language import Language
 
 from kg.errors import KGError
-from kg.export import DEFAULT_EXPORTS, export
+from kg.export import DEFAULT_EXPORTS, export_many
 from kg.extract import ExtractionContext, extract
 from kg.extract.mentions import find_mentions
 from kg.graph import BuildInfo, build_quads
@@ -186,8 +186,7 @@ def run_build(
     names = [Path(p).name or str(p) for p in inputs]
     result.title = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
     if out_dir is not None:
-        for name in settings.exports:
-            result.outputs.append(export(name, result, Path(out_dir)))
+        result.outputs.extend(export_many(settings.exports, result, Path(out_dir)))
     result.seconds = time.perf_counter() - started
     return result
 

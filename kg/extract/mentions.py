@@ -165,9 +165,20 @@ def _shouted(ent: Span) -> bool:
     return bool(words) and all(t.is_upper and len(t) > 1 for t in words)
 
 
+def _dateline_city(ent: Span) -> bool:
+    """ "LA MALBAIE, Quebec, June 8 --": an upper-case name opening a line, then a comma."""
+    doc = ent.doc
+    at_line_start = ent.start == 0 or "\n" in doc[ent.start - 1].text_with_ws
+    followed = ent.end < len(doc) and doc[ent.end].text in {",", "(", "-", "--", "—", "–"}
+    return at_line_start and followed and ent.text.isupper() and len(ent.text) > 3
+
+
 def _mention_from_ent(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Mention | None:
     if ent.text.isupper() and len(ent.text) <= 4 and _shouted(ent):
         return None
+    if ent.label_ in {"GPE", "ORG", "PERSON", "LOC", "FAC", "NORP"} and _dateline_city(ent):
+        # where the reporter filed from: a place, never an actor of the story
+        return Mention(ent.text, ent.text.title(), "Place", ent.start_char, ent.end_char)
     if ent.ent_id_:
         entry = lexicon.entries.get(ent.ent_id_)
         if entry is not None:

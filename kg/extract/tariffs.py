@@ -50,6 +50,7 @@ class _Rules:
     triggers: tuple[str, ...]
     conditional: frozenset[str]
     conditional_goods: frozenset[str]
+    value_hedges: frozenset[str]
     status: dict[str, str]
     adjectives: dict[str, str]
     change_words: frozenset[str]
@@ -72,6 +73,7 @@ def _rules() -> _Rules:
         triggers=tuple(data["triggers"]) + tuple(data["conditional_triggers"]),
         conditional=frozenset(data["conditional_triggers"]),
         conditional_goods=frozenset(data["conditional_goods"]),
+        value_hedges=frozenset(data["value_hedges"]),
         status={w.lower(): s for s, ws in data["status_verbs"].items() for w in ws},
         adjectives={w.lower(): s for s, ws in data["status_adjectives"].items() for w in ws},
         change_words=frozenset(data["change_words"]),
@@ -299,11 +301,16 @@ def _goods(
     if on is None:
         return None, None, None, None, m.last
     i = on + 1
+    while i + 1 < right and doc[i].lower_ in _rules().value_hedges:
+        i += 1  # "on up to C$16.6 billion", "on nearly $50 billion", "on about $200 billion"
     value = None
     money = list(find_money(doc[i:right].text)) if i < right else []
     if money and money[0].start == 0:
         value = money[0]
         i = token_at(doc, doc[i].idx + value.end - 1) + 1
+        if i < right and doc[i].text == "(":  # "C$16.6 billion ($12.8 billion) of goods"
+            close = next((j for j in range(i, right) if doc[j].text == ")"), None)
+            i = close + 1 if close is not None else i
         while i < right and doc[i].lower_ in {"worth", "of", "in"}:
             i += 1
     start = i
@@ -313,9 +320,13 @@ def _goods(
         tok = doc[i]
         if tok.lower_ in rules.stops and not (tok.lower_ in {"from", "of"} and _origin(ctx, i)):
             break
-        if tok.is_punct and tok.text not in {"-", "'s", "’s"} or tok.like_num:
+        if tok.is_space or (tok.is_punct and tok.text not in {"-", "'s", "’s"}) or tok.like_num:
             break
-        if tok.pos_ in {"VERB", "AUX"} and mention_of(ctx, tok) is None:
+        if (
+            tok.pos_ in {"VERB", "AUX"}
+            and tok.tag_ not in {"VBN", "VBG"}  # "on imported steel", "on finished goods"
+            and mention_of(ctx, tok) is None
+        ):
             break
         if tok.lower_ in {"from", "of"}:
             origin = _origin(ctx, i)
