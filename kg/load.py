@@ -159,7 +159,8 @@ class SparqlClient:
                 with self.opener.open(request, timeout=self.endpoint.timeout) as response:
                     return response.read()  # type: ignore[no-any-return]
             except urllib.error.HTTPError as exc:
-                detail = exc.read()[:500].decode("utf-8", "replace").strip()
+                with exc:  # an error response holds its socket open until closed
+                    detail = exc.read()[:500].decode("utf-8", "replace").strip()
                 if exc.code not in _RETRY_STATUS or attempt >= self.endpoint.retries:
                     hint = (
                         "; check --user/--password and that the user may write"
