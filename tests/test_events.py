@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.extract import ExtractionContext
 from kg.extract.events import extract_events
-from kg.extract.mentions import find_mentions
-from kg.lexicon import load_lexicon
-from kg.model import Claim, Document, Mention
-from kg.nlp import shared_nlp
-
-
-def analyse(text: str, doc_id: str = "t", published: str | None = None) -> ExtractionContext:
-    nlp = shared_nlp()
-    sdoc = nlp(text)
-    lex = load_lexicon()
-    d = Document(
-        id=doc_id, text=text, path=f"{doc_id}.txt", format="txt", sha256="0", published=published
-    )
-    return ExtractionContext(d, sdoc, lex, find_mentions(sdoc, lex))
+from kg.model import Claim, Mention
+from tests.conftest import analyse
 
 
 def labels(value: Any) -> Any:

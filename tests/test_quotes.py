@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from kg.extract import ExtractionContext
-from kg.extract.mentions import find_mentions
 from kg.extract.quotes import extract_quotes
-from kg.lexicon import load_lexicon
-from kg.model import Document
-from kg.nlp import shared_nlp
-
-
-def analyse(text: str, doc_id: str = "t") -> ExtractionContext:
-    nlp = shared_nlp()
-    sdoc = nlp(text)
-    lex = load_lexicon()
-    d = Document(id=doc_id, text=text, path=f"{doc_id}.txt", format="txt", sha256="0")
-    return ExtractionContext(d, sdoc, lex, find_mentions(sdoc, lex))
+from tests.conftest import analyse
 
 
 def quotes(text: str) -> list[tuple[str, str, str | None]]:
