@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -76,6 +77,22 @@ class ExtractionContext:
             if m.start >= end:
                 break
         return None
+
+    def named_after(self, i: int, types: AbstractSet[str]) -> tuple[Mention | None, int]:
+        """The mention of one of ``types`` that starts at token ``i`` after optional articles
+        and one descriptor noun ("the consultancy Teneo"; but in "the Foundation for ..." the
+        noun is part of the name). Returns the mention and the token where it starts."""
+        doc = self.doc
+        while i < len(doc) and doc[i].lower_ in {"the", "a", "an"}:
+            i += 1
+        if (
+            i + 1 < len(doc)
+            and doc[i].lower_ in self.lexicon.descriptors
+            and self.mention_starting(doc[i].idx) is None
+        ):
+            i += 1
+        m = self.mention_starting(doc[i].idx) if i < len(doc) else None
+        return (m, i) if m is not None and m.type in types else (None, i)
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if m.start >= start and m.end <= end]

@@ -69,21 +69,7 @@ def _overlaps_title(ctx: ExtractionContext, claim: Claim, titled: set[int]) -> b
 
 def _org_after(ctx: ExtractionContext, i: int) -> tuple[Mention | None, int]:
     """An organisation mention at token ``i``, after optional articles and one descriptor."""
-    doc = ctx.doc
-    while i < len(doc) and doc[i].lower_ in {"the", "a", "an"}:
-        i += 1
-    if (
-        i + 1 < len(doc)
-        and doc[i].lower_ in ctx.lexicon.descriptors
-        and ctx.mention_starting(doc[i].idx) is None
-    ):
-        i += 1  # "of consultancy Teneo" (but "of the Foundation for ..." is a name)
-    if i >= len(doc):
-        return None, i
-    m = ctx.mention_starting(doc[i].idx)
-    if m is None or m.type not in _ORG_TYPES:
-        return None, i
-    return m, i
+    return ctx.named_after(i, _ORG_TYPES)
 
 
 def _of(ctx: ExtractionContext, person: Mention, i: int, rules: _Rules) -> Claim | None:

@@ -337,17 +337,8 @@ def _complement(ctx: ExtractionContext, i: int, rules: _Rules) -> tuple[Mention 
     doc = ctx.doc
     if i >= len(doc) or doc[i].lower_ not in rules.connectors:
         return None, i
-    j = i + 1
-    while j < len(doc) and doc[j].lower_ in {"the", "a", "an"}:
-        j += 1
-    if (
-        j + 1 < len(doc)
-        and doc[j].lower_ in ctx.lexicon.descriptors
-        and ctx.mention_starting(doc[j].idx) is None
-    ):
-        j += 1  # "of consultancy Teneo"
-    m = ctx.mention_starting(doc[j].idx) if j < len(doc) else None
-    if m is None or m.type not in _ORG_TYPES:
+    m, j = ctx.named_after(i + 1, _ORG_TYPES)
+    if m is None:
         return None, i
     mtok = doc.char_span(m.start, m.end, alignment_mode="expand")
     return m, (mtok.end if mtok is not None else j + 1)

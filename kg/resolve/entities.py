@@ -16,18 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kg.iri import mint_iri, normalise_key
-from kg.model import Entity, EntityRef, Mention
+from kg.model import ORGANIZATION_TYPES, Entity, EntityRef, Mention
 from kg.vocab import DEFAULT_BASE
-
-_ORG_TYPES = (
-    "GovernmentBody",
-    "Media",
-    "Company",
-    "ThinkTank",
-    "InternationalOrganization",
-    "PoliticalParty",
-    "Organization",
-)
 
 
 def type_group(etype: str) -> str:
@@ -150,6 +140,6 @@ def _make_entity(key: str, members: list[tuple[str, Mention, str]], base: str) -
 
 def _pick_type(types: Counter[str]) -> str:
     """The most frequent type; among organisations a specific type beats the generic one."""
-    if any(t in types for t in _ORG_TYPES[:-1]):
+    if any(t in types for t in ORGANIZATION_TYPES - {"Organization"}):
         types = Counter({t: n for t, n in types.items() if t != "Organization"})
     return min(types, key=lambda t: (-types[t], t))
