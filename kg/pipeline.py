@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import time
 from collections import Counter
@@ -22,6 +21,7 @@ from kg.errors import KGError
 from kg.export import DEFAULT_EXPORTS, export_many
 from kg.extract import ExtractionContext, extract
 from kg.extract.mentions import find_mentions
+from kg.gcpause import gc_paused
 from kg.graph import BuildInfo, build_quads
 from kg.ingest import InputWarning, read_documents
 from kg.lexicon import load_lexicon
@@ -126,17 +126,10 @@ def assemble(
     """Resolve entities and facts across documents and build the RDF dataset."""
     claims = [c for a in analyses for c in a.claims]
     mentions = {a.document.id: a.mentions for a in analyses}
-    # Millions of small acyclic objects: the cyclic collector would rescan them all again and
-    # again (superlinear time); nothing built here forms a cycle, so pause it.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # millions of small acyclic objects: see kg/gcpause.py
         resolution = resolve(claims, mentions, base)
         documents = [a.document for a in analyses]
         quads = build_quads(documents, resolution.entities, resolution.facts, info, base)
-    finally:
-        if paused:
-            gc.enable()
     return BuildResult(documents, resolution.entities, resolution.facts, quads, info)
 
 
@@ -181,12 +174,13 @@ def run_build(
             extractors=settings.extractors,
         )
     )
-    result = assemble(analyses, info, settings.base)
-    result.warnings = warnings
-    names = [Path(p).name or str(p) for p in inputs]
-    result.title = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
-    if out_dir is not None:
-        result.outputs.extend(export_many(settings.exports, result, Path(out_dir)))
+    with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
+        result = assemble(analyses, info, settings.base)
+        result.warnings = warnings
+        names = [Path(p).name or str(p) for p in inputs]
+        result.title = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+        if out_dir is not None:
+            result.outputs.extend(export_many(settings.exports, result, Path(out_dir)))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from kg.errors import RegistryError
+from kg.extract.tokens import sentence_at
 from kg.lexicon import Lexicon
 from kg.model import Claim, Document, Evidence, Mention
 
@@ -99,10 +100,10 @@ class ExtractionContext:
 
     def sentence_of(self, start: int, end: int) -> tuple[int, int]:
         """Character bounds of the sentence(s) holding ``[start, end)``."""
-        first = self.doc.char_span(start, start + 1, alignment_mode="expand")
-        last = self.doc.char_span(max(end - 1, start), max(end, start + 1), alignment_mode="expand")
-        s0 = first.sent.start_char if first is not None else start
-        s1 = last.sent.end_char if last is not None else end
+        first = sentence_at(self.doc, start)
+        last = sentence_at(self.doc, max(end - 1, start))
+        s0 = first.start_char if first is not None else start
+        s1 = last.end_char if last is not None else end
         text = self.document.text
         while s0 < start and text[s0].isspace():  # sentences hold no surrounding white space
             s0 += 1

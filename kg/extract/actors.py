@@ -14,20 +14,19 @@ kept in ``doc.user_data`` (the document's own scratch space), never in module st
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kg.extract import ExtractionContext
+from kg.extract.tokens import sentence
 from kg.model import ENTITY_TYPES, Mention
 from kg.nlp import TITLES_KEY
 from kg.resources import load_yaml
@@ -194,31 +193,6 @@ def _last_speaker_in(ctx: ExtractionContext, sent: Span) -> Mention | None:
         if sent.start_char <= q.start < sent.end_char and q.speaker is not None:
             return q.speaker
     return None
-
-
-def token_at(doc: Doc, char: int) -> int:
-    """Index of the first token that ends after character ``char`` (len(doc) if none)."""
-    starts = doc.user_data.get("kg.token_starts")
-    if starts is None:
-        starts = doc.to_array([IDX]).tolist()
-        doc.user_data["kg.token_starts"] = starts
-    i = bisect.bisect_right(starts, char) - 1
-    if i < 0:
-        return 0
-    tok = doc[i]
-    return i if tok.idx + len(tok.text) > char else i + 1
-
-
-def sentence(doc: Doc, i: int) -> Span:
-    """The sentence holding token ``i`` (sentences are listed once per document, not rescanned
-    the way ``Token.sent`` does)."""
-    sents = doc.user_data.get("kg.sentences")
-    if sents is None:
-        sents = list(doc.sents)
-        doc.user_data["kg.sentences"] = sents
-        doc.user_data["kg.sentence_starts"] = [s.start for s in sents]
-    k = bisect.bisect_right(doc.user_data["kg.sentence_starts"], i) - 1
-    return sents[max(k, 0)]  # type: ignore[no-any-return]
 
 
 def _token_index(ctx: ExtractionContext) -> dict[int, Mention]:

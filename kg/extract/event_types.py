@@ -27,9 +27,9 @@ from kg.extract.actors import (
     person_categories,
     possessor,
     prep_objects,
-    sentence,
     subject_entities,
 )
+from kg.extract.tokens import sentence
 from kg.model import Mention
 from kg.nlp import TITLES_KEY
 from kg.resources import load_yaml

@@ -29,12 +29,11 @@ from kg.extract.actors import (
     governor,
     mention_of,
     phrase_matcher,
-    sentence,
     subject_entities,
-    token_at,
 )
 from kg.extract.event_types import HANDLERS, PLACE_TYPES, Event, event_rules, proper_place, unique
 from kg.extract.numbers import Duration, find_durations
+from kg.extract.tokens import sentence, token_at
 from kg.model import Claim, Mention
 from kg.nlp import TITLES_KEY
 from kg.timex import Timex, find_timexes

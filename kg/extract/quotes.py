@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from kg.extract import ExtractionContext, register
-from kg.extract.actors import ACTOR_TYPES, QUOTES_CACHE, mention_of, sentence, subject_of, token_at
+from kg.extract.actors import (
+    ACTOR_TYPES,
+    QUOTES_CACHE,
+    mention_of,
+    subject_of,
+)
+from kg.extract.tokens import sentence, token_at
 from kg.model import Claim, Mention
 from kg.resources import load_yaml
 

@@ -31,10 +31,9 @@ from kg.extract.actors import (
     country_mention,
     mention_of,
     phrase_matcher,
-    sentence,
-    token_at,
 )
 from kg.extract.numbers import Quantity, find_durations, find_money, find_percents
+from kg.extract.tokens import sentence, token_at
 from kg.model import Claim, Mention
 from kg.resources import load_yaml
 from kg.timex import find_timexes

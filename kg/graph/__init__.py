@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kg import __version__
-from kg.graph.facts import fact_triples
+from kg.graph.facts import Triple, fact_triples
 from kg.graph.terms import date_literal, lit, node, typed
 from kg.iri import doc_graph_iri, doc_iri, meta_graph_iri, mint_iri
 from kg.model import PUBLIC_FIELDS, Document, Entity, Evidence, Fact
@@ -113,6 +113,7 @@ def build_quads(
     documents = sorted(documents, key=lambda d: d.id)  # the same order whatever the input order
     build = _build_activity(sink, meta, documents, info, base)
     by_doc, entity_docs = group_by_document(documents, entities, facts)
+    stated: dict[str, list[Triple]] = {}
     for document in documents:
         if only_docs is not None and document.id not in only_docs:
             sink.graph = meta
@@ -130,11 +131,14 @@ def build_quads(
             for alias in names:
                 sink.add(entity.id, SKOS.altLabel, lit(alias))
         for fact, evs in by_doc.get(document.id, {}).values():
-            for s, p, o in fact_triples(fact, base):
+            triples = stated.get(fact.id)
+            if triples is None:  # the same triples in every graph that states the fact
+                triples = stated[fact.id] = fact_triples(fact, base)
+            for s, p, o in triples:
                 sink.add(s, p, o)
             sink.add(fact.id, PROV.wasDerivedFrom, d_iri)
             for ev in evs:
-                _evidence(sink, fact, ev, document.text, analysis, base)
+                _evidence(sink, fact, ev, document.text, d_iri, analysis, base)
     sink.graph = meta
     for entity in entities.values():
         _entity_meta(sink, entity, base)
@@ -247,7 +251,9 @@ def _entity_meta(sink: QuadSink, entity: Entity, base: str) -> None:
             sink.add(rec, KG.inDocument, doc_iri(r["doc"], base))
 
 
-def _evidence(sink: QuadSink, fact: Fact, ev: Evidence, text: str, build: str, base: str) -> None:
+def _evidence(
+    sink: QuadSink, fact: Fact, ev: Evidence, text: str, d_iri: str, analysis: str, base: str
+) -> None:
     fact_id = fact.id
     ann = mint_iri(
         "evidence", f"{fact_id}|{ev.doc}|{ev.start}|{ev.end}|{ev.extractor}", "evidence", base
@@ -267,9 +273,9 @@ def _evidence(sink: QuadSink, fact: Fact, ev: Evidence, text: str, build: str, b
     sink.add(ann, KG.sentence, lit(ev.sentence))
     sink.add(ann, KG.sentenceStart, lit(ev.sentence_start))
     sink.add(ann, KG.sentenceEnd, lit(ev.sentence_start + len(ev.sentence)))
-    sink.add(ann, PROV.wasGeneratedBy, build)
+    sink.add(ann, PROV.wasGeneratedBy, analysis)
     sink.add(target, RDF.type, str(OA.SpecificResource))
-    sink.add(target, OA.hasSource, doc_iri(ev.doc, base))
+    sink.add(target, OA.hasSource, d_iri)
     sink.add(target, OA.hasSelector, pos)
     sink.add(target, OA.hasSelector, quote)
     sink.add(pos, RDF.type, str(OA.TextPositionSelector))

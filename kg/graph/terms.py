@@ -14,19 +14,34 @@ def node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
+_DATATYPES: dict[str, ox.NamedNode] = {}  # datatype IRI -> node, made once each
+
+
+def _datatype(iri: str) -> ox.NamedNode:
+    dt = _DATATYPES.get(iri)
+    if dt is None:
+        dt = _DATATYPES[iri] = ox.NamedNode(iri)
+    return dt
+
+
+_BOOLEAN, _INTEGER, _DECIMAL = str(XSD.boolean), str(XSD.integer), str(XSD.decimal)
+
+
 def lit(value: Any) -> ox.Literal:
     """A typed literal for a Python value (str, int, float/Decimal, bool)."""
+    if isinstance(value, str):
+        return ox.Literal(value)
     if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=node(str(XSD.boolean)))
+        return ox.Literal("true" if value else "false", datatype=_datatype(_BOOLEAN))
     if isinstance(value, int):
-        return ox.Literal(str(value), datatype=node(str(XSD.integer)))
+        return ox.Literal(str(value), datatype=_datatype(_INTEGER))
     if isinstance(value, (float, Decimal)):
-        return ox.Literal(decimal_text(value), datatype=node(str(XSD.decimal)))
+        return ox.Literal(decimal_text(value), datatype=_datatype(_DECIMAL))
     return ox.Literal(str(value))
 
 
 def typed(value: str, datatype: str) -> ox.Literal:
-    return ox.Literal(value, datatype=node(datatype))
+    return ox.Literal(value, datatype=_datatype(datatype))
 
 
 def decimal_text(value: float | Decimal) -> str:
