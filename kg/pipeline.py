@@ -21,6 +21,7 @@ from kg.errors import KGError
 from kg.export import DEFAULT_EXPORTS, export_many
 from kg.extract import ExtractionContext, extract
 from kg.extract.mentions import find_mentions
+from kg.extract.tokens import known_text
 from kg.gcpause import gc_paused
 from kg.graph import BuildInfo, build_quads
 from kg.ingest import InputWarning, read_documents
@@ -114,6 +115,7 @@ def analyse(
 
     for sdoc, i in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=jobs):
         document = pending.pop(i)
+        known_text(sdoc, document.text)
         mentions = find_mentions(sdoc, lexicon)
         ctx = ExtractionContext(document, sdoc, lexicon, mentions)
         claims = list(extract(ctx, extractors))

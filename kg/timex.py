@@ -220,6 +220,22 @@ def find_timexes(
 # Characters other than ASCII letters that match an ASCII letter case-insensitively (or lower
 # to one): texts holding one take the plain path for the (?i) patterns.
 _CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
+_ODD_TO_ASCII = str.maketrans("\u0130\u0131\u017f\u212a", "iisk")
+
+
+def case_key(word: str) -> str:
+    """The lower-case key of a word a ``(?i)`` pattern matched: "ſeconds" (long s) and
+    "\u212a" (Kelvin sign) match "seconds" and "k" case-blind, so they look up as those."""
+    return word.translate(_ODD_TO_ASCII).lower()
+
+
+def plain_lower(text: str) -> str | None:
+    """``text.lower()`` when a lower-case pattern finds there what its ``(?i)`` form finds in
+    ``text`` (same length, no character that folds to an ASCII letter); None otherwise."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) and not _CASE_ODD.search(text) else None
+
+
 _DIGIT_PATTERNS = frozenset({"time.iso_date", "time.day_month_year", "time.year"})
 _MONTH_PATTERNS = frozenset(
     {"time.month_day_year", "time.month_anaphoric_year", "time.month_year", "time.month_day"}
@@ -236,9 +252,7 @@ class _Scan:
         self.text = text
         self.rules = rules
         self._cache: dict[str, list[int]] = {}
-        lowered = text.lower()
-        plain = len(lowered) == len(text) and not _CASE_ODD.search(text)
-        self.lowered = lowered if plain else None
+        self.lowered = plain_lower(text)
 
     def _starts(self, key: str, pattern: re.Pattern[str], text: str) -> list[int]:
         if key not in self._cache:
@@ -308,7 +322,7 @@ def _resolve(
 ) -> Timex | None:
     g = m.groupdict()
     text = m.group(0)
-    month = rules.months.get(g["month"].rstrip(".").lower()) if g.get("month") else None
+    month = rules.months.get(case_key(g["month"].rstrip("."))) if g.get("month") else None
     value: str | None = None
     week: str | None = None
     if rule_id == "time.iso_date":
@@ -344,15 +358,15 @@ def _resolve(
         value = g["year"]
     elif rule_id == "time.weekday":
         if anchor is not None:
-            value = _weekday(anchor, rules.weekdays[g["weekday"].lower()], future).isoformat()
+            value = _weekday(anchor, rules.weekdays[case_key(g["weekday"])], future).isoformat()
     elif rule_id == "time.relative_day":
         if anchor is not None:
             value = (
-                anchor + dt.timedelta(days=rules.relative_days[g["relday"].lower()])
+                anchor + dt.timedelta(days=rules.relative_days[case_key(g["relday"])])
             ).isoformat()
     elif rule_id == "time.relative_unit" and anchor is not None:
         value, week = _relative(
-            anchor, rules.modifiers[" ".join(g["mod"].lower().split())], g["unit"].lower()
+            anchor, rules.modifiers[" ".join(case_key(g["mod"]).split())], case_key(g["unit"])
         )
     return Timex(m.start(), m.end(), text, value, rule_id, week)
 
@@ -361,8 +375,8 @@ def _anaphoric(timex: Timex, year: int, rules: _Rules) -> Timex:
     m = rules.patterns_by_id["time.month_anaphoric_year"].match(timex.text)
     if m is None:
         return timex
-    month = rules.months[m.group("month").rstrip(".").lower()]
-    year += rules.anaphoric[" ".join(m.group("ana").lower().split())]
+    month = rules.months[case_key(m.group("month").rstrip("."))]
+    year += rules.anaphoric[" ".join(case_key(m.group("ana")).split())]
     return Timex(timex.start, timex.end, timex.text, f"{year:04d}-{month:02d}", timex.rule)
 
 

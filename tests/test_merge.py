@@ -59,9 +59,7 @@ def test_gaps_merge_and_contradictions_conflict(tmp_path: Path) -> None:
 
 def test_sources_say_which_fields_they_state(tmp_path: Path) -> None:
     facts = _build(tmp_path)
-    (call,) = [
-        f for f in facts.values() if f["kind"] == "event" and f.get("duration") == "PT1H30M"
-    ]
+    (call,) = [f for f in facts.values() if f["kind"] == "event" and f.get("duration") == "PT1H30M"]
     fields = {s["doc"]: set(s["fields"]) for s in call["sources"]}
     assert "duration" in fields["d"] and "duration" not in fields["f"]
     assert {"event_type", "participants"} <= fields["f"]

@@ -14,6 +14,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.extract.tokens import doc_text, token_at
 from kg.lexicon import Lexicon, entry_mention
 from kg.model import Mention
 from kg.nlp import TITLES_KEY
@@ -47,7 +48,9 @@ def find_mentions(doc: Doc, lexicon: Lexicon) -> list[Mention]:
     return sorted(people + _title_references(doc, people, lexicon), key=lambda m: (m.start, m.end))
 
 
-_HYPHENATED = re.compile(r"[^\s-]+(?:-[^\s-]+)+")
+# Starts only where a word starts (after white space or a hyphen): a match can start nowhere
+# else, and without the look-behind the engine would retry every position inside every word.
+_HYPHENATED = re.compile(r"(?<![^\s-])[^\s-]+(?:-[^\s-]+)+")
 
 
 def _token_pass(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
@@ -58,7 +61,7 @@ def _token_pass(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> list[Men
     """
     covered = {c for m in mentions for c in range(m.start, m.end)}
     names = sorted({m.label.split()[-1] for m in mentions if m.type == "Person" and " " in m.label})
-    text = doc.text
+    text = doc_text(doc)
     out: list[Mention] = []
     for match in _HYPHENATED.finditer(text):
         tok = doc.char_span(match.start(), match.end())
@@ -98,7 +101,7 @@ def _title_references(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> li
         if left > 0:
             owner = by_end.get(doc[left - 1].idx + len(doc[left - 1]))
             if owner is not None and owner.type == "Country":
-                country, left = owner.label, _token_at(doc, owner.start)
+                country, left = owner.label, token_at(doc, owner.start)
         after = by_start.get(doc[span.end].idx) if span.end < len(doc) else None
         if after is not None and after.type == "Person":
             holders.setdefault(span.id_, {})[after.label] = country
@@ -113,7 +116,7 @@ def _title_references(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> li
             start = doc[left - 1].idx
             out.append(
                 Mention(
-                    doc.text[start : span.end_char],
+                    doc_text(doc)[start : span.end_char],
                     fitting[0],
                     "Person",
                     start,
@@ -124,11 +127,6 @@ def _title_references(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> li
                 )
             )
     return out
-
-
-def _token_at(doc: Doc, char: int) -> int:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else 0
 
 
 def _attached_by_hyphen(ent: Span) -> bool:
@@ -174,15 +172,16 @@ def _dateline_city(ent: Span) -> bool:
 
 
 def _mention_from_ent(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Mention | None:
-    if ent.text.isupper() and len(ent.text) <= 4 and _shouted(ent):
+    written = ent.text
+    if written.isupper() and len(written) <= 4 and _shouted(ent):
         return None
     if ent.label_ in {"GPE", "ORG", "PERSON", "LOC", "FAC", "NORP"} and _dateline_city(ent):
         # where the reporter filed from: a place, never an actor of the story
-        return Mention(ent.text, ent.text.title(), "Place", ent.start_char, ent.end_char)
+        return Mention(written, written.title(), "Place", ent.start_char, ent.end_char)
     if ent.ent_id_:
         entry = lexicon.entries.get(ent.ent_id_)
         if entry is not None:
-            return entry_mention(entry, ent.text, ent.start_char, ent.end_char)
+            return entry_mention(entry, written, ent.start_char, ent.end_char)
     span = _trim(ent, lexicon, in_title if ent.label_ == "PERSON" else set())
     if span is None:
         return None

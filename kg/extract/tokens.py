@@ -13,6 +13,20 @@ from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
 
+def known_text(doc: Doc, text: str) -> None:
+    """Record ``text``, the string ``doc`` was made from, as its text (spares :func:`doc_text`
+    the join)."""
+    doc.user_data["kg.text"] = text
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text (``Doc.text`` joins every token's text anew on each call)."""
+    text = doc.user_data.get("kg.text")
+    if text is None:
+        text = doc.user_data["kg.text"] = doc.text
+    return text  # type: ignore[no-any-return]
+
+
 def token_at(doc: Doc, char: int) -> int:
     """Index of the first token that ends after character ``char`` (len(doc) if none)."""
     starts = doc.user_data.get("kg.token_starts")
