@@ -73,6 +73,8 @@ def main() -> None:
         print(summary)
         print(f"bare nlp.pipe: {pipe:.2f} s ({mb / pipe:.3f} MB/s); kg build: {build:.2f} s")
         print(f"ratio kg build / nlp.pipe = {build / pipe:.3f} (target <= 1.15)")
+        pairs = ", ".join(f"{b / p:.3f}" for p, b in zip(pipe_times, build_times, strict=True))
+        print(f"ratio of each run's pair (the machine's speed drifts between runs): {pairs}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
