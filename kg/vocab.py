@@ -48,6 +48,8 @@ class KG(DefinedNamespace):
     Agreement: URIRef
     Truce: URIRef
     Announcement: URIRef
+    NewsConference: URIRef
+    Signing: URIRef
     Appointment: URIRef
     Confirmation: URIRef
     # fact properties
@@ -195,6 +197,8 @@ EVENT_CLASSES: dict[str, tuple[str, str | None]] = {
     "agreement": (str(KG.Agreement), "057"),
     "truce": (str(KG.Truce), "0871"),
     "announcement": (str(KG.Announcement), "010"),
+    "news_conference": (str(KG.NewsConference), "010"),
+    "signing": (str(KG.Signing), None),
     "appointment": (str(KG.Appointment), None),
     "confirmation": (str(KG.Confirmation), None),
 }

@@ -204,3 +204,36 @@ def test_initiator_phrases_in_later_sentences() -> None:
     )
     calls = of_type(events(text), "phone_call")
     assert [c["initiator"] for c in calls] == [None, "Emmanuel Macron", "Mark Carney", None]
+
+
+def test_news_conferences_name_who_spoke_where_and_when() -> None:
+    found = of_type(
+        events(
+            "German Chancellor Angela Merkel said at a press conference in Berlin on Monday that "
+            "talks would continue. Reporters later asked about the law at a news conference."
+        ),
+        "news_conference",
+    )
+    assert len(found) == 1  # no speaker named in the second: no event
+    assert found[0]["participants"] == ["Angela Merkel"]
+    assert found[0]["date_text"] == "Monday"
+    assert found[0]["rule"] == "event.news_conference"
+    told = of_type(
+        events("Prime Minister Mark Carney told a news conference in Ottawa that talks went well."),
+        "news_conference",
+    )
+    assert [e["participants"] for e in told] == [["Mark Carney"]]
+
+
+def test_signings_of_proclamations_orders_and_bills() -> None:
+    text = (
+        "President Donald Trump on Thursday signed proclamations imposing a 25 percent tariff on "
+        "imported steel. Governor Kathy Hochul signed the bill into law on Friday. The executive "
+        "order was signed by President Joe Biden. Lawmakers debated the bill for hours."
+    )
+    found = of_type(events(text, published="2018-03-09"), "signing")
+    assert [e["participants"] for e in found] == [["Donald Trump"], ["Kathy Hochul"], ["Joe Biden"]]
+    assert found[0]["date"] == "2018-03-08" and found[1]["date_text"] == "Friday"
+    # an agreement signed stays an agreement, not a signing
+    deal = events("Japan and Britain signed a trade agreement in Tokyo on Friday.")
+    assert [c.fields["event_type"] for c in deal] == ["agreement"]

@@ -154,3 +154,42 @@ def test_two_imposers_in_one_sentence() -> None:
 def test_no_tariff_without_a_tariff_word() -> None:
     assert tariffs("Inflation rose to 3% in May while exports fell 5%.") == []
     assert tariffs("Retaliatory tariffs would remain on the table, officials hinted.") == []
+
+
+def test_imposer_from_the_governing_clause() -> None:
+    # a participle on the object of an enacting verb; a dateline the parser took for the subject
+    text = (
+        "WASHINGTON, March 8 - President Jane Doe on Thursday signed proclamations imposing a "
+        "25 percent tariff on imported steel and a 10 percent tariff on imported aluminum. "
+        "The United States buys most of its steel abroad."
+    )
+    found = [summary(c) + (c.fields["_imposer_rule"],) for c in tariffs(text)]
+    assert [f[0] for f in found] == ["United States", "United States"]
+    assert [(f[2], f[3], f[5]) for f in found] == [
+        ("imported steel", 25.0, "imposed"),
+        ("imported aluminum", 10.0, "imposed"),  # the conjoined measure shares verb and imposer
+    ]
+    raised = tariffs("China moved to raise tariffs on U.S. soybeans to 25 percent.")
+    assert [summary(c)[:4] for c in raised] == [("China", "United States", "U.S. soybeans", 25.0)]
+    assert raised[0].fields["_imposer_rule"] == "tariff.imposer.governing"
+    plans = tariffs("The European Union plans to impose duties of 25 percent on American whiskey.")
+    assert [summary(c)[:2] for c in plans] == [("European Union", "United States")]
+
+
+def test_no_governing_imposer_through_a_verb_that_enacts_nothing() -> None:
+    found = tariffs("Beijing criticized the decision imposing tariffs on Chinese solar panels.")
+    assert [summary(c)[:2] for c in found] == [(None, "China")]
+
+
+def test_goods_facing_a_tariff_are_the_subject() -> None:
+    text = (
+        "The U.S. ended the exemption for Canada on Thursday. From Friday, Canadian steel will "
+        "face a tariff of 25 percent, the U.S. said."
+    )
+    found = tariffs(text)
+    assert [summary(c)[:4] for c in found] == [("United States", "Canada", "Canadian steel", 25.0)]
+    assert found[0].fields["_target_rule"] == "tariff.target.facing"
+    assert found[0].evidence.quote == "Canadian steel will face a tariff of 25 percent"
+    # a country facing tariffs is a target, not goods
+    country = tariffs("Canada will face tariffs of 25 percent.")
+    assert all(c.fields["goods"] is None for c in country)

@@ -60,6 +60,8 @@ class Rules:
     topic_negators: frozenset[str]
     resuming: frozenset[str]
     topics: dict[str, str]  # trigger -> topic label
+    conference_verbs: frozenset[str]
+    signing_verbs: frozenset[str]
 
 
 @functools.cache
@@ -102,6 +104,8 @@ def event_rules() -> Rules:
         topic_negators=frozenset(data["topic_negators"]),
         resuming=frozenset(data["resuming_verbs"]),
         topics=topics,
+        conference_verbs=frozenset(data["conference_verbs"]),
+        signing_verbs=frozenset(data["signing_verbs"]),
     )
 
 
@@ -422,6 +426,36 @@ def _announcement(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> 
     return [Event("announcement", "event.announcement", span, parts[:1])] if parts else []
 
 
+def _news_conference(
+    ctx: ExtractionContext, span: Span, roles: frozenset[str]
+) -> list[Event | None]:
+    """ "X told a news conference in Ottawa", "X said at a press conference", "X's briefing"."""
+    if not _is_noun(span):
+        return []
+    root = span.root
+    verb = governor(root)
+    if verb is None and root.dep_ == "pobj" and root.head.lower_ in {"at", "during", "in"}:
+        verb = root.head.head if root.head.head.pos_ in {"VERB", "AUX"} else None
+    parts: list[Mention] = []
+    if verb is not None and verb.lower_ in event_rules().conference_verbs:
+        parts = [m for m in subject_entities(ctx, verb) if m.type == "Person"]
+    parts = unique(parts + [m for m in possessor(ctx, root) if m.type == "Person"])
+    return [Event("news_conference", "event.news_conference", span, parts)] if parts else []
+
+
+def _signing(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
+    """ "X signed a proclamation / an executive order / the bill into law"."""
+    gov = governor(span.root)
+    if not _is_noun(span) or gov is None or gov.lower_ not in event_rules().signing_verbs:
+        return []
+    if span.root.dep_ not in {"dobj", "nsubjpass"}:
+        return []
+    parts = [m for m in subject_entities(ctx, gov) if m.type in {"Person", "Country"}]
+    if not parts and span.root.dep_ == "nsubjpass":
+        parts = prep_objects(ctx, gov, {"by"})
+    return [Event("signing", "event.signing", span, unique(parts))] if parts else []
+
+
 def _appointment(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
     tok = span.root
     if tok.pos_ != "VERB":
@@ -490,6 +524,8 @@ HANDLERS = {
     "truce": _truce,
     "agreement": _agreement,
     "announcement": _announcement,
+    "news_conference": _news_conference,
+    "signing": _signing,
     "appointment": _appointment,
     "confirmation": _confirmation,
 }

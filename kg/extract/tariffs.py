@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
@@ -41,6 +41,7 @@ from kg.timex import find_timexes
 NAME = "kg.tariffs.v1"
 _ACTOR_TYPES = {"Country", "Organization", "GovernmentBody", "InternationalOrganization", "Person"}
 _SKIP_LEFT = {"ADV", "AUX", "PART"}
+_TARIFF_NOUNS = {"tariff", "tariffs", "duty", "duties", "levy", "levies"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class _Rules:
     effective: re.Pattern[str]
     duration: re.Pattern[str]
     national: frozenset[str]
+    enacting: frozenset[str]
+    facing: frozenset[str]
 
 
 @functools.cache
@@ -80,6 +83,8 @@ def _rules() -> _Rules:
         effective=cue(data["effective_cues"]),
         duration=cue(data["duration_cues"]),
         national=frozenset(data["national_categories"]),
+        enacting=frozenset(data["enacting_verbs"]),
+        facing=frozenset(data["facing_verbs"]),
     )
 
 
@@ -259,6 +264,14 @@ def _status_and_imposer(
             agent = _agent(ctx, m.verb)
             if agent is not None:
                 m.imposer, m.imposer_rule = agent, "tariff.imposer.agent"
+    if m.imposer is None and m.verb is not None:
+        governing = _governing_actor(ctx, doc[m.verb])
+        if governing is not None:
+            m.imposer, m.imposer_rule = governing, "tariff.imposer.governing"
+    if m.status is None and m.imposer is None and _conjoined(assert_trigger, prev):
+        assert prev is not None  # "imposed a 10% tariff on X and a 25% tariff on Y"
+        m.status, m.verb = prev.status, prev.verb
+        m.imposer, m.imposer_rule = prev.imposer, prev.imposer_rule
     if (
         m.imposer is None
         and m.shared
@@ -267,6 +280,66 @@ def _status_and_imposer(
     ):
         m.imposer, m.imposer_rule = prev.imposer, prev.imposer_rule
     m.left = max(lo, floor)
+
+
+def _conjoined(trigger: Span, prev: _Measure | None) -> bool:
+    """Whether ``trigger`` is a conjunct of the previous measure's tariff noun."""
+    if prev is None or prev.trigger is None:
+        return False
+    root = trigger.root
+    return root.dep_ == "conj" and prev.trigger.start <= root.head.i < prev.trigger.end
+
+
+def _governing_actor(ctx: ExtractionContext, verb: Token) -> Mention | None:
+    """Who acts through a verb without a subject of its own: the subject of the clause it
+    depends on ("X moved to raise duties", "X signed proclamations imposing tariffs"), or the
+    object of a verb that makes it act ("X urged Y to impose tariffs"). A participle hanging on
+    a noun counts only when an enacting verb governs that noun (``enacting_verbs``)."""
+    if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+        return None  # its own subject, which the subject rule read
+    tok = verb
+    for _ in range(4):
+        if tok.dep_ == "acl" and tok.head.pos_ in {"NOUN", "PROPN"}:
+            noun = tok.head
+            if noun.dep_ != "dobj" or noun.head.lower_ not in _rules().enacting:
+                return None
+            tok = noun.head
+        elif tok.dep_ in {"xcomp", "conj", "advcl"} and tok.head is not tok:
+            tok = tok.head
+        else:
+            return None
+        if tok.dep_ == "xcomp" or verb.dep_ == "xcomp":
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            mention = mention_of(ctx, obj) if obj is not None else None
+            if mention is not None and mention.type in _ACTOR_TYPES:
+                return mention  # object control: "urged Canada to impose"
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subj is None and tok.dep_ == "ROOT":
+            subj = _name_before(ctx, tok)
+        if subj is not None:
+            # A dateline parsed as the subject ("WASHINGTON, March 8 - President X on Thursday
+            # signed"): the person is its apposition.
+            for word in [subj, *(c for c in subj.children if c.dep_ == "appos")]:
+                mention = mention_of(ctx, word)
+                if mention is not None and mention.type in _ACTOR_TYPES:
+                    return mention
+            return None
+    return None
+
+
+def _name_before(ctx: ExtractionContext, verb: Token) -> Token | None:
+    """The word before a main verb the parser left without a subject (a dateline such as
+    "WASHINGTON, March 8 - President X on Thursday signed ..." takes X for an apposition),
+    past adverbs, auxiliaries, prepositional phrases and times ("on Thursday")."""
+    doc = ctx.doc
+    k = verb.i - 1
+    while k >= 0 and (
+        doc[k].pos_ in _SKIP_LEFT
+        or doc[k].dep_ in {"prep", "pobj"}
+        or doc[k].ent_type_ in {"DATE", "TIME"}
+    ):
+        k -= 1
+    return doc[k] if k >= 0 and doc[k].pos_ == "PROPN" else None
 
 
 def _agent(ctx: ExtractionContext, verb: int) -> Mention | None:
@@ -298,7 +371,11 @@ def _goods(
     else:
         on = next((i for i in ons if i < trigger.end + 8), None)
     if on is None:
-        return None, None, None, None, m.last
+        facing = _facing_goods(ctx, trigger)
+        if facing is None:
+            return None, None, None, None, m.last
+        m.left = min(m.left, facing[0].start)  # the evidence covers the goods
+        return facing[0].text, facing[1], "tariff.target.facing", None, m.last
     i = on + 1
     while i + 1 < right and doc[i].lower_ in _rules().value_hedges:
         i += 1  # "on up to C$16.6 billion", "on nearly $50 billion", "on about $200 billion"
@@ -349,6 +426,31 @@ def _goods(
     else:
         goods = words.text
     return goods, target, rule, value, i
+
+
+def _facing_goods(ctx: ExtractionContext, trigger: Span) -> tuple[Span, Mention | None] | None:
+    """ "Canadian steel will face a tariff of 25 percent": the goods are the subject of a
+    facing verb whose object is the tariff, their country (a demonym or a name) the target."""
+    root = trigger.root
+    if root.dep_ != "dobj" or root.head.lower_ not in _rules().facing:
+        return None
+    doc = ctx.doc
+    if any(t.lower_ in _TARIFF_NOUNS for t in doc[root.head.i + 1 : trigger.start]):
+        return None  # a second measure of the verb ("... and Canadian aluminum a tariff of 10%")
+    subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ != "NOUN" or mention_of(ctx, subj) is not None:
+        return None  # "Canada will face tariffs": a country, not goods (the target rules read it)
+    start, end = subj.left_edge.i, subj.i + 1  # the noun phrase up to its head
+    while start < end and doc[start].lower_ in {"the", "a", "an", "all", "most", "some"}:
+        start += 1
+    if start >= end or any(t.is_punct for t in doc[start:end]):
+        return None
+    goods = doc[start:end]
+    for tok in goods:
+        m = mention_of(ctx, tok)
+        if m is not None and m.type in _ACTOR_TYPES - {"Person"}:
+            return goods, m
+    return goods, None
 
 
 def _goods_on(doc: Doc, i: int) -> bool:
