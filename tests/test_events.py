@@ -237,3 +237,14 @@ def test_signings_of_proclamations_orders_and_bills() -> None:
     # an agreement signed stays an agreement, not a signing
     deal = events("Japan and Britain signed a trade agreement in Tokyo on Friday.")
     assert [c.fields["event_type"] for c in deal] == ["agreement"]
+
+
+def test_place_of_a_where_clause() -> None:
+    text = (
+        "Jane Roe said she would fly to Singapore, where she is to meet North Korean leader "
+        "Kim Jong Un on June 12."
+    )
+    found = of_type(events(text, published="2018-06-08"), "meeting")
+    assert [(e["participants"], e["place"], e["date"]) for e in found] == [
+        (["Jane Roe", "Kim Jong Un"], "Singapore", "2018-06-12")
+    ]

@@ -169,6 +169,23 @@ def _place(ctx: ExtractionContext, sent: Span, anchors: set[int]) -> Mention | N
                     continue  # "in December" taken for a place by the NER
                 if m is not None and m.type in PLACE_TYPES:
                     return m
+    return _where(ctx, anchors)
+
+
+def _where(ctx: ExtractionContext, anchors: set[int]) -> Mention | None:
+    """ "... to Singapore, where he is to meet Kim": the place a "where" clause hangs on."""
+    doc = ctx.doc
+    for i in sorted(anchors):
+        tok = doc[i]
+        for _ in range(3):  # "meet" <- xcomp "is" <- relcl "Singapore"
+            if tok.dep_ == "relcl":
+                if any(c.lower_ == "where" for c in tok.children):
+                    m = mention_of(ctx, tok.head)
+                    return m if m is not None and m.type in PLACE_TYPES else None
+                break
+            if tok.dep_ not in {"xcomp", "ccomp", "conj"} or tok.head is tok:
+                break
+            tok = tok.head
     return None
 
 
