@@ -20,7 +20,7 @@ def tariffs(text: str) -> list[Claim]:
         assert text[ev.start : ev.end] == ev.quote
         assert ev.extractor == "kg.tariffs.v1" and ev.rule and ev.rule.startswith("tariff.")
         assert ev.quote in ev.sentence
-    return claims
+    return [c for c in claims if c.kind == "tariff"]  # (trade values also give figures)
 
 
 def summary(c: Claim) -> tuple[Any, ...]:
@@ -193,3 +193,23 @@ def test_goods_facing_a_tariff_are_the_subject() -> None:
     # a country facing tariffs is a target, not goods
     country = tariffs("Canada will face tariffs of 25 percent.")
     assert all(c.fields["goods"] is None for c in country)
+
+
+def test_trade_a_measure_covers_is_a_figure_per_currency() -> None:
+    from kg.extract import extract
+
+    text = (
+        "OTTAWA, May 31 - Canada will impose tariffs on up to C$16.6 billion ($12.8 billion) of "
+        "American goods, Foreign Minister Jane Roe said. The United States imposed a 25% tariff "
+        "on steel."
+    )
+    figures = [c for c in extract(analyse(text)) if c.kind == "figure"]
+    assert [(f.fields["value"], f.fields["unit"]) for f in figures] == [
+        (16.6e9, "CAD"),
+        (12.8e9, "USD"),
+    ]
+    for f in figures:
+        assert f.fields["subject"] == "trade covered by tariffs on American goods"
+        assert [m.label for m in f.fields["entities"]] == ["Canada", "United States"]
+        assert f.evidence.quote == "C$16.6 billion ($12.8 billion) of American goods"
+        assert f.evidence.rule == "tariff.trade_value"

@@ -13,6 +13,7 @@ state, minister or trade representative to the country their title names in the 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterator
@@ -60,6 +61,7 @@ class _Rules:
     national: frozenset[str]
     enacting: frozenset[str]
     facing: frozenset[str]
+    trade_subject: str
 
 
 @functools.cache
@@ -85,6 +87,7 @@ def _rules() -> _Rules:
         national=frozenset(data["national_categories"]),
         enacting=frozenset(data["enacting_verbs"]),
         facing=frozenset(data["facing_verbs"]),
+        trade_subject=str(data["trade_value_subject"]),
     )
 
 
@@ -382,8 +385,9 @@ def _goods(
     value = None
     money = list(find_money(doc[i:right].text)) if i < right else []
     if money and money[0].start == 0:
-        value = money[0]
-        i = token_at(doc, doc[i].idx + value.end - 1) + 1
+        offset = doc[i].idx  # the value's offsets become the document's
+        value = dataclasses.replace(money[0], start=offset, end=offset + money[0].end)
+        i = token_at(doc, value.end - 1) + 1
         if i < right and doc[i].text == "(":  # "C$16.6 billion ($12.8 billion) of goods"
             close = next((j for j in range(i, right) if doc[j].text == ")"), None)
             i = close + 1 if close is not None else i
@@ -502,7 +506,7 @@ def _claims(
     if value is None:
         for q in find_money(text):
             if lo_char <= base + q.start < clause_end:
-                value = q
+                value = dataclasses.replace(q, start=base + q.start, end=base + q.end)
                 break
     hi_char = doc[min(hi_tok, len(doc)) - 1].idx + len(doc[min(hi_tok, len(doc)) - 1].text)
     rule = "tariff.rate_change" if m.previous else ("tariff.rate" if m.rate else "tariff.no_rate")
@@ -526,6 +530,8 @@ def _claims(
         "_target_rule": target_rule,
     }
     yield Claim("tariff", fields, ctx.evidence(lo_char, hi_char, NAME, confidence, rule))
+    if value is not None:
+        yield from _trade_figures(ctx, value, goods, goods_end, [imposer, target], rules)
     if m.previous is not None:  # the rate it came down (or up) from was itself in force
         p0 = base + m.previous.start
         prev_fields = dict(
@@ -550,6 +556,46 @@ def _claims(
                 "tariff.previous_rate",
             ),
         )
+
+
+def _trade_figures(
+    ctx: ExtractionContext,
+    value: Quantity,
+    goods: str | None,
+    goods_end: int,
+    parties: list[Mention | None],
+    rules: _Rules,
+) -> Iterator[Claim]:
+    """The trade a measure covers as figures ("tariffs on up to C$16.6 billion ($12.8 billion) of
+    American goods"): one per currency written, the conversion in brackets included. The goods
+    are part of the subject, so two measures on different goods do not conflict."""
+    text = ctx.document.text
+    values = [value]
+    after = text[value.end : value.end + 60]
+    if after.startswith(" (") or after.startswith("("):
+        skip = after.index("(") + 1
+        inner = list(find_money(after[skip:]))
+        if inner and inner[0].start == 0 and after[skip + inner[0].end :].startswith(")"):
+            q = inner[0]
+            start = value.end + skip
+            values.append(dataclasses.replace(q, start=start, end=start + q.end))
+    doc = ctx.doc
+    end = max(values[-1].end, doc[goods_end - 1].idx + len(doc[goods_end - 1].text))
+    entities = {m.label: m for m in parties if m is not None}
+    for q in values:
+        fields = {
+            "subject": f"{rules.trade_subject} on {goods}" if goods else rules.trade_subject,
+            "value": q.value,
+            "unit": q.unit,
+            "date": None,
+            "entities": sorted(entities.values(), key=lambda m: m.label),
+            "_as_written": text[q.start : q.end],
+            "_date_text": None,
+            "_entities_rule": "figure.entities.tariff" if entities else None,
+        }
+        confidence = rules.confidence["tariff.trade_value"]
+        evidence = ctx.evidence(values[0].start, end, NAME, confidence, "tariff.trade_value")
+        yield Claim("figure", fields, evidence)
 
 
 def _counterpart(ctx: ExtractionContext, sent: Span, target: Mention) -> Mention | None:
