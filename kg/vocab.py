@@ -50,6 +50,7 @@ class KG(DefinedNamespace):
     Announcement: URIRef
     NewsConference: URIRef
     Signing: URIRef
+    SwearingIn: URIRef
     Appointment: URIRef
     Confirmation: URIRef
     # fact properties
@@ -199,6 +200,7 @@ EVENT_CLASSES: dict[str, tuple[str, str | None]] = {
     "announcement": (str(KG.Announcement), "010"),
     "news_conference": (str(KG.NewsConference), "010"),
     "signing": (str(KG.Signing), None),
+    "swearing_in": (str(KG.SwearingIn), None),
     "appointment": (str(KG.Appointment), None),
     "confirmation": (str(KG.Confirmation), None),
 }

@@ -23,16 +23,20 @@ def events(text: str, published: str | None = None) -> list[Claim]:
         ev = c.evidence
         assert text[ev.start : ev.end] == ev.quote
         assert ev.extractor == "kg.events.v1" and ev.rule and ev.rule.startswith("event.")
+        assert c.kind == "event" or ev.rule == "event.confirmation.vote"
         assert ev.quote in ev.sentence
     return claims
 
 
+_SHOWN = {"_vote", "_title"}  # internal fields the tests read
+
+
 def of_type(claims: list[Claim], etype: str) -> list[dict[str, Any]]:
     return [
-        {k: labels(v) for k, v in c.fields.items() if not k.startswith("_") or k == "_vote"}
+        {k: labels(v) for k, v in c.fields.items() if not k.startswith("_") or k in _SHOWN}
         | {"rule": c.evidence.rule}
         for c in claims
-        if c.fields["event_type"] == etype
+        if c.kind == "event" and c.fields["event_type"] == etype
     ]
 
 
@@ -248,3 +252,29 @@ def test_place_of_a_where_clause() -> None:
     assert [(e["participants"], e["place"], e["date"]) for e in found] == [
         (["Jane Roe", "Kim Jong Un"], "Singapore", "2018-06-12")
     ]
+
+
+def test_swearing_in_names_who_took_the_oath_and_who_gave_it() -> None:
+    text = (
+        "Jane Roe was sworn in as the 78th U.S. Treasury secretary on Tuesday by Vice President "
+        "John Doe. Chief Justice Ann Lee swore in Joe Biden as president on Wednesday. The "
+        "soldiers swore allegiance to the king."
+    )
+    found = of_type(events(text, published="2021-01-27"), "swearing_in")
+    assert [(e["participants"], e["initiator"], e["date"]) for e in found] == [
+        (["Jane Roe"], "John Doe", "2021-01-26"),
+        (["Joe Biden"], "Ann Lee", "2021-01-27"),
+    ]
+    assert found[0]["_title"] == "Secretary of the Treasury"
+
+
+def test_confirmation_vote_gives_figures_for_and_against() -> None:
+    text = "The Senate on Monday confirmed Jane Roe as Treasury secretary by a vote of 84 to 15."
+    claims = events(text, published="2021-01-25")
+    figures = [c.fields for c in claims if c.kind == "figure"]
+    assert [(f["subject"], f["value"], f["unit"]) for f in figures] == [
+        ("votes for confirming Jane Roe", 84.0, "votes"),
+        ("votes against confirming Jane Roe", 15.0, "votes"),
+    ]
+    assert all(f["date"] == "2021-01-25" for f in figures)
+    assert {c.evidence.quote for c in claims if c.kind == "figure"} == {"84 to 15"}

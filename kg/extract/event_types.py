@@ -36,7 +36,7 @@ from kg.resources import load_yaml
 from kg.timex import is_future
 
 PLACE_TYPES = frozenset({"Place", "Country"})
-_VOTE = re.compile(r"(?<![\w.])(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})(?![\w%]|\.\d)")
+VOTE = re.compile(r"(?<![\w.])(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})(?![\w%]|\.\d)")
 
 
 @dataclass(frozen=True)
@@ -481,8 +481,31 @@ def _confirmation(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> 
     if not any(w in event_rules().bodies for w in body.label.lower().split()):
         return []
     ev = Event("confirmation", "event.confirmation", span, [person], initiator=body)
-    vote = _VOTE.search(ctx.document.text, *_bounds(sentence(ctx.doc, span.start)))
+    vote = VOTE.search(ctx.document.text, *_bounds(sentence(ctx.doc, span.start)))
     ev.extra["_vote"] = f"{vote.group(1)}-{vote.group(2)}" if vote else None
+    ev.extra["_title"] = _title_after(ctx, span)
+    return [ev]
+
+
+def _swearing_in(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
+    """ "Y was sworn in as TITLE by X", "X swore in Y", "Y's swearing-in": Y takes the oath."""
+    tok = span.root
+    if tok.pos_ == "VERB":
+        if not any(c.lower_ == "in" and c.dep_ in {"prt", "prep"} for c in tok.children):
+            return []  # "swore allegiance", "sworn enemies"
+        person, by = _patient_and_agent(ctx, tok)
+        if person is None:  # "X swore in Y": Y is the object of "in"
+            found = prep_objects(ctx, tok, {"in"})
+            person = next((m for m in found if m.type == "Person"), None)
+        if person is None:
+            return []
+        ev = Event("swearing_in", "event.swearing_in", span, [person])
+        ev.initiator = by if by is not None and by.type == "Person" and by != person else None
+    else:
+        owners = [m for t in span for m in possessor(ctx, t) if m.type == "Person"]
+        if not owners:
+            return []
+        ev = Event("swearing_in", "event.swearing_in", span, owners[:1])
     ev.extra["_title"] = _title_after(ctx, span)
     return [ev]
 
@@ -526,6 +549,7 @@ HANDLERS = {
     "announcement": _announcement,
     "news_conference": _news_conference,
     "signing": _signing,
+    "swearing_in": _swearing_in,
     "appointment": _appointment,
     "confirmation": _confirmation,
 }

@@ -31,7 +31,15 @@ from kg.extract.actors import (
     phrase_matcher,
     subject_entities,
 )
-from kg.extract.event_types import HANDLERS, PLACE_TYPES, Event, event_rules, proper_place, unique
+from kg.extract.event_types import (
+    HANDLERS,
+    PLACE_TYPES,
+    VOTE,
+    Event,
+    event_rules,
+    proper_place,
+    unique,
+)
 from kg.extract.numbers import Duration, find_durations
 from kg.extract.tokens import sentence, token_at
 from kg.model import Claim, Mention
@@ -83,6 +91,33 @@ def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
         if key not in seen:
             seen.add(key)
             yield claim
+            if claim.fields.get("_vote"):
+                yield from _vote_figures(ctx, claim)
+
+
+def _vote_figures(ctx: ExtractionContext, claim: Claim) -> Iterator[Claim]:
+    """ "confirmed Y by a vote of 84 to 15": the votes for and against Y as two figures."""
+    ev = claim.evidence
+    person = claim.fields["participants"][0]
+    body = claim.fields["initiator"]
+    sent_end = ev.sentence_start + len(ev.sentence)
+    vote = VOTE.search(ctx.document.text, ev.sentence_start, sent_end)
+    if vote is None:
+        return
+    confidence = event_rules().confidence["event.confirmation.vote"]
+    evidence = ctx.evidence(vote.start(), vote.end(), NAME, confidence, "event.confirmation.vote")
+    for side, count in (("for", vote.group(1)), ("against", vote.group(2))):
+        fields = {
+            "subject": f"votes {side} confirming {person.label}",
+            "value": float(count),
+            "unit": "votes",
+            "date": claim.fields["date"],
+            "entities": sorted([m for m in (person, body) if m is not None], key=lambda m: m.label),
+            "_as_written": vote.group(0),
+            "_date_text": claim.fields["date_text"],
+            "_entities_rule": "figure.entities.event",
+        }
+        yield Claim("figure", fields, evidence)
 
 
 def _adds(claim: Claim) -> bool:
