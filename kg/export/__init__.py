@@ -61,10 +61,10 @@ def export(name: str, build: BuildResult, out_dir: str | Path) -> Path:
 
 def export_many(names: Sequence[str], build: BuildResult, out_dir: str | Path) -> list[Path]:
     """Run the exporters ``names`` on ``build``, as :func:`export` one by one would, faster:
-    TriG and N-Quads are serialised and written by a worker thread (pyoxigraph and file writes
-    release the GIL) while this thread builds the Turtle union. Files are written one at a time
-    (never two at once) and every file is complete when this returns. Returns the paths in
-    the order of ``names``."""
+    TriG and N-Quads are serialised and written by a worker thread (its file writes and fsyncs
+    release the GIL; pyoxigraph's serialiser does not) while this thread builds the Turtle union,
+    then the other exports while the worker writes the RDF files out. Every file is complete
+    when this returns. Returns the paths in the order of ``names``."""
     for name in names:
         if name not in _EXPORTERS:
             raise RegistryError(f"unknown export format {name!r}; known: {', '.join(exporters())}")
@@ -92,14 +92,14 @@ def export_many(names: Sequence[str], build: BuildResult, out_dir: str | Path) -
     worker.start()
     try:
         pending.put((paths["ttl"], "ttl", _render(build, "ttl")))
+        for name in names:  # while the worker writes the RDF files out
+            if name not in _RDF_FORMATS:
+                export(name, build, out_dir)
     finally:
         pending.put(None)
         worker.join()
     if failures:
         raise failures[0]
-    for name in names:
-        if name not in _RDF_FORMATS:
-            export(name, build, out_dir)
     return [paths[name] for name in names]
 
 
