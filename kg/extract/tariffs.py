@@ -42,13 +42,13 @@ from kg.timex import find_timexes
 NAME = "kg.tariffs.v1"
 _ACTOR_TYPES = {"Country", "Organization", "GovernmentBody", "InternationalOrganization", "Person"}
 _SKIP_LEFT = {"ADV", "AUX", "PART"}
-_TARIFF_NOUNS = {"tariff", "tariffs", "duty", "duties", "levy", "levies"}
 
 
 @dataclass(frozen=True)
 class _Rules:
     confidence: dict[str, float]
     triggers: tuple[str, ...]
+    trigger_words: frozenset[str]  # the one-word triggers
     conditional: frozenset[str]
     conditional_goods: frozenset[str]
     value_hedges: frozenset[str]
@@ -75,6 +75,7 @@ def _rules() -> _Rules:
     return _Rules(
         confidence={r["id"]: float(r["confidence"]) for r in data["rules"]},
         triggers=tuple(data["triggers"]) + tuple(data["conditional_triggers"]),
+        trigger_words=frozenset(w.lower() for w in data["triggers"] if " " not in w),
         conditional=frozenset(data["conditional_triggers"]),
         conditional_goods=frozenset(data["conditional_goods"]),
         value_hedges=frozenset(data["value_hedges"]),
@@ -317,8 +318,6 @@ def _governing_actor(ctx: ExtractionContext, verb: Token) -> Mention | None:
             if mention is not None and mention.type in _ACTOR_TYPES:
                 return mention  # object control: "urged Canada to impose"
         subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-        if subj is None and tok.dep_ == "ROOT":
-            subj = _name_before(ctx, tok)
         if subj is not None:
             # A dateline parsed as the subject ("WASHINGTON, March 8 - President X on Thursday
             # signed"): the person is its apposition.
@@ -328,21 +327,6 @@ def _governing_actor(ctx: ExtractionContext, verb: Token) -> Mention | None:
                     return mention
             return None
     return None
-
-
-def _name_before(ctx: ExtractionContext, verb: Token) -> Token | None:
-    """The word before a main verb the parser left without a subject (a dateline such as
-    "WASHINGTON, March 8 - President X on Thursday signed ..." takes X for an apposition),
-    past adverbs, auxiliaries, prepositional phrases and times ("on Thursday")."""
-    doc = ctx.doc
-    k = verb.i - 1
-    while k >= 0 and (
-        doc[k].pos_ in _SKIP_LEFT
-        or doc[k].dep_ in {"prep", "pobj"}
-        or doc[k].ent_type_ in {"DATE", "TIME"}
-    ):
-        k -= 1
-    return doc[k] if k >= 0 and doc[k].pos_ == "PROPN" else None
 
 
 def _agent(ctx: ExtractionContext, verb: int) -> Mention | None:
@@ -439,7 +423,7 @@ def _facing_goods(ctx: ExtractionContext, trigger: Span) -> tuple[Span, Mention 
     if root.dep_ != "dobj" or root.head.lower_ not in _rules().facing:
         return None
     doc = ctx.doc
-    if any(t.lower_ in _TARIFF_NOUNS for t in doc[root.head.i + 1 : trigger.start]):
+    if any(t.lower_ in _rules().trigger_words for t in doc[root.head.i + 1 : trigger.start]):
         return None  # a second measure of the verb ("... and Canadian aluminum a tariff of 10%")
     subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
     if subj is None or subj.pos_ != "NOUN" or mention_of(ctx, subj) is not None:
