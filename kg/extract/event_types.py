@@ -36,7 +36,7 @@ from kg.resources import load_yaml
 from kg.timex import is_future
 
 PLACE_TYPES = frozenset({"Place", "Country"})
-VOTE = re.compile(r"(?<![\w.])(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})(?![\w%]|\.\d)")
+_VOTE = re.compile(r"(?<![\w.])(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})(?![\w%]|\.\d)")
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,7 @@ class Event:
     explicit: bool = True
     future: bool = False
     needs_context: bool = False  # no participants: kept only with a place or a time
+    vote: tuple[int, int, int, int] | None = None  # a confirmation's vote: start, end, for, against
 
 
 def proper_place(ctx: ExtractionContext, tok: Token) -> Mention | None:
@@ -481,8 +482,10 @@ def _confirmation(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> 
     if not any(w in event_rules().bodies for w in body.label.lower().split()):
         return []
     ev = Event("confirmation", "event.confirmation", span, [person], initiator=body)
-    vote = VOTE.search(ctx.document.text, *_bounds(sentence(ctx.doc, span.start)))
+    vote = _VOTE.search(ctx.document.text, *_bounds(sentence(ctx.doc, span.start)))
     ev.extra["_vote"] = f"{vote.group(1)}-{vote.group(2)}" if vote else None
+    if vote is not None:
+        ev.vote = (vote.start(), vote.end(), int(vote.group(1)), int(vote.group(2)))
     ev.extra["_title"] = _title_after(ctx, span)
     return [ev]
 

@@ -34,12 +34,12 @@ from kg.extract.actors import (
 from kg.extract.event_types import (
     HANDLERS,
     PLACE_TYPES,
-    VOTE,
     Event,
     event_rules,
     proper_place,
     unique,
 )
+from kg.extract.figures import figure_fields
 from kg.extract.numbers import Duration, find_durations
 from kg.extract.tokens import sentence, token_at
 from kg.model import Claim, Mention
@@ -91,32 +91,29 @@ def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
         if key not in seen:
             seen.add(key)
             yield claim
-            if claim.fields.get("_vote"):
-                yield from _vote_figures(ctx, claim)
+            if ev.vote is not None:
+                yield from _vote_figures(ctx, claim, ev.vote)
 
 
-def _vote_figures(ctx: ExtractionContext, claim: Claim) -> Iterator[Claim]:
+def _vote_figures(
+    ctx: ExtractionContext, claim: Claim, vote: tuple[int, int, int, int]
+) -> Iterator[Claim]:
     """ "confirmed Y by a vote of 84 to 15": the votes for and against Y as two figures."""
-    ev = claim.evidence
-    person = claim.fields["participants"][0]
-    body = claim.fields["initiator"]
-    sent_end = ev.sentence_start + len(ev.sentence)
-    vote = VOTE.search(ctx.document.text, ev.sentence_start, sent_end)
-    if vote is None:
-        return
+    start, end, yes, no = vote
+    person, body = claim.fields["participants"][0], claim.fields["initiator"]
     confidence = event_rules().confidence["event.confirmation.vote"]
-    evidence = ctx.evidence(vote.start(), vote.end(), NAME, confidence, "event.confirmation.vote")
-    for side, count in (("for", vote.group(1)), ("against", vote.group(2))):
-        fields = {
-            "subject": f"votes {side} confirming {person.label}",
-            "value": float(count),
-            "unit": "votes",
-            "date": claim.fields["date"],
-            "entities": sorted([m for m in (person, body) if m is not None], key=lambda m: m.label),
-            "_as_written": vote.group(0),
-            "_date_text": claim.fields["date_text"],
-            "_entities_rule": "figure.entities.event",
-        }
+    evidence = ctx.evidence(start, end, NAME, confidence, "event.confirmation.vote")
+    for side, count in (("for", yes), ("against", no)):
+        fields = figure_fields(
+            f"votes {side} confirming {person.label}",
+            float(count),
+            "votes",
+            [m for m in (person, body) if m is not None],
+            as_written=ctx.document.text[start:end],
+            entities_rule="figure.entities.event",
+            date=claim.fields["date"],
+            date_text=claim.fields["date_text"],
+        )
         yield Claim("figure", fields, evidence)
 
 

@@ -13,8 +13,9 @@ out). Only sentences holding a subject word are read (one PhraseMatcher pass).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Span
 from spacy.util import filter_spans
@@ -211,14 +212,39 @@ def _claim(
     lo = min(first, subject.start)
     start = doc[lo].idx
     end = doc[hi - 1].idx + len(doc[hi - 1].text)
-    fields = {
-        "subject": canonical,
-        "value": value,
-        "unit": q.unit,
-        "date": date.value if date else None,
-        "entities": sorted(entities.values(), key=lambda m: m.label),
-        "_as_written": subject.text,
-        "_date_text": date.text if date else None,
-        "_entities_rule": entities_rule if entities else None,
-    }
+    fields = figure_fields(
+        canonical,
+        value,
+        q.unit,
+        entities.values(),
+        as_written=subject.text,
+        entities_rule=entities_rule,
+        date=date.value if date else None,
+        date_text=date.text if date else None,
+    )
     return Claim("figure", fields, ctx.evidence(start, end, NAME, rules.confidence[rule], rule))
+
+
+def figure_fields(
+    subject: str,
+    value: float,
+    unit: str,
+    entities: Iterable[Mention],
+    *,
+    as_written: str,
+    entities_rule: str,
+    date: str | None = None,
+    date_text: str | None = None,
+) -> dict[str, Any]:
+    """The fields of a figure claim (also made by the tariff and event extractors)."""
+    found = sorted(entities, key=lambda m: m.label)
+    return {
+        "subject": subject,
+        "value": value,
+        "unit": unit,
+        "date": date,
+        "entities": found,
+        "_as_written": as_written,
+        "_date_text": date_text,
+        "_entities_rule": entities_rule if found else None,
+    }

@@ -33,6 +33,7 @@ from kg.extract.actors import (
     mention_of,
     phrase_matcher,
 )
+from kg.extract.figures import figure_fields
 from kg.extract.numbers import Quantity, find_durations, find_money, find_percents
 from kg.extract.tokens import sentence, token_at
 from kg.model import Claim, Mention
@@ -567,16 +568,14 @@ def _trade_figures(
     end = max(values[-1].end, doc[goods_end - 1].idx + len(doc[goods_end - 1].text))
     entities = {m.label: m for m in parties if m is not None}
     for q in values:
-        fields = {
-            "subject": f"{rules.trade_subject} on {goods}" if goods else rules.trade_subject,
-            "value": q.value,
-            "unit": q.unit,
-            "date": None,
-            "entities": sorted(entities.values(), key=lambda m: m.label),
-            "_as_written": text[q.start : q.end],
-            "_date_text": None,
-            "_entities_rule": "figure.entities.tariff" if entities else None,
-        }
+        fields = figure_fields(
+            f"{rules.trade_subject} on {goods}" if goods else rules.trade_subject,
+            q.value,
+            q.unit,
+            entities.values(),
+            as_written=text[q.start : q.end],
+            entities_rule="figure.entities.tariff",
+        )
         confidence = rules.confidence["tariff.trade_value"]
         evidence = ctx.evidence(values[0].start, end, NAME, confidence, "tariff.trade_value")
         yield Claim("figure", fields, evidence)
