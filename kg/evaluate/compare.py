@@ -149,14 +149,7 @@ def _tariff(g: Mapping[str, Any], f: Mapping[str, Any], idx: NameIndex) -> Compa
         if g[name] is not None:
             core.append(Check(name, same_number(g[name], f.get(name)), g[name], f.get(name)))
     if g["duration"]:
-        core.append(
-            Check(
-                "duration",
-                same_duration(g["duration"], f.get("duration")),
-                g["duration"],
-                f.get("duration"),
-            )
-        )
+        core.append(_duration_check(g, f))
     if g["status"]:
         core.append(
             Check(
@@ -167,6 +160,11 @@ def _tariff(g: Mapping[str, Any], f: Mapping[str, Any], idx: NameIndex) -> Compa
             )
         )
     return Comparison(tuple(core), ())
+
+
+def _duration_check(g: Mapping[str, Any], f: Mapping[str, Any]) -> Check:
+    ok = same_duration(g["duration"], f.get("duration"))
+    return Check("duration", ok, g["duration"], f.get("duration"))
 
 
 def _event(g: Mapping[str, Any], f: Mapping[str, Any], idx: NameIndex) -> Comparison:
@@ -195,14 +193,7 @@ def _event(g: Mapping[str, Any], f: Mapping[str, Any], idx: NameIndex) -> Compar
             Check("place", any(idx.matches(p, place) for p in g["places"]), g["places"], place)
         )
     if g["duration"]:
-        core.append(
-            Check(
-                "duration",
-                same_duration(g["duration"], f.get("duration")),
-                g["duration"],
-                f.get("duration"),
-            )
-        )
+        core.append(_duration_check(g, f))
     details = []
     if g["participants"]:
         details.append(Check("all participants", overlap == 1.0, g["participants"], participants))

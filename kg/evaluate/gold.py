@@ -110,6 +110,13 @@ class _Reader:
                 )
         return docs
 
+    def item(
+        self, kind: str, label: str, fields: dict[str, Any], raw: Mapping[str, Any], where: str
+    ) -> GoldItem:
+        """A gold fact with the documents and quote of its entry ``raw``."""
+        docs = self.docs(raw["docs"], f"{where}.docs")
+        return GoldItem(kind, label, fields, docs, self.quote(raw["quote"], where), where)
+
     def quote(self, value: Any, where: str) -> str:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(where, f"'quote' must be a non-empty string, got {value!r}")
@@ -280,14 +287,7 @@ def _tariff(reader: _Reader, raw: Any, where: str, index: NameIndex) -> GoldItem
         label += f" (from {fields['previous_rate_percent']}%)"
     if fields["duration"]:
         label += f" for {fields['duration']}"
-    return GoldItem(
-        "tariff",
-        label,
-        fields,
-        reader.docs(tariff["docs"], f"{where}.docs"),
-        reader.quote(tariff["quote"], where),
-        where,
-    )
+    return reader.item("tariff", label, fields, tariff, where)
 
 
 def _event(reader: _Reader, raw: Any, where: str) -> GoldItem:
@@ -318,14 +318,7 @@ def _event(reader: _Reader, raw: Any, where: str) -> GoldItem:
         label += f" {'to' if inviter or invitees else 'at'} {fields['places'][0]}"
     if fields["date"]:
         label += f" ({fields['date']})"
-    return GoldItem(
-        "event",
-        label,
-        fields,
-        reader.docs(event["docs"], f"{where}.docs"),
-        reader.quote(event["quote"], where),
-        where,
-    )
+    return reader.item("event", label, fields, event, where)
 
 
 def _figure(reader: _Reader, raw: Any, where: str) -> GoldItem:
@@ -337,11 +330,4 @@ def _figure(reader: _Reader, raw: Any, where: str) -> GoldItem:
         "date": _text(figure.get("year") or figure.get("date")) or None,
     }
     label = f"{fields['subject'] or '?'}: {fields['value']} {fields['unit'] or ''}".rstrip()
-    return GoldItem(
-        "figure",
-        label,
-        fields,
-        reader.docs(figure["docs"], f"{where}.docs"),
-        reader.quote(figure["quote"], where),
-        where,
-    )
+    return reader.item("figure", label, fields, figure, where)

@@ -238,12 +238,9 @@ def find_money(text: str) -> Iterator[Quantity]:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in seen):
                 continue
-            value = parse_number(m.group("num"))
+            value = _scaled(m, v)
             if value is None:
                 continue
-            scale = m.group("scale") or m.group("lscale")
-            if scale:
-                value *= v.scales[case_key(scale)]
             groups = m.groupdict()
             if groups.get("cur"):
                 code = v.symbols[groups["cur"]]
@@ -260,16 +257,22 @@ def find_money(text: str) -> Iterator[Quantity]:
     yield from sorted(found, key=lambda q: q.start)
 
 
+def _scaled(m: re.Match[str], v: _Vocab) -> float | None:
+    """The number of a money or count match times its scale word ("2.5 billion")."""
+    value = parse_number(m.group("num"))
+    scale = m.group("scale") or m.group("lscale")
+    if value is not None and scale:
+        value *= v.scales[case_key(scale)]
+    return value
+
+
 def find_counts(text: str) -> Iterator[Quantity]:
     """Counted things ("3,000 jobs", "2 million tonnes"): the noun is the unit."""
     v = vocab()
     for m in v.count.finditer(text):
-        value = parse_number(m.group("num"))
+        value = _scaled(m, v)
         if value is None:
             continue
-        scale = m.group("scale") or m.group("lscale")
-        if scale:
-            value *= v.scales[case_key(scale)]
         yield Quantity(m.start(), m.end(), _clean(value), case_key(m.group("noun")), "count")
 
 
