@@ -1,6 +1,8 @@
 """The build: read documents, analyse them with spaCy, extract claims, resolve, export.
 
 ``run_build`` is what ``kg build`` calls; each stage is a public function of its own module.
+The types the stages hand over (``Settings``, ``Analysis``, ``BuildResult``) live in
+kg/results.py and are re-exported here.
 """
 
 from __future__ import annotations
@@ -8,17 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import pyoxigraph as ox
 from spacy.language import Language
 
 from kg.errors import KGError
-from kg.export import DEFAULT_EXPORTS, export_many
+from kg.export import export_many
 from kg.extract import ExtractionContext, extract
 from kg.extract.mentions import find_mentions
 from kg.extract.tokens import known_text
@@ -26,74 +24,11 @@ from kg.gcpause import gc_paused
 from kg.graph import BuildInfo, build_quads
 from kg.ingest import InputWarning, read_documents
 from kg.lexicon import load_lexicon
-from kg.model import Claim, Document, Entity, Fact, Mention
+from kg.model import Document
 from kg.nlp import load_nlp, model_info
 from kg.resolve import resolve
+from kg.results import Analysis, BuildResult, Settings
 from kg.vocab import DEFAULT_BASE
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Options of a build (the CLI's flags)."""
-
-    model: str | None = None
-    strict: bool = False
-    jobs: int = 1
-    batch_size: int = 16
-    base: str = DEFAULT_BASE
-    stamp_time: bool = False  # record the wall-clock time (builds then differ byte-wise)
-    exports: tuple[str, ...] = DEFAULT_EXPORTS
-    extractors: tuple[str, ...] | None = None  # None: every registered extractor
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """What extraction found in one document."""
-
-    document: Document
-    mentions: list[Mention]
-    claims: list[Claim]
-
-
-@dataclass
-class BuildResult:
-    """A finished build, before or after export."""
-
-    documents: list[Document]
-    entities: dict[str, Entity]
-    facts: list[Fact]
-    quads: list[ox.Quad]
-    info: BuildInfo
-    warnings: list[InputWarning] = field(default_factory=list)
-    seconds: float = 0.0
-    outputs: list[Path] = field(default_factory=list)
-    title: str = "Knowledge graph"  # the corpus's name, for the viewer's header
-
-    @property
-    def skipped(self) -> int:
-        return sum(1 for w in self.warnings if w.skipped)
-
-    def facts_by_kind(self) -> dict[str, int]:
-        return dict(sorted(Counter(f.kind for f in self.facts).items()))
-
-    def summary(self) -> dict[str, Any]:
-        """Corpus summary for the viewer and the CLI (no wall-clock value unless stamped)."""
-        out: dict[str, Any] = {
-            "title": self.title,
-            "documents": len(self.documents),
-            "entities": len(self.entities),
-            "facts": len(self.facts),
-            "facts_by_kind": self.facts_by_kind(),
-            "triples": len(self.quads),
-            "model": f"{self.info.model} {self.info.model_version}",
-            "docs": {
-                d.id: {"title": d.title, "url": d.url, "author": d.author, "published": d.published}
-                for d in self.documents
-            },
-        }
-        if self.info.started:
-            out["built"] = self.info.started
-        return out
 
 
 def analyse(
@@ -135,7 +70,7 @@ def assemble(
         resolution = resolve(claims, mentions, base)
         documents = [a.document for a in analyses]
         quads = build_quads(documents, resolution.entities, resolution.facts, info, base)
-    return BuildResult(documents, resolution.entities, resolution.facts, quads, info)
+    return BuildResult(documents, resolution.entities, resolution.facts, lambda: quads, info)
 
 
 def run_build(

@@ -23,7 +23,8 @@ from kg.ingest import read_documents
 from kg.iri import doc_graph_iri, meta_graph_iri
 from kg.model import Mention
 from kg.nlp import model_info, shared_nlp
-from kg.pipeline import Settings, analyse, assemble, run_build
+from kg.pipeline import analyse, assemble, run_build
+from kg.results import Analysis, BuildResult, Settings
 from kg.store import (
     StoreError,
     StoreLockedError,
@@ -31,6 +32,7 @@ from kg.store import (
     cached_analyses,
     open_rdf,
     rdf_path,
+    read_store,
     remove_documents,
     store_quads,
 )
@@ -112,7 +114,6 @@ values = st.recursive(
 @given(fields=st.dictionaries(hostile, values, max_size=5), text=hostile)
 def test_cache_round_trip_keeps_every_value_and_type(fields: dict, text: str) -> None:
     from kg.model import Claim, Document, Evidence
-    from kg.pipeline import Analysis
 
     doc = Document(id=text or "d", text=text, path="p.txt", format="txt", sha256="0")
     ev = Evidence(doc.id, text, 0, 0, len(text), text, "kg.x.v1", 0.5, None)
@@ -133,7 +134,6 @@ def _types(value: object) -> object:
 
 def test_cache_refuses_values_it_cannot_round_trip() -> None:
     from kg.model import Claim, Document, Evidence
-    from kg.pipeline import Analysis
 
     doc = Document(id="d", text="t", path="p.txt", format="txt", sha256="0")
     ev = Evidence("d", "t", 0, 0, 1, "t", "kg.x.v1", 0.5)
@@ -261,6 +261,29 @@ def test_an_unchanged_store_builds_no_document_graph(tmp_path: Path) -> None:
         *(doc_graph_iri(p.stem) for p in SAMPLE_FILES),
         meta_graph_iri(),
     }
+    assert read_store(store).quads == clean_build(SAMPLE)
+
+
+def test_a_result_builds_its_quads_once_on_first_use() -> None:
+    quad = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"))
+    calls: list[int] = []
+
+    def make() -> list[ox.Quad]:
+        calls.append(1)
+        return [quad]
+
+    result = BuildResult([], {}, [], make, BuildInfo("m", "1"))
+    assert not calls
+    assert result.quads == [quad] and result.quads is result.quads and calls == [1]
+
+
+def test_the_store_and_the_commands_load_neither_the_pipeline_nor_spacy() -> None:
+    code = (
+        "import sys, kg.cli, kg.store, kg.export, kg.results; "
+        "print(sorted(m for m in ('kg.pipeline', 'spacy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
 
 
 def test_changed_document_replaces_its_graph(tmp_path: Path) -> None:

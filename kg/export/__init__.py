@@ -22,7 +22,7 @@ from kg.export.records import entity_record, fact_record
 from kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
-    from kg.pipeline import BuildResult
+    from kg.results import BuildResult
 
 Exporter = Callable[["BuildResult", Path], None]
 _EXPORTERS: dict[str, tuple[str, Exporter]] = {}
@@ -73,6 +73,7 @@ def export_many(names: Sequence[str], build: BuildResult, out_dir: str | Path) -
         return [export(name, build, out_dir) for name in names]
     out = Path(out_dir)
     paths = {name: out / _EXPORTERS[name][0] for name in names}
+    _ = build.quads  # a result built on first use is built here, not by both threads at once
     pending: queue.Queue[tuple[Path, str, bytes] | None] = queue.Queue()
     failures: list[BaseException] = []
 

@@ -19,7 +19,7 @@ from kg.graph import to_rdflib
 from kg.resources import data_path
 
 if TYPE_CHECKING:
-    from kg.pipeline import BuildResult
+    from kg.results import BuildResult
 
 
 @functools.cache

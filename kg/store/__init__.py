@@ -30,15 +30,16 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg import __version__
 from kg.export.atomic import atomic_write
 from kg.gcpause import gc_paused
-from kg.graph import BuildInfo
+from kg.graph import BuildInfo, build_quads
 from kg.iri import doc_graph_iri, meta_graph_iri
+from kg.results import Analysis, BuildResult, Settings
 from kg.store.cache import AnalysisCache, CacheEntry, CacheError
 from kg.store.lock import StoreError, StoreLockedError, locked
 from kg.store.signature import document_signatures
@@ -48,7 +49,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from kg.ingest import InputWarning
-    from kg.pipeline import Analysis, BuildResult, Settings
+    from kg.model import Document
+    from kg.resolve import Resolution
 
 DEFAULT_STORE = ".kg-store"
 STORE_FORMAT = 1
@@ -191,11 +193,29 @@ def _info(entries: Sequence[CacheEntry], settings: Settings) -> BuildInfo:
     return BuildInfo(model["model"], model["model_version"], stamp)
 
 
-def _assemble(entries: Sequence[CacheEntry], settings: Settings, base: str) -> BuildResult:
-    from kg.pipeline import assemble
+def _resolve(
+    entries: Sequence[CacheEntry], settings: Settings, base: str
+) -> tuple[list[Document], Resolution, BuildInfo]:
+    """Entities and facts resolved over every cached analysis, as a clean build resolves them."""
+    from kg.resolve import resolve
 
     analyses = sorted((e.analysis for e in entries), key=lambda a: a.document.id)
-    return assemble(analyses, _info(entries, settings), base)
+    with gc_paused():
+        claims = [c for a in analyses for c in a.claims]
+        resolution = resolve(claims, {a.document.id: a.mentions for a in analyses}, base)
+    return [a.document for a in analyses], resolution, _info(entries, settings)
+
+
+def _all_quads(
+    documents: list[Document], resolution: Resolution, info: BuildInfo, base: str
+) -> Callable[[], list[ox.Quad]]:
+    """A function that builds the whole dataset (what a ``BuildResult`` calls on first use)."""
+
+    def everything() -> list[ox.Quad]:
+        with gc_paused():
+            return build_quads(documents, resolution.entities, resolution.facts, info, base)
+
+    return everything
 
 
 def _read_cache(cache: AnalysisCache) -> dict[str, CacheEntry]:
@@ -213,15 +233,8 @@ def _resolve_and_sync(
     neither built nor compared; the metadata graph is always built and compared by digest. The
     returned result builds its full quad list only if a caller asks for it (file exports).
     """
-    from kg.graph import build_quads
-    from kg.resolve import resolve
-
-    analyses = sorted((e.analysis for e in entries), key=lambda a: a.document.id)
-    info = _info(entries, settings)
-    documents = [a.document for a in analyses]
     with gc_paused():
-        claims = [c for a in analyses for c in a.claims]
-        resolution = resolve(claims, {a.document.id: a.mentions for a in analyses}, base)
+        documents, resolution, info = _resolve(entries, settings, base)
         entities, facts = resolution.entities, resolution.facts
         clock.lap("resolve")
         keys = document_signatures(documents, entities, facts, info, base)
@@ -234,44 +247,9 @@ def _resolve_and_sync(
             report = writer.sync(quads, last=meta_graph_iri(base), keys=keys)
     clock.lap("write")
 
-    def everything() -> list[ox.Quad]:
-        if len(stale) == len(documents):
-            return quads
-        with gc_paused():
-            return build_quads(documents, entities, facts, info, base)
-
-    result = _lazy_result()(documents, entities, facts, cast(Any, everything), info)
-    return result, report
-
-
-@functools.cache
-def _lazy_result() -> type[BuildResult]:
-    """A ``BuildResult`` whose quads are built on first use (defined late: kg.pipeline loads
-    spaCy, which queries and exports from a store do not need).
-
-    A store build writes only the graphs that changed and never needs the whole quad list;
-    exporters that read ``quads`` get it built then. ``quads`` is passed as a function.
-    """
-    from kg.pipeline import BuildResult
-
-    class LazyResult(BuildResult):
-        _quads: list[ox.Quad] | None
-        _make: Callable[[], list[ox.Quad]]
-
-        @property  # type: ignore[override]
-        def quads(self) -> list[ox.Quad]:
-            if self._quads is None:
-                self._quads = self._make()
-            return self._quads
-
-        @quads.setter
-        def quads(self, value: list[ox.Quad] | Callable[[], list[ox.Quad]]) -> None:
-            if callable(value):
-                self._quads, self._make = None, value
-            else:
-                self._quads = value
-
-    return LazyResult
+    whole = len(stale) == len(documents)  # every graph was built: the dataset is at hand
+    make_quads = (lambda: quads) if whole else _all_quads(documents, resolution, info, base)
+    return BuildResult(documents, entities, facts, make_quads, info), report
 
 
 def build_store(
@@ -401,17 +379,18 @@ def store_quads(store: ox.Store) -> list[ox.Quad]:
 def read_store(folder: str | os.PathLike[str], settings: Settings | None = None) -> BuildResult:
     """The store's corpus as a ``BuildResult`` for exporters, resolved from the analysis cache.
 
-    Its quads are what a build writes (typed literals spelt as kg spells them); the Oxigraph
-    database holds the same triples with typed literals in canonical form.
+    Its quads, built on first use, are what a build writes (typed literals spelt as kg spells
+    them); the Oxigraph database holds the same triples with typed literals in canonical form.
     """
-    from kg.pipeline import Settings as _Settings
-
-    settings = settings or _Settings()
+    settings = settings or Settings()
     path = Path(folder)
     _check_folder(path, create=False)
     with locked(path, exclusive=False):
         base = str(_read_meta(path).get("base") or settings.base)
-        return _assemble(list(_read_cache(_cache(path)).values()), settings, base)
+        entries = list(_read_cache(_cache(path)).values())
+        documents, resolution, info = _resolve(entries, settings, base)
+    quads = _all_quads(documents, resolution, info, base)
+    return BuildResult(documents, resolution.entities, resolution.facts, quads, info)
 
 
 def cached_analyses(folder: str | os.PathLike[str]) -> list[Analysis]:

@@ -25,6 +25,7 @@ from typing import Any
 from kg.errors import KGError
 from kg.export.atomic import atomic_write
 from kg.model import Claim, Document, Evidence, Mention
+from kg.results import Analysis
 
 CACHE_FORMAT = 1
 
@@ -84,8 +85,8 @@ def _fields(obj: Any) -> dict[str, Any]:
     return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
 
-def encode_analysis(analysis: Any, key: str, info: dict[str, str]) -> dict[str, Any]:
-    """The JSON object of one cache entry (``analysis`` is a ``kg.pipeline.Analysis``)."""
+def encode_analysis(analysis: Analysis, key: str, info: dict[str, str]) -> dict[str, Any]:
+    """The JSON object of one cache entry."""
     where = f"document {analysis.document.id!r}"
     return {
         "format": CACHE_FORMAT,
@@ -105,10 +106,8 @@ def encode_analysis(analysis: Any, key: str, info: dict[str, str]) -> dict[str, 
     }
 
 
-def decode_analysis(data: dict[str, Any]) -> Any:
-    """Rebuild a ``kg.pipeline.Analysis`` from :func:`encode_analysis` output."""
-    from kg.pipeline import Analysis
-
+def decode_analysis(data: dict[str, Any]) -> Analysis:
+    """Rebuild an ``Analysis`` from :func:`encode_analysis` output."""
     document = Document(**data["document"])
     mentions = [Mention(**m) for m in data["mentions"]]
     claims = [
@@ -126,13 +125,13 @@ def decode_analysis(data: dict[str, Any]) -> Any:
 class CacheEntry:
     """One cached analysis with the key and model it was made with."""
 
-    analysis: Any  # kg.pipeline.Analysis
+    analysis: Analysis
     key: str
     info: dict[str, str]
 
     @property
     def document(self) -> Document:
-        return self.analysis.document  # type: ignore[no-any-return]
+        return self.analysis.document
 
 
 class AnalysisCache:
@@ -145,7 +144,7 @@ class AnalysisCache:
         digest = hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:32]
         return self.folder / f"{digest}.json"
 
-    def write(self, analysis: Any, key: str, info: dict[str, str]) -> None:
+    def write(self, analysis: Analysis, key: str, info: dict[str, str]) -> None:
         """Store one document's analysis (atomically: the old entry or the new, never half)."""
         data = encode_analysis(analysis, key, info)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -183,10 +182,8 @@ class AnalysisCache:
             yield CacheEntry(decode_analysis(data), data["key"], data["info"])
 
 
-def _stale_analysis(data: dict[str, Any], path: Path) -> Any:
+def _stale_analysis(data: dict[str, Any], path: Path) -> Analysis:
     """The document of an entry in an old format, with no mentions or claims (key '')."""
-    from kg.pipeline import Analysis
-
     try:
         names = {f.name for f in dataclasses.fields(Document)}
         document = Document(**{k: v for k, v in data["document"].items() if k in names})

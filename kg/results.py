@@ -1,0 +1,104 @@
+"""What a build takes and gives: its settings, one document's analysis, the finished build.
+
+Plain data, shared by the orchestrator (kg/pipeline.py), the store (kg/store/), the exporters
+(kg/export/) and the commands (kg/commands/); importing them loads neither spaCy nor the
+pipeline.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.export import DEFAULT_EXPORTS
+from kg.model import Claim, Document, Entity, Fact, Mention
+from kg.vocab import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from kg.graph import BuildInfo
+    from kg.ingest import InputWarning
+
+__all__ = ["Analysis", "BuildResult", "Settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options of a build (the CLI's flags)."""
+
+    model: str | None = None
+    strict: bool = False
+    jobs: int = 1
+    batch_size: int = 16
+    base: str = DEFAULT_BASE
+    stamp_time: bool = False  # record the wall-clock time (builds then differ byte-wise)
+    exports: tuple[str, ...] = DEFAULT_EXPORTS
+    extractors: tuple[str, ...] | None = None  # None: every registered extractor
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What extraction found in one document."""
+
+    document: Document
+    mentions: list[Mention]
+    claims: list[Claim]
+
+
+@dataclass
+class BuildResult:
+    """A finished build, before or after export.
+
+    ``make_quads`` builds the RDF dataset; it is called once, the first time ``quads`` is read.
+    A full build passes the quads it already has (``lambda: quads``); a store build, which
+    writes only the graphs that changed, passes a function that builds them all, so only file
+    exports pay for the whole dataset.
+    """
+
+    documents: list[Document]
+    entities: dict[str, Entity]
+    facts: list[Fact]
+    make_quads: Callable[[], list[ox.Quad]]
+    info: BuildInfo
+    warnings: list[InputWarning] = field(default_factory=list)
+    seconds: float = 0.0
+    outputs: list[Path] = field(default_factory=list)
+    title: str = "Knowledge graph"  # the corpus's name, for the viewer's header
+    _quads: list[ox.Quad] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """Every quad of the dataset (built on first use)."""
+        if self._quads is None:
+            self._quads = self.make_quads()
+        return self._quads
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for w in self.warnings if w.skipped)
+
+    def facts_by_kind(self) -> dict[str, int]:
+        return dict(sorted(Counter(f.kind for f in self.facts).items()))
+
+    def summary(self) -> dict[str, Any]:
+        """Corpus summary for the viewer and the CLI (no wall-clock value unless stamped)."""
+        out: dict[str, Any] = {
+            "title": self.title,
+            "documents": len(self.documents),
+            "entities": len(self.entities),
+            "facts": len(self.facts),
+            "facts_by_kind": self.facts_by_kind(),
+            "triples": len(self.quads),
+            "model": f"{self.info.model} {self.info.model_version}",
+            "docs": {
+                d.id: {"title": d.title, "url": d.url, "author": d.author, "published": d.published}
+                for d in self.documents
+            },
+        }
+        if self.info.started:
+            out["built"] = self.info.started
+        return out
