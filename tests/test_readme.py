@@ -32,3 +32,13 @@ def test_readme_queries_answer_on_the_sample(sample_build) -> None:
         doc_id = next(k for k in text if k.replace("_", "-") in doc)
         quote = text[doc_id][int(r["start"].value) : int(r["end"].value)]
         assert quote and quote in r["sentence"].value
+
+
+def test_readme_lists_exactly_the_exit_codes() -> None:
+    from kg.commands.common import ExitCode
+
+    sentence = "Exit codes: " + "; ".join(f"`{c.value}` {c.meaning}" for c in ExitCode) + "."
+    assert sentence in " ".join(README.split())
+    store_doc = (ROOT / "docs" / "store.md").read_text("utf-8")
+    table = store_doc.split("\n## Exit codes\n", 1)[1].split("\n## ", 1)[0]
+    assert [int(c) for c in re.findall(r"^\| (\d+) \|", table, re.M)] == [c.value for c in ExitCode]

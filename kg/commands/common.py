@@ -1,9 +1,10 @@
-"""What the store commands share: exit codes, the --store option, error reporting."""
+"""What the commands share: the exit codes, the --store option, error reporting."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -12,9 +13,29 @@ import typer
 from kg.errors import KGError, ModelNotFoundError
 from kg.store import DEFAULT_STORE, StoreLockedError
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED, EXIT_MODEL = 0, 1, 2, 3, 4
-EXIT_LOCKED = 5  # another kg process holds the store
-EXIT_CHECK = 6  # kg load: the server's triple counts differ from what was sent
+
+class ExitCode(IntEnum):
+    """The exit status of every ``kg`` command, each with its meaning (the README lists these
+    codes and meanings, checked by tests/test_readme.py)."""
+
+    meaning: str
+
+    def __new__(cls, code: int, meaning: str) -> ExitCode:
+        member = int.__new__(cls, code)
+        member._value_ = code
+        member.meaning = meaning
+        return member
+
+    OK = 0, "success"
+    ERROR = 1, "a kg error stopped the command (the message says where and what)"
+    USAGE = 2, "usage error"
+    SKIPPED = 3, "the build finished but some inputs were skipped"
+    MODEL = 4, "the spaCy model is not installed"
+    LOCKED = 5, "the store is locked by another kg process"
+    CHECK = 6, "`kg load` found a triple count on the server that differs from the store's"
+
+
+DEFAULT_OUT = Path("exports/kg")  # where a build writes, and explain and conflicts read
 
 StoreOption = Annotated[
     Path,
@@ -30,7 +51,7 @@ def err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+def fail(message: str, code: ExitCode = ExitCode.ERROR) -> NoReturn:
     err(f"error: {message}")
     raise typer.Exit(code)
 
@@ -41,8 +62,8 @@ def reported() -> Iterator[None]:
     try:
         yield
     except StoreLockedError as exc:
-        fail(str(exc), EXIT_LOCKED)
+        fail(str(exc), ExitCode.LOCKED)
     except ModelNotFoundError as exc:
-        fail(str(exc), EXIT_MODEL)
+        fail(str(exc), ExitCode.MODEL)
     except KGError as exc:
-        fail(str(exc), EXIT_ERROR)
+        fail(str(exc), ExitCode.ERROR)

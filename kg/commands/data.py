@@ -12,22 +12,22 @@ from typing import Annotated
 
 import typer
 
-from kg.commands.common import EXIT_USAGE, StoreOption, err, fail, reported
+from kg.commands.common import ExitCode, StoreOption, err, fail, reported
 from kg.store import DEFAULT_STORE
 
 
 def query_command(
     query: Annotated[
-        str | None,  # noqa: UP007
+        str | None,
         typer.Argument(help="SPARQL query text (or use --file).", show_default=False),
     ] = None,
     file: Annotated[
-        Path | None,  # noqa: UP007
+        Path | None,
         typer.Option("--file", "-f", help="Read the query from this .rq file."),
     ] = None,
     store: StoreOption = Path(DEFAULT_STORE),
     data: Annotated[
-        Path | None,  # noqa: UP007
+        Path | None,
         typer.Option(
             "--data", "-d", help="Query an exported file (graph.trig, .nq, .ttl, .jsonld)."
         ),
@@ -36,7 +36,7 @@ def query_command(
         str, typer.Option("--format", help="Output: table, csv, tsv or json.")
     ] = "table",
     bind: Annotated[
-        list[str] | None,  # noqa: UP007
+        list[str] | None,
         typer.Option(
             "--bind",
             "-b",
@@ -58,15 +58,15 @@ def query_command(
     from kg.store.query import FORMATS, format_results, load_data, parse_bindings, run_query
 
     if fmt not in FORMATS:
-        fail(f"--format {fmt!r} is not one of {', '.join(FORMATS)}", EXIT_USAGE)
+        fail(f"--format {fmt!r} is not one of {', '.join(FORMATS)}", ExitCode.USAGE)
     if (query is None) == (file is None):
-        fail("give the query either as an argument or with --file, not both", EXIT_USAGE)
+        fail("give the query either as an argument or with --file, not both", ExitCode.USAGE)
     text = query or ""
     if file is not None:
         try:
             text = file.read_text(encoding="utf-8")
         except OSError as exc:
-            fail(f"{file}: cannot read the query: {exc.strerror}", EXIT_USAGE)
+            fail(f"{file}: cannot read the query: {exc.strerror}", ExitCode.USAGE)
     with reported():
         bindings = parse_bindings(bind or [])
         source = contextlib.nullcontext(load_data(data)) if data is not None else open_rdf(store)
@@ -100,7 +100,7 @@ def export_command(
 
     known = exporters()
     if fmt not in known:
-        fail(f"--format {fmt!r} is not one of {', '.join(known)}", EXIT_USAGE)
+        fail(f"--format {fmt!r} is not one of {', '.join(known)}", ExitCode.USAGE)
     with reported():
         result = read_store(store)
         written = export(fmt, result, out) if out.is_dir() else _export_to(fmt, result, out)
@@ -129,7 +129,7 @@ def remove_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
 ) -> None:
     """Retract documents from the store; entities, support and conflicts are recomputed."""
-    from kg.pipeline import Settings
+    from kg.results import Settings
     from kg.store import remove_documents
 
     with reported():

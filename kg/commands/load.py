@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kg.commands.common import EXIT_CHECK, EXIT_USAGE, StoreOption, err, fail, reported
+from kg.commands.common import ExitCode, StoreOption, err, fail, reported
 from kg.store import DEFAULT_STORE
 
 
@@ -23,7 +23,7 @@ def load_command(
     ],
     store: StoreOption = Path(DEFAULT_STORE),
     data: Annotated[
-        Path | None,  # noqa: UP007
+        Path | None,
         typer.Option("--data", "-d", help="Load this exported file instead of the store."),
     ] = None,
     method: Annotated[
@@ -33,19 +33,19 @@ def load_command(
         ),
     ] = "gsp",
     gsp_endpoint: Annotated[
-        str | None,  # noqa: UP007
+        str | None,
         typer.Option(help="Graph Store URL (default: derived from --endpoint)."),
     ] = None,
     update_endpoint: Annotated[
-        str | None,  # noqa: UP007
+        str | None,
         typer.Option(help="SPARQL Update URL (default: derived from --endpoint)."),
     ] = None,
     user: Annotated[
-        str | None,  # noqa: UP007
+        str | None,
         typer.Option(help="User name for HTTP authentication.", envvar="KG_LOAD_USER"),
     ] = None,
     password: Annotated[
-        str | None,  # noqa: UP007
+        str | None,
         typer.Option(
             help="Password (better: the KG_LOAD_PASSWORD environment variable).",
             envvar="KG_LOAD_PASSWORD",
@@ -68,9 +68,9 @@ def load_command(
     from kg.store.query import load_data
 
     if method not in METHODS:
-        fail(f"--method {method!r} is not one of {', '.join(METHODS)}", EXIT_USAGE)
+        fail(f"--method {method!r} is not one of {', '.join(METHODS)}", ExitCode.USAGE)
     if auth not in AUTH_SCHEMES:
-        fail(f"--auth {auth!r} is not one of {', '.join(AUTH_SCHEMES)}", EXIT_USAGE)
+        fail(f"--auth {auth!r} is not one of {', '.join(AUTH_SCHEMES)}", ExitCode.USAGE)
     target = Endpoint(
         query=endpoint,
         gsp=gsp_endpoint,
@@ -99,7 +99,7 @@ def load_command(
         fail(
             f"{len(bad)} graphs differ on the server after loading; load again, or check the"
             " server's limits and log",
-            EXIT_CHECK,
+            ExitCode.CHECK,
         )
     if check and not quiet:
         err("kg: check passed: every graph has the number of triples sent")
