@@ -157,7 +157,7 @@ class SparqlClient:
             self.report.requests += 1
             try:
                 with self.opener.open(request, timeout=self.endpoint.timeout) as response:
-                    return response.read()  # type: ignore[no-any-return]
+                    return response.read()
             except urllib.error.HTTPError as exc:
                 with exc:  # an error response holds its socket open until closed
                     detail = exc.read()[:500].decode("utf-8", "replace").strip()

@@ -81,7 +81,7 @@ def _parse_ntriples_term(value: str) -> Term:
         ) from None
     if len(triples) != 1:
         raise QueryError(f"--bind value {value!r} is not a single RDF term")
-    return triples[0].object  # type: ignore[no-any-return]
+    return triples[0].object
 
 
 def parse_bindings(items: list[str]) -> dict[str, Term]:

@@ -104,7 +104,7 @@ def canonical_quads(quads: Sequence[ox.Quad]) -> list[ox.Quad]:
     )
     canon: dict[Any, Any] = {}
     for q in memory.quads_for_pattern(probe, None, None, graph):
-        canon[literals[int(q.predicate.value[7:])]] = q.object  # type: ignore[assignment]
+        canon[literals[int(q.predicate.value[7:])]] = q.object
     return [
         ox.Quad(q.subject, q.predicate, canon[q.object], q.graph_name)
         if q.object in canon and canon[q.object] != q.object
