@@ -14,6 +14,7 @@ from typing import Any
 from kg.errors import RuleError
 from kg.model import ENTITY_TYPES, Mention
 from kg.resources import data_path, load_yaml
+from kg.schema import convert
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,16 @@ class Office:
     organization: str | None = None  # the organisation the title itself implies (Fed Chair)
 
 
+@dataclass(frozen=True)
+class OfficeCategory:
+    """What a category of office means to the extractors (lexicon/offices.yaml `categories`)."""
+
+    acts_for_country: bool = False
+    national_post: bool = False
+    leader: bool = False
+    spouse: bool = False
+
+
 @dataclass
 class Lexicon:
     """Lookup tables built once from the lexicon files."""
@@ -55,6 +66,7 @@ class Lexicon:
     surface: dict[str, str] = field(default_factory=dict)  # alias/metonym -> entry key
     demonyms: dict[str, str] = field(default_factory=dict)  # demonym -> country entry key
     offices: dict[str, Office] = field(default_factory=dict)
+    categories: dict[str, OfficeCategory] = field(default_factory=dict)
     descriptors: dict[str, str] = field(default_factory=dict)  # lowercase word -> entity type
     honorifics: frozenset[str] = frozenset()
 
@@ -69,6 +81,10 @@ class Lexicon:
         key = self.demonyms.get(text) or self.surface.get(text)
         entry = self.entries.get(key) if key else None
         return entry if entry is not None and entry.type == "Country" else None
+
+    def categories_where(self, flag: str) -> frozenset[str]:
+        """The office categories with ``flag`` set ("acts_for_country", "leader" ...)."""
+        return frozenset(name for name, c in self.categories.items() if getattr(c, flag))
 
     def entity_patterns(self) -> list[dict[str, Any]]:
         """EntityRuler patterns: aliases and metonyms as GPE/ORG, demonyms as NORP."""
@@ -136,7 +152,17 @@ def load_lexicon() -> Lexicon:
             _add_surface(lex, lex.surface, alias, key, where)
     lex.surface = {k: v for k, v in lex.surface.items() if v}
     lex.demonyms = {k: v for k, v in lex.demonyms.items() if v}
-    for item in (load_yaml("lexicon/offices.yaml") or {}).get("offices", []):
+    office_data = load_yaml("lexicon/offices.yaml") or {}
+    where = str(data_path("lexicon/offices.yaml"))
+    lex.categories = convert(
+        office_data.get("categories"), dict[str, OfficeCategory], f"{where}: categories"
+    )
+    for item in office_data.get("offices", []):
+        if item.get("category", "official") not in lex.categories:
+            raise RuleError(
+                f"{where}: office {item.get('id')!r} has unknown category {item.get('category')!r};"
+                f" declare it under `categories` (known: {', '.join(lex.categories)})"
+            )
         office = Office(
             id=item["id"],
             title=item["title"],

@@ -9,40 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Fact kinds of the facts table (shared/FACTS.md).
-FACT_KINDS = ("office", "tariff", "event", "affiliation", "figure", "quote", "authorship")
-
-# Fields of each kind, in the order facts.jsonl writes them (shared/FACTS.md).
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "office": ("holder", "title", "organization", "as_written", "status", "start", "end"),
-    "tariff": (
-        "imposed_by",
-        "target",
-        "goods",
-        "rate_percent",
-        "previous_rate_percent",
-        "duration",
-        "effective_date",
-        "status",
-    ),
-    "event": (
-        "event_type",
-        "participants",
-        "initiator",
-        "invitees",
-        "place",
-        "date",
-        "date_text",
-        "duration",
-        "topics",
-    ),
-    "affiliation": ("person", "organization", "role"),
-    "figure": ("subject", "value", "unit", "date", "entities"),
-    "quote": ("speaker", "text"),
-    "authorship": ("author", "doc"),
-}
-PUBLIC_FIELDS = {f for fields in KIND_FIELDS.values() for f in fields}
-
 # Entity types a reference may carry; each is a class in ontology/kg.ttl.
 ENTITY_TYPES = (
     "Person",

@@ -37,22 +37,8 @@ class KG(DefinedNamespace):
     Figure: URIRef
     Quote: URIRef
     MergeRecord: URIRef
-    # classes: events (sem:Event subclasses)
-    PhoneCall: URIRef
-    Meeting: URIRef
-    Talks: URIRef
-    Summit: URIRef
-    StateVisit: URIRef
-    Visit: URIRef
-    Invitation: URIRef
-    Agreement: URIRef
-    Truce: URIRef
-    Announcement: URIRef
-    NewsConference: URIRef
-    Signing: URIRef
-    SwearingIn: URIRef
-    Appointment: URIRef
-    Confirmation: URIRef
+    # event classes (sem:Event subclasses) are declared with their event types in
+    # rules/events.yaml and written by IRI (kg.kinds.event_classes)
     # fact properties
     title: URIRef
     asWritten: URIRef
@@ -71,7 +57,6 @@ class KG(DefinedNamespace):
     previousRatePercent: URIRef
     duration: URIRef
     effectiveDate: URIRef
-    tradeValue: URIRef
     # event properties
     eventType: URIRef
     participant: URIRef
@@ -174,37 +159,6 @@ ENTITY_CLASSES: dict[str, tuple[str, ...]] = {
     "InternationalOrganization": (str(KG.InternationalOrganization), str(ORG.Organization)),
     "PoliticalParty": (str(KG.PoliticalParty), str(ORG.Organization)),
 }
-
-# Fact kind -> RDF class of the fact node.
-FACT_CLASSES: dict[str, str] = {
-    "office": str(KG.OfficeHolding),
-    "affiliation": str(KG.Affiliation),
-    "authorship": str(KG.Authorship),
-    "tariff": str(KG.TariffMeasure),
-    "figure": str(KG.Figure),
-    "quote": str(KG.Quote),
-    "event": str(SEM.Event),
-}
-
-# event_type (shared/FACTS.md) -> (sem:Event subclass, CAMEO code or None)
-EVENT_CLASSES: dict[str, tuple[str, str | None]] = {
-    "phone_call": (str(KG.PhoneCall), "041"),
-    "meeting": (str(KG.Meeting), "040"),
-    "talks": (str(KG.Talks), "046"),
-    "summit": (str(KG.Summit), "040"),
-    "state_visit": (str(KG.StateVisit), "042"),
-    "visit": (str(KG.Visit), "042"),
-    "invitation": (str(KG.Invitation), None),
-    "agreement": (str(KG.Agreement), "057"),
-    "truce": (str(KG.Truce), "0871"),
-    "announcement": (str(KG.Announcement), "010"),
-    "news_conference": (str(KG.NewsConference), "010"),
-    "signing": (str(KG.Signing), None),
-    "swearing_in": (str(KG.SwearingIn), None),
-    "appointment": (str(KG.Appointment), None),
-    "confirmation": (str(KG.Confirmation), None),
-}
-
 
 class FastTerms:
     """Every namespace above as :class:`Terms`, for modules that write many triples."""

@@ -18,14 +18,16 @@ import yaml
 
 from kg.errors import KGError
 from kg.evaluate.index import NameIndex
+from kg.kinds import SCORED_KINDS
 
 
 class EvalError(KGError):
     """A gold file, build folder or corpus folder given to the evaluator cannot be used."""
 
 
-# Kinds scored as facts, in report order; "person" is scored for recall only.
-FACT_KINDS = ("office", "tariff", "event", "affiliation", "authorship", "figure")
+# Kinds scored as facts, in report order (ontology/kinds.yaml `scored`); "person" is scored for
+# recall only.
+FACT_KINDS = SCORED_KINDS
 KINDS = (*FACT_KINDS, "person")
 _FORMER_PREFIXES = ("former ", "ex-", "ex ")
 

@@ -21,38 +21,13 @@ from typing import Any
 
 from kg.errors import ExportError
 from kg.export.atomic import atomic_write
+from kg.kinds import KindSpec, kinds
 
-# How facts become drawing: a kind in _PAIRS is one edge between two entities (from field,
-# to field, field giving the edge label, default label); a kind in _HUBS is a node of its own
-# linked to the entities it names (node type, then field, edge label, entity -> hub?).
-# A quote is drawn as nothing: it shows in its speaker's panel.
-# fmt: off
-_PAIRS = {
-    "office": ("holder", "organization", "title", "office"),
-    "affiliation": ("person", "organization", "role", "affiliated with"),
-}
-_HUBS: dict[str, tuple[str, tuple[tuple[str, str, bool], ...]]] = {
-    "event": ("Event", (("initiator", "initiator", True), ("participants", "participant", True),
-                        ("invitees", "invitee", False), ("place", "place", False))),
-    "tariff": ("Tariff", (("imposed_by", "imposed by", True), ("target", "target", False))),
-    "figure": ("Figure", (("entities", "concerns", False),)),
-}
-# A fact's one-line summary: the "|"-separated parts whose fields all have a value.
-_SUMMARIES = {
-    "office": "{holder} — {title}|, {organization}| ({status})",
-    "tariff": "Tariff| by {imposed_by}| on {goods}|, target {target}|: {previous_rate_percent}% →"
-              "| {rate_percent}%|, {duration}|, from {effective_date}| ({status})",
-    "event": "{event_type}|: {participants}|; initiated by {initiator}|; invited: {invitees}"
-             "|; at {place}|; {date_text}| ({date})",
-    "affiliation": "{person}|, {role}| — {organization}",
-    "figure": "{subject}: {amount}| ({date})",
-    "quote": "{speaker}: “{text}”",
-    "authorship": "{author} wrote {doc}",
-}
-# fmt: on
+# How each kind is drawn, summarised and ordered in a panel is its `viewer` declaration in
+# ontology/kinds.yaml (kg.kinds): an edge between two entities, a hub node linked to the entities
+# it names, or nothing (a quote shows in its speaker's panel). A kind the viewer does not know is a
+# hub linked to every entity it names.
 _FIELD = re.compile(r"\{(\w+)\}")
-# Order of fact kinds in a node's panel.
-KIND_ORDER = ("office", "event", "tariff", "affiliation", "figure", "quote", "authorship")
 _COMMON = {"id", "kind", "support", "sources", "conflicts_with"}
 _VIS_DIR = ("templates", "lib", "vis-9.1.2")
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
@@ -228,30 +203,18 @@ class _Builder:
         return key
 
     def _add_fact(self, index: int, fact: dict) -> None:
-        kind = fact.get("kind")
-        if kind in _PAIRS:
-            src_field, dst_field, label_field, default = _PAIRS[kind]
-            src = self._ref(index, fact.get(src_field))
-            dst = self._ref(index, fact.get(dst_field))
-            label = _text(fact.get(label_field)) or default
-            self._edge(index, src, dst, label, fact.get("status") == "former")
-        elif kind == "quote":
-            self._ref(index, fact.get("speaker"))
-        elif kind == "authorship":
-            author = self._ref(index, fact.get("author"))
-            doc = _text(fact.get("doc"))
-            if doc:
-                title = _text(self.doc_meta.get(doc, {}).get("title")) or doc
-                self._edge(
-                    index, author, self._attach(index, "doc:" + doc, title, "Document"), "author of"
-                )
-                self.nodes["doc:" + doc]["docs"].add(self.doc_index[doc])
+        spec = kinds().get(_text(fact.get("kind")))
+        if spec is not None and spec.edge is not None:
+            self._add_edge(index, fact, spec)
+        elif spec is not None and spec.draw == "mention":
+            for name in spec.mention:
+                for ref in _refs(fact.get(name)):
+                    self._ref(index, ref)
         else:
-            # A kind this viewer does not know is a hub linked to every entity it names.
-            type_, roles = _HUBS.get(
-                _text(kind),
-                ("other", tuple((k, k, False) for k in sorted(fact) if k not in _COMMON)),
-            )
+            if spec is not None and spec.hub is not None:
+                type_, roles = spec.hub.node, spec.hub.links
+            else:  # a kind this viewer does not know
+                type_, roles = "other", [(k, k, False) for k in sorted(fact) if k not in _COMMON]
             hub = self._attach(index, fact["id"], _hub_label(fact), type_)
             linked: dict[str, list[str]] = {}
             inward: dict[str, bool] = {}
@@ -267,6 +230,24 @@ class _Builder:
         docs = {self.doc_index[str(s.get("doc"))] for s in _sources(fact)}
         for key in self.fact_nodes[index]:
             self.nodes[key]["docs"].update(docs)
+
+    def _add_edge(self, index: int, fact: dict, spec: KindSpec) -> None:
+        """One edge between the entities (or the entity and the document) the fact names."""
+        edge = spec.edge
+        assert edge is not None
+        src = self._ref(index, fact.get(edge.source))
+        if spec.field(edge.to).type == "document":
+            doc = _text(fact.get(edge.to))
+            if not doc:
+                return
+            title = _text(self.doc_meta.get(doc, {}).get("title")) or doc
+            dst: str | None = self._attach(index, "doc:" + doc, title, "Document")
+            self.nodes["doc:" + doc]["docs"].add(self.doc_index[doc])
+        else:
+            dst = self._ref(index, fact.get(edge.to))
+        label = (_text(fact.get(edge.label)) if edge.label else "") or edge.default
+        dashed = any(fact.get(k) == v for k, v in edge.dashed.items())
+        self._edge(index, src, dst, label, dashed)
 
     def data(self, max_nodes: int) -> dict[str, Any]:
         support = [_support(f) for f in self.facts]
@@ -288,7 +269,7 @@ class _Builder:
         rank = {key: i for i, key in enumerate(order)}
         large = len(order) > max_nodes
         spacing = 45.0 if large else 70.0
-        kind_rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+        kind_rank = {name: spec.panel for name, spec in kinds().items()}
         nodes = [self.nodes[key] for key in order]
         for i, node in enumerate(nodes):
             radius = spacing * math.sqrt(i)
@@ -379,31 +360,40 @@ class _Builder:
 def summarise_fact(fact: dict, docs: dict[str, dict] | None = None) -> str:
     """One line of plain text saying what a fact states, for the panel and conflict notes."""
     kind = _text(fact.get("kind")) or "fact"
+    values = _values(fact, kind)
+    if kind == "authorship" and values.get("doc"):
+        values["doc"] = _text((docs or {}).get(values["doc"], {}).get("title")) or values["doc"]
+    spec = kinds().get(kind)
+    return _fill(spec.summary if spec is not None else "{kind}", values)
+
+
+def _values(fact: dict, kind: str) -> dict[str, str]:
+    """A fact's fields as display text, with the computed ``kind`` and ``amount``."""
     values = {k: _display(v) for k, v in fact.items() if k not in _COMMON}
     values.update(kind=kind, amount=_amount(fact))
     values["event_type"] = (values.get("event_type") or "event").replace("_", " ")
-    if kind == "authorship" and values.get("doc"):
-        values["doc"] = _text((docs or {}).get(values["doc"], {}).get("title")) or values["doc"]
-    parts = _SUMMARIES.get(kind, "{kind}").split("|")
+    return values
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """A ``|``-separated template: each part shown when all its ``{fields}`` have a value."""
     return "".join(
         part.format_map(values)
-        for part in parts
+        for part in template.split("|")
         if all(values.get(name) for name in _FIELD.findall(part))
     )
 
 
 def _hub_label(fact: dict) -> str:
-    kind = fact.get("kind")
-    if kind == "event":
-        return (_text(fact.get("event_type")) or "event").replace("_", " ")
-    if kind == "tariff":
-        rate = fact.get("rate_percent")
-        return f"tariff {_number(rate)}%" if _is_number(rate) else "tariff"
-    if kind == "figure":
-        subject = _text(fact.get("subject")) or "figure"
-        subject = subject if len(subject) <= 28 else subject[:27] + "…"
-        return f"{subject}: {_amount(fact)}"
-    return _text(kind) or "fact"
+    kind = _text(fact.get("kind"))
+    spec = kinds().get(kind)
+    if spec is None or spec.hub is None:
+        return kind or "fact"
+    values = _values(fact, kind)
+    for name, size in spec.hub.truncate.items():
+        text = values.get(name) or kind
+        values[name] = text if len(text) <= size else text[: size - 1] + "…"
+    return _fill(spec.hub.caption, values) or kind
 
 
 def _amount(fact: dict) -> str:

@@ -24,14 +24,12 @@ import networkx as nx
 
 from kg.export import exporter
 from kg.export.atomic import atomic_open, atomic_write
-from kg.export.records import KIND_FIELDS, fact_record
-from kg.vocab import FACT_CLASSES
+from kg.export.records import fact_record
+from kg.kinds import kinds
 
 if TYPE_CHECKING:
     from kg.pipeline import BuildResult
 
-_LABEL_FIELDS = ("holder", "person", "author", "speaker", "imposed_by", "subject")
-_DETAIL_FIELDS = ("title", "event_type", "role", "status", "goods", "text")
 _SAFE_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -44,31 +42,21 @@ class PropertyGraph:
 
 
 def _class_name(kind: str) -> str:
-    iri = str(FACT_CLASSES.get(kind, kind))
+    spec = kinds().get(kind)
+    iri = spec.classes[0] if spec is not None and spec.classes else kind
     return re.split(r"[#/]", iri)[-1] or kind
 
 
-def role_of(name: str) -> str:
-    """The edge label of a fact field: singular for list fields."""
-    return {"participants": "participant", "invitees": "invitee", "entities": "concerns"}.get(
-        name, name
-    )
-
-
 def fact_label(record: dict[str, Any]) -> str:
-    """A short caption: the kind, the main entity, and the title or type."""
+    """A short caption: the kind and the values of its label fields (ontology/kinds.yaml)."""
     parts = [record["kind"]]
-    for name in _LABEL_FIELDS:
+    spec = kinds().get(record["kind"])
+    for name in spec.label if spec is not None else ():
         value = record.get(name)
         if isinstance(value, dict):
             parts.append(value["label"])
-            break
-        if isinstance(value, str):
+        elif isinstance(value, str):
             parts.append(value)
-            break
-    for name in ("title", "event_type"):
-        if isinstance(record.get(name), str):
-            parts.append(record[name])
     return " ".join(parts)
 
 
@@ -99,8 +87,8 @@ def property_graph(build: BuildResult) -> PropertyGraph:
             "kind": fact.kind,
             "support": fact.support,
         }
-        for name in KIND_FIELDS.get(fact.kind, ()):
-            value = record.get(name)
+        for f in kinds()[fact.kind].fields:
+            name, value = f.name, record.get(f.name)
             if isinstance(value, (str, int, float)) and not isinstance(value, bool):
                 props[name] = value
             elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
@@ -114,7 +102,7 @@ def property_graph(build: BuildResult) -> PropertyGraph:
                             "type": ref["type"],
                             "kind": "entity",
                         }
-                    pg.edges.append((fact.id, ref["id"], role_of(name)))
+                    pg.edges.append((fact.id, ref["id"], f.role))
         pg.nodes[fact.id] = props
         for doc in sorted({e.doc for e in fact.evidence}):
             pg.edges.append((fact.id, f"doc:{doc}", "stated_in"))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.model import KIND_FIELDS, PUBLIC_FIELDS, Entity, EntityRef, Evidence, Fact
-
-_LIST_FIELDS = {"as_written", "participants", "invitees", "topics", "entities"}
+from kg.kinds import KIND_FIELDS, LIST_FIELDS, PUBLIC_FIELDS
+from kg.model import Entity, EntityRef, Evidence, Fact
 
 
 def _jsonable(value: Any) -> Any:
@@ -42,7 +41,7 @@ def fact_record(fact: Fact) -> dict[str, Any]:
     }
     for name in KIND_FIELDS.get(fact.kind, ()):
         value = fact.fields.get(name)
-        if value is None and name in _LIST_FIELDS:
+        if value is None and name in LIST_FIELDS:
             value = []
         record[name] = _jsonable(value)
     return record

@@ -46,11 +46,6 @@ def _pronouns() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["third_person"]), frozenset(data["first_person"])
 
 
-@functools.cache
-def _national() -> frozenset[str]:
-    return frozenset(load_yaml("rules/tariffs.yaml")["national_categories"])
-
-
 _MATCHERS: dict[tuple[int, str], tuple[Vocab, PhraseMatcher]] = {}
 
 
@@ -360,7 +355,9 @@ def acting_country(ctx: ExtractionContext, actor: Mention) -> tuple[Mention, str
     if own:
         label = own.most_common(1)[0][0]
         return _country_like(ctx, actor, label), "actor.title_country"
-    ranks = actors.categories.get(actor.label, set()) & _national()
+    ranks = actors.categories.get(actor.label, set()) & ctx.lexicon.categories_where(
+        "acts_for_country"
+    )
     if not ranks:
         return actor, None
     held = {

@@ -55,7 +55,6 @@ class Rules:
     talks_subjects: frozenset[str]
     bodies: frozenset[str]
     duration_cue: re.Pattern[str]
-    state: frozenset[str]
     future_nouns: frozenset[str]
     topic_negators: frozenset[str]
     resuming: frozenset[str]
@@ -99,7 +98,6 @@ def event_rules() -> Rules:
             r"\s*$",
             re.I,
         ),
-        state=frozenset(data["state_categories"]),
         future_nouns=frozenset(data["future_modifiers"]),
         topic_negators=frozenset(data["topic_negators"]),
         resuming=frozenset(data["resuming_verbs"]),
@@ -291,7 +289,7 @@ def _visit(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Ev
     if not visitors or place is None:
         return []
     state = span.text.lower() == "state visit" or any(
-        person_categories(ctx, m) & event_rules().state for m in visitors
+        person_categories(ctx, m) & ctx.lexicon.categories_where("leader") for m in visitors
     )
     ev = Event("state_visit" if state else "visit", "event.visit", span, visitors)
     ev.place = place

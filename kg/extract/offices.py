@@ -37,7 +37,6 @@ class _Rules:
     connectors: frozenset[str]
     determiners: frozenset[str]
     copulas: tuple[tuple[str, ...], ...]
-    national: frozenset[str]  # office categories whose post belongs to a country
     as_verbs: dict[str, str]  # verb form -> status, for "PERSON as TITLE"
 
 
@@ -51,7 +50,6 @@ def _rules() -> _Rules:
         connectors=frozenset(data["org_connectors"]),
         determiners=frozenset(data["appositive_determiners"]),
         copulas=tuple(tuple(p.split()) for p in data["copula_phrases"]),
-        national=frozenset(data["national_categories"]),
         as_verbs={v: st for st, verbs in data["as_verbs"].items() for v in verbs},
     )
 
@@ -84,7 +82,7 @@ def _sentence_country(ctx: ExtractionContext, claim: Claim, owners: set[tuple[in
     the United States'. Countries that qualify another title in the sentence ("Chinese
     President Xi") do not count; with two candidate countries nothing is inferred.
     """
-    if claim.fields["category"] not in _rules().national:
+    if claim.fields["category"] not in ctx.lexicon.categories_where("national_post"):
         return
     ev = claim.evidence
     countries: dict[str, Mention] = {}

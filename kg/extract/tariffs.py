@@ -59,7 +59,6 @@ class _Rules:
     stops: frozenset[str]
     effective: re.Pattern[str]
     duration: re.Pattern[str]
-    national: frozenset[str]
     enacting: frozenset[str]
     facing: frozenset[str]
     trade_subject: str
@@ -86,7 +85,6 @@ def _rules() -> _Rules:
         stops=frozenset(data["goods_stops"]),
         effective=cue(data["effective_cues"]),
         duration=cue(data["duration_cues"]),
-        national=frozenset(data["national_categories"]),
         enacting=frozenset(data["enacting_verbs"]),
         facing=frozenset(data["facing_verbs"]),
         trade_subject=str(data["trade_value_subject"]),
@@ -507,7 +505,6 @@ def _claims(
         "duration": duration.iso if duration else None,
         "effective_date": effective.value if effective else None,
         "status": m.status,
-        "trade_value_usd": value.value if value is not None and value.unit == "USD" else None,
         "_trade_value": {"value": value.value, "currency": value.unit} if value else None,
         "_change_percent": m.change.value if m.change else None,
         "_effective_text": effective.text if effective else None,
@@ -527,7 +524,6 @@ def _claims(
             effective_date=None,
             status=None,
             _trade_value=None,
-            trade_value_usd=None,
             _effective_text=None,
         )
         yield Claim(

@@ -22,7 +22,8 @@ from kg import __version__
 from kg.graph.facts import Triple, fact_triples
 from kg.graph.terms import date_literal, lit, node, typed
 from kg.iri import doc_graph_iri, doc_iri, meta_graph_iri, mint_iri
-from kg.model import PUBLIC_FIELDS, Document, Entity, Evidence, Fact
+from kg.kinds import PUBLIC_FIELDS
+from kg.model import Document, Entity, Evidence, Fact
 from kg.vocab import DEFAULT_BASE, ENTITY_CLASSES, FAST
 
 QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around an evidence quote

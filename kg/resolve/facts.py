@@ -1,6 +1,6 @@
 """Merge claims into facts: one id per fact, evidence from every document, conflicts kept.
 
-How each kind merges is data (ontology/rules/facts.yaml). Before merging, an office whose
+How each kind merges is data (ontology/kinds.yaml `merge`). Before merging, an office whose
 organisation the sentence does not name ("President Donald Trump") takes it from the same
 holder's qualified office elsewhere in the corpus when that is unambiguous, and a spouse's
 title ("First Lady Jane Doe") takes the country of the head of state or government who shares
@@ -9,7 +9,6 @@ her surname in the same document.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -17,26 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.iri import mint_iri
+from kg.kinds import MergeDecl, kinds
+from kg.lexicon import load_lexicon
 from kg.model import Claim, EntityRef, Evidence, Fact, Mention
 from kg.resolve.entities import EntityIndex
-from kg.resources import load_yaml
 from kg.vocab import DEFAULT_BASE
 
-
-@dataclass(frozen=True)
-class MergeSpec:
-    key: tuple[str, ...]
-    value: tuple[str, ...]
-    collect: tuple[str, ...]
+_NO_SPEC = MergeDecl(key=[])
 
 
-@functools.cache
-def merge_specs() -> dict[str, MergeSpec]:
-    data = load_yaml("rules/facts.yaml")["kinds"]
-    return {
-        kind: MergeSpec(tuple(s["key"]), tuple(s.get("value", [])), tuple(s.get("collect", [])))
-        for kind, s in data.items()
-    }
+def merge_specs() -> dict[str, MergeDecl]:
+    """How each kind's claims merge (ontology/kinds.yaml `merge`)."""
+    return {name: spec.merge for name, spec in kinds().items()}
 
 
 def to_refs(value: Any, index: EntityIndex) -> Any:
@@ -61,17 +52,9 @@ def _key_string(kind: str, fields: dict[str, Any], names: Sequence[str]) -> str:
 
 
 def _label(kind: str, fields: dict[str, Any]) -> str:
+    """The readable part of a fact's IRI: the kind and the values of its label fields."""
     parts = [kind]
-    for name in (
-        "holder",
-        "person",
-        "author",
-        "speaker",
-        "imposed_by",
-        "event_type",
-        "title",
-        "subject",
-    ):
+    for name in kinds()[kind].label if kind in kinds() else ():
         v = fields.get(name)
         if isinstance(v, EntityRef):
             parts.append(v.label)
@@ -112,7 +95,7 @@ def merge_facts(
     _infer_office_owners(resolved)
     groups: dict[str, list[_Cluster]] = {}
     for claim, fields in resolved:
-        spec = specs.get(claim.kind, MergeSpec((), (), ()))
+        spec = specs.get(claim.kind, _NO_SPEC)
         public = {k: v for k, v in fields.items() if not k.startswith("_")}
         names = spec.key if spec.key else tuple(sorted(public))
         key = _key_string(claim.kind, public, names)
@@ -136,11 +119,11 @@ def merge_facts(
 
 
 def _fact_from(
-    key: str, cluster: _Cluster, specs: dict[str, MergeSpec], base: str, facts: dict[str, Fact]
+    key: str, cluster: _Cluster, specs: dict[str, MergeDecl], base: str, facts: dict[str, Fact]
 ) -> str:
     """Build (or extend) the fact of one cluster; returns its id."""
     claim, fields = cluster.claims[0]
-    spec = specs.get(claim.kind, MergeSpec((), (), ()))
+    spec = specs.get(claim.kind, _NO_SPEC)
     public = {k: v for k, v in fields.items() if not k.startswith("_")}
     full = key + json.dumps([cluster.values.get(n) for n in spec.value], ensure_ascii=False)
     fact_id = mint_iri(f"fact/{claim.kind}", full, _label(claim.kind, public), base)
@@ -173,7 +156,7 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def _absorb(fact: Fact, fields: dict[str, Any], spec: MergeSpec) -> None:
+def _absorb(fact: Fact, fields: dict[str, Any], spec: MergeDecl) -> None:
     for name, value in fields.items():
         if name in spec.collect:
             for v in _as_list(value):
@@ -199,16 +182,18 @@ def _infer_office_owners(resolved: list[tuple[Claim, dict[str, Any]]]) -> None:
         ):
             fields["organization"] = next(iter(candidates))
             fields["_organization_inferred"] = "same holder and title qualified elsewhere"
+    lexicon = load_lexicon()
+    leaders, spouses = lexicon.categories_where("leader"), lexicon.categories_where("spouse")
     heads: dict[tuple[str, str], set[EntityRef]] = defaultdict(set)  # (doc, surname) -> countries
     for claim, fields in offices:
-        if fields.get("category") in {"head_of_state", "head_of_government"} and fields.get(
+        if fields.get("category") in leaders and fields.get(
             "organization"
         ):
             heads[(claim.evidence.doc, fields["holder"].label.split()[-1])].add(
                 fields["organization"]
             )
     for claim, fields in offices:
-        if fields.get("organization") is None and fields.get("category") == "spouse":
+        if fields.get("organization") is None and fields.get("category") in spouses:
             candidates = heads.get((claim.evidence.doc, fields["holder"].label.split()[-1]), set())
             if len(candidates) == 1:
                 fields["organization"] = next(iter(candidates))

@@ -1,0 +1,233 @@
+"""The fact kinds, declared once in ontology/kinds.yaml; every table about kinds derives from here.
+
+A :class:`KindSpec` holds a kind's public fields (in facts.jsonl order, each with its value type
+and RDF predicate), its RDF classes, how its claims merge, which fields name it, and how the
+viewer draws it. tests/test_kinds.py checks every spec against kg.ttl, shapes.ttl and
+context.jsonld.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from kg.errors import RuleError
+from kg.schema import load
+from kg.vocab import PREFIXES
+
+VALUE_TYPES = frozenset(
+    {"entity", "entities", "text", "texts", "number", "date", "duration", "document"}
+)
+LIST_TYPES = frozenset({"entities", "texts"})
+
+
+@dataclass(frozen=True)
+class FieldDecl:
+    type: str
+    predicate: str | None = None
+    role: str | None = None
+    actor: bool = False
+
+
+@dataclass(frozen=True)
+class MergeDecl:
+    key: list[str]
+    value: list[str] = field(default_factory=list)
+    collect: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EdgeDecl:
+    source: str = field(metadata={"key": "from"})
+    default: str = field()
+    to: str = field()
+    label: str | None = None
+    dashed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HubDecl:
+    node: str
+    caption: str
+    links: list[tuple[str, str, bool]]
+    truncate: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ViewerDecl:
+    panel: int
+    summary: str
+    draw: str
+    edge: EdgeDecl | None = None
+    hub: HubDecl | None = None
+    mention: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class KindDecl:
+    fields: dict[str, FieldDecl]
+    merge: MergeDecl
+    label: list[str]
+    viewer: ViewerDecl
+    scored: bool
+    classes: list[str] = field(default_factory=list, metadata={"key": "class"})
+    actors: str | None = None
+    hook: str | None = None
+
+
+@dataclass(frozen=True)
+class KindsFile:
+    kinds: dict[str, KindDecl]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One public field of a kind."""
+
+    name: str
+    type: str
+    predicate: str | None  # full IRI, or None when the field is not written to RDF
+    role: str  # edge label in the property-graph exports
+    actor: bool
+
+    @property
+    def is_list(self) -> bool:
+        return self.type in LIST_TYPES
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """A fact kind as ontology/kinds.yaml declares it."""
+
+    name: str
+    classes: tuple[str, ...]  # full IRIs, besides kg:Fact
+    fields: tuple[FieldSpec, ...]
+    merge: MergeDecl
+    label: tuple[str, ...]
+    scored: bool
+    actors: str | None
+    hook: str | None
+    panel: int
+    summary: str
+    draw: str
+    edge: EdgeDecl | None
+    hub: HubDecl | None
+    mention: tuple[str, ...]
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def expand(curie: str, where: str) -> str:
+    """The full IRI of a prefixed name such as ``kg:title``."""
+    prefix, _, local = curie.partition(":")
+    if prefix not in PREFIXES or not local:
+        raise RuleError(
+            f"{where}: {curie!r} is not a prefixed name of a known vocabulary"
+            f" (prefixes: {', '.join(PREFIXES)})"
+        )
+    return PREFIXES[prefix] + local
+
+
+@functools.cache
+def kinds() -> dict[str, KindSpec]:
+    """Every fact kind, in declaration (report) order."""
+    raw = load("kinds.yaml", KindsFile)
+    return {name: _spec(name, decl) for name, decl in raw.kinds.items()}
+
+
+def _spec(name: str, decl: KindDecl) -> KindSpec:
+    where = f"ontology/kinds.yaml: kinds.{name}"
+    fields = []
+    for fname, f in decl.fields.items():
+        if f.type not in VALUE_TYPES:
+            raise RuleError(
+                f"{where}.fields.{fname}: unknown type {f.type!r}; use one of"
+                f" {', '.join(sorted(VALUE_TYPES))}"
+            )
+        predicate = expand(f.predicate, f"{where}.fields.{fname}") if f.predicate else None
+        fields.append(FieldSpec(fname, f.type, predicate, f.role or fname, f.actor))
+    names = {f.name for f in fields}
+    edge = decl.viewer.edge
+    hub = decl.viewer.hub
+    ends = [edge.source, edge.to, *([edge.label] if edge.label else [])] if edge else []
+    for part, listed in (
+        ("merge.key", decl.merge.key),
+        ("merge.value", decl.merge.value),
+        ("merge.collect", decl.merge.collect),
+        ("label", decl.label),
+        ("viewer.mention", decl.viewer.mention),
+        ("viewer.edge", ends),
+        ("viewer.hub.links", [link[0] for link in hub.links] if hub else []),
+    ):
+        for n in listed:
+            if n not in names:
+                raise RuleError(f"{where}.{part}: {n!r} is not a field of {name}")
+    if decl.viewer.draw not in {"edge", "hub", "mention"} or (
+        decl.viewer.draw != "mention" and getattr(decl.viewer, decl.viewer.draw) is None
+    ):
+        raise RuleError(
+            f"{where}.viewer.draw: {decl.viewer.draw!r} needs its own key (edge, hub) or is"
+            " mention; one of edge, hub, mention"
+        )
+    return KindSpec(
+        name=name,
+        classes=tuple(expand(c, f"{where}.class") for c in decl.classes),
+        fields=tuple(fields),
+        merge=decl.merge,
+        label=tuple(decl.label),
+        scored=decl.scored,
+        actors=expand(decl.actors, f"{where}.actors") if decl.actors else None,
+        hook=decl.hook,
+        panel=decl.viewer.panel,
+        summary=decl.viewer.summary,
+        draw=decl.viewer.draw,
+        edge=edge,
+        hub=hub,
+        mention=tuple(decl.viewer.mention),
+    )
+
+
+def kind(name: str) -> KindSpec:
+    """The spec of one kind; an unknown kind is an error naming the known ones."""
+    spec = kinds().get(name)
+    if spec is None:
+        raise RuleError(f"unknown fact kind {name!r}; declared: {', '.join(kinds())}")
+    return spec
+
+
+@dataclass(frozen=True)
+class EventClass:
+    """The RDF class and CAMEO code of an event type (rules/events.yaml `types`)."""
+
+    iri: str
+    cameo: str | None
+
+
+@functools.cache
+def event_classes() -> dict[str, EventClass]:
+    """Event type -> its class and CAMEO code, in declaration order."""
+    from kg.rules import EventRules, rules_file
+
+    types = rules_file("events", EventRules).types
+    return {
+        name: EventClass(expand(t.class_, f"rules/events.yaml: types.{name}.class"), t.cameo)
+        for name, t in types.items()
+    }
+
+
+# Derived tables.
+FACT_KINDS: tuple[str, ...] = tuple(kinds())
+KIND_FIELDS: dict[str, tuple[str, ...]] = {k: s.field_names for k, s in kinds().items()}
+PUBLIC_FIELDS: frozenset[str] = frozenset(f for names in KIND_FIELDS.values() for f in names)
+LIST_FIELDS: frozenset[str] = frozenset(
+    f.name for s in kinds().values() for f in s.fields if f.is_list
+)
+SCORED_KINDS: tuple[str, ...] = tuple(k for k, s in kinds().items() if s.scored)
