@@ -24,6 +24,9 @@ ENTITY_TYPES = (
 )
 # Entity types that are organisations of some kind (not people, countries or places).
 ORGANIZATION_TYPES = frozenset(ENTITY_TYPES) - {"Person", "Country", "Place"}
+# Who can act, speak, impose (not places), and who takes part in events.
+ACTOR_TYPES = frozenset(ENTITY_TYPES) - {"Place"}
+PARTICIPANT_TYPES = ACTOR_TYPES - {"Media", "ThinkTank", "Company"}
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,7 @@ from spacy.language import Language
 
 from kg.errors import KGError
 from kg.export import export_many
-from kg.extract import ExtractionContext, extract
-from kg.extract.mentions import find_mentions
-from kg.extract.tokens import known_text
+from kg.extract import build_context, extract
 from kg.gcpause import gc_paused
 from kg.graph import BuildInfo, build_quads
 from kg.ingest import InputWarning, read_documents
@@ -50,14 +48,8 @@ def analyse(
 
     for sdoc, i in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=jobs):
         document = pending.pop(i)
-        known_text(sdoc, document.text)
-        mentions = find_mentions(sdoc, lexicon)
-        ctx = ExtractionContext(document, sdoc, lexicon, mentions)
-        claims = list(extract(ctx, extractors))
-        # The extractors' caches hold spans of the Doc inside the Doc: a reference cycle that
-        # only the cyclic collector could free. Emptied, the Doc goes as soon as it is done.
-        sdoc.user_data.clear()
-        yield Analysis(document, mentions, claims)
+        ctx = build_context(document, sdoc, lexicon)
+        yield Analysis(document, ctx.mentions, list(extract(ctx, extractors)))
 
 
 def assemble(

@@ -25,11 +25,13 @@ T = TypeVar("T")
 
 def load(relative: str, schema: type[T]) -> T:
     """The data file ``relative`` (under ontology/) read as an instance of ``schema``."""
-    return _load(relative, schema)
+    key: tuple[str, Any] = (relative, schema)
+    return _load(key)
 
 
 @functools.cache
-def _load(relative: str, schema: type) -> Any:
+def _load(key: tuple[str, Any]) -> Any:
+    relative, schema = key
     return convert(load_yaml(relative), schema, f"{data_path(relative)}")
 
 

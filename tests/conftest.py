@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import ExtractionContext, extract
-from kg.extract.mentions import find_mentions
+from kg.extract import ExtractionContext, build_context, extract
 from kg.lexicon import load_lexicon
 from kg.model import Claim, Document
 from kg.nlp import shared_nlp
@@ -24,7 +23,7 @@ def analyse(text: str, doc_id: str = "t", published: str | None = None) -> Extra
     document = Document(
         id=doc_id, text=text, path=f"{doc_id}.txt", format="txt", sha256="0", published=published
     )
-    return ExtractionContext(document, sdoc, lexicon, find_mentions(sdoc, lexicon))
+    return build_context(document, sdoc, lexicon)
 
 
 def claims_of(text: str, kind: str, **kw: str) -> list[Claim]:

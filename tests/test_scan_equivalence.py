@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg.extract import numbers
 from kg.extract.mentions import _HYPHENATED
-from kg.extract.tokens import sentence_at
+from kg.extract.tokens import Tokens
 from kg.nlp import shared_nlp
 from kg.timex import _rules, _Scan, plain_lower
 
@@ -104,10 +104,11 @@ def test_sentence_at_is_char_span_expand_sentence() -> None:
     nlp = shared_nlp()
     for text in [*_texts()[:2], "  Hello there.   Bye now.  ", "One.Two words.\n\nThree"]:
         doc = nlp(text)
+        tokens = Tokens(doc, text)
         for c in range(len(text) + 1):
             span = doc.char_span(c, c + 1, alignment_mode="expand")
             want = None if span is None else (span.sent.start_char, span.sent.end_char)
-            sent = sentence_at(doc, c)
+            sent = tokens.sentence_at(c)
             assert (None if sent is None else (sent.start_char, sent.end_char)) == want, c
 
 

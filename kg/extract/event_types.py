@@ -17,20 +17,16 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from kg.extract import ExtractionContext
-from kg.extract.actors import (
-    ACTOR_TYPES,
-    PARTICIPANT_TYPES,
-    acting_country,
+from kg.extract.countries import acting_country, person_categories
+from kg.extract.speakers import mention_of
+from kg.extract.syntax import (
     entities_among,
     governor,
-    mention_of,
-    person_categories,
     possessor,
     prep_objects,
     subject_entities,
 )
-from kg.extract.tokens import sentence
-from kg.model import Mention
+from kg.model import ACTOR_TYPES, PARTICIPANT_TYPES, Mention
 from kg.nlp import TITLES_KEY
 from kg.resources import load_yaml
 from kg.timex import is_future
@@ -220,7 +216,7 @@ def _talks(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Ev
     if not _is_noun(span):
         return []
     if span.text.lower() == "delegation":
-        people = entities_among(ctx, sentence(ctx.doc, span.start), frozenset({"Person"}))
+        people = entities_among(ctx, ctx.sentence(span.start), frozenset({"Person"}))
         if len(people) < 2:
             return []
         return [Event("talks", "event.talks.delegation", span, people, future=True)]
@@ -346,7 +342,7 @@ def _for_whom(ctx: ExtractionContext, span: Span) -> list[Mention]:
     if i >= len(doc) or doc[i].lower_ != "for":
         return []
     j = i + 1
-    sent_end = sentence(doc, span.start).end
+    sent_end = ctx.sentence(span.start).end
     while j < sent_end and doc[j].lower_ != "to" and j - i < 12:
         j += 1
     return entities_among(ctx, doc[i + 1 : j], frozenset({"Person", "Country"}))
@@ -355,7 +351,7 @@ def _for_whom(ctx: ExtractionContext, span: Span) -> list[Mention]:
 def _invited_to(ctx: ExtractionContext, span: Span) -> Mention | None:
     """The place of "to visit China", "to come to the US", "invited X to Canada"."""
     doc = ctx.doc
-    sent = sentence(ctx.doc, span.start)
+    sent = ctx.sentence(span.start)
     for i in range(span.end, min(span.end + 16, sent.end - 1)):
         if doc[i].lower_ != "to":
             continue
@@ -380,7 +376,7 @@ def _reciprocal(ctx: ExtractionContext, span: Span) -> Event | None:
     """ "X invited Y to visit P, and I reciprocated": Y invites X to Y's country."""
     tok = span.root
     first = next(
-        (t for t in sentence(ctx.doc, span.start) if t.lower_ in {"invited", "invite", "invites"}),
+        (t for t in ctx.sentence(span.start) if t.lower_ in {"invited", "invite", "invites"}),
         None,
     )
     if first is None or first.i > tok.i:
@@ -480,7 +476,7 @@ def _confirmation(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> 
     if not any(w in event_rules().bodies for w in body.label.lower().split()):
         return []
     ev = Event("confirmation", "event.confirmation", span, [person], initiator=body)
-    vote = _VOTE.search(ctx.document.text, *_bounds(sentence(ctx.doc, span.start)))
+    vote = _VOTE.search(ctx.document.text, *_bounds(ctx.sentence(span.start)))
     ev.extra["_vote"] = f"{vote.group(1)}-{vote.group(2)}" if vote else None
     if vote is not None:
         ev.vote = (vote.start(), vote.end(), int(vote.group(1)), int(vote.group(2)))
@@ -532,7 +528,7 @@ def _patient_and_agent(
 
 def _title_after(ctx: ExtractionContext, span: Span) -> str | None:
     for title in ctx.doc.spans.get(TITLES_KEY, []):
-        if span.end <= title.start < sentence(ctx.doc, span.start).end:
+        if span.end <= title.start < ctx.sentence(span.start).end:
             office = ctx.lexicon.offices.get(title.id_)
             return office.title if office else title.text
     return None

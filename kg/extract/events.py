@@ -13,24 +13,15 @@ in docs/extraction.md.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from typing import Any
 
-from spacy.attrs import LOWER
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kg.extract import ExtractionContext, register
-from kg.extract.actors import (
-    entities_among,
-    governor,
-    mention_of,
-    phrase_matcher,
-    subject_entities,
-)
 from kg.extract.event_types import (
     HANDLERS,
     PLACE_TYPES,
@@ -40,8 +31,8 @@ from kg.extract.event_types import (
     unique,
 )
 from kg.extract.figures import figure_fields
-from kg.extract.numbers import Duration, find_durations
-from kg.extract.tokens import sentence, token_at
+from kg.extract.speakers import mention_of
+from kg.extract.syntax import entities_among, governor, phrase_matcher, subject_entities
 from kg.model import Claim, Mention
 from kg.nlp import TITLES_KEY
 from kg.timex import Timex, find_timexes
@@ -156,31 +147,11 @@ def _anchors(ev: Event) -> set[int]:
     return out
 
 
-def _doc_timexes(ctx: ExtractionContext) -> list[Timex]:
-    cached = ctx.doc.user_data.get("kg.timexes")
-    if cached is None:
-        cached = find_timexes(ctx.document.text, ctx.document.published)
-        ctx.doc.user_data["kg.timexes"] = cached
-    return cached  # type: ignore[no-any-return]
-
-
-def _timexes_in(ctx: ExtractionContext, sent: Span) -> list[Timex]:
-    """The document's time expressions that start in ``sent`` (found by bisection)."""
-    times = _doc_timexes(ctx)
-    starts = ctx.doc.user_data.get("kg.timex_starts")
-    if starts is None or len(starts) != len(times):
-        starts = [t.start for t in times]
-        ctx.doc.user_data["kg.timex_starts"] = starts
-    lo = bisect.bisect_left(starts, sent.start_char)
-    hi = bisect.bisect_left(starts, sent.end_char, lo)
-    return times[lo:hi]  # type: ignore[no-any-return]
-
-
 def _time(
     ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]
 ) -> tuple[Timex | None, int]:
-    for t in _timexes_in(ctx, sent):
-        if _tied(ctx.doc[token_at(ctx.doc, t.start)], anchors):
+    for t in ctx.timexes_in(sent):
+        if _tied(ctx.doc[ctx.token_at(t.start)], anchors):
             if ev.future and t.rule in {"time.weekday", "time.month", "time.month_day"}:
                 again = find_timexes(t.text, ctx.document.published, future=True)
                 t = Timex(t.start, t.end, t.text, again[0].value if again else None, t.rule)
@@ -190,13 +161,13 @@ def _time(
 
 def _place(ctx: ExtractionContext, sent: Span, anchors: set[int]) -> Mention | None:
     doc = ctx.doc
-    for i in _in_at(ctx, sent):
+    for i in ctx.in_at_within(sent):
         tok = doc[i]
         if _tied(tok, anchors):
             objs = [c for c in tok.children if c.dep_ == "pobj"]
             if objs:
                 m = mention_of(ctx, objs[0]) or proper_place(ctx, objs[0])
-                times = _doc_timexes(ctx)
+                times = ctx.timexes
                 if m is not None and any(t.start < m.end and m.start < t.end for t in times):
                     continue  # "in December" taken for a place by the NER
                 if m is not None and m.type in PLACE_TYPES:
@@ -221,34 +192,15 @@ def _where(ctx: ExtractionContext, anchors: set[int]) -> Mention | None:
     return None
 
 
-def _in_at(ctx: ExtractionContext, sent: Span) -> list[int]:
-    """Indices of the tokens "in" and "at" (any case) in ``sent``, from one array per document."""
-    doc = ctx.doc
-    found = doc.user_data.get("kg.in_at")
-    if found is None:
-        keys = {doc.vocab.strings.add(w) for w in ("in", "at")}
-        found = [i for i, k in enumerate(doc.to_array([LOWER]).tolist()) if k in keys]
-        doc.user_data["kg.in_at"] = found
-    lo = bisect.bisect_left(found, sent.start)
-    return found[lo : bisect.bisect_left(found, sent.end, lo)]  # type: ignore[no-any-return]
-
-
-def _sentence_durations(ctx: ExtractionContext, sent: Span) -> list[Duration]:
-    cache = ctx.doc.user_data.setdefault("kg.durations", {})
-    if sent.start not in cache:
-        cache[sent.start] = list(find_durations(ctx.document.text[sent.start_char : sent.end_char]))
-    return cache[sent.start]  # type: ignore[no-any-return]
-
-
 def _duration(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> str | None:
     """A duration tied to the event ("the 90-minute call", "the call lasted an hour and a
     half"); calls and meetings last less than a day."""
-    durations = _sentence_durations(ctx, sent)
+    durations = ctx.durations_in(sent)
     if not durations:
         return None
     text = ctx.document.text[sent.start_char : sent.end_char]
     for d in durations:
-        head = ctx.doc[token_at(ctx.doc, sent.start_char + d.end - 1)]
+        head = ctx.doc[ctx.token_at(sent.start_char + d.end - 1)]
         if not d.iso.startswith("PT") and ev.type in {"phone_call", "meeting"}:
             continue
         cue = d.hyphenated or event_rules().duration_cue.search(text[: d.start])
@@ -257,19 +209,23 @@ def _duration(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) 
     return None
 
 
+def find_topic_words(ctx: ExtractionContext) -> list[tuple[int, int, str]]:
+    """Topic trigger words of the document (token start, end, topic label), except those inside
+    a title or a name ("Trade" of "Trade Representative", "Commerce" of a department)."""
+    _, matcher = _matchers(ctx.doc.vocab)
+    titles = {t.i for s in ctx.doc.spans.get(TITLES_KEY, []) for t in s}
+    found = []
+    for key, s, e in matcher(ctx.doc):
+        if any(i in titles or mention_of(ctx, ctx.doc[i]) is not None for i in range(s, e)):
+            continue
+        found.append((s, e, event_rules().topics[ctx.doc.vocab.strings[key]]))
+    return found
+
+
 def _topics(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> list[str]:
     """Topics whose trigger words attach to the event in its sentence ("focused on trade",
     "talks on tariffs"), unless the event avoids them ("did not touch on security")."""
-    cached = ctx.doc.user_data.get("kg.topics")
-    if cached is None:
-        _, matcher = _matchers(ctx.doc.vocab)
-        titles = {t.i for s in ctx.doc.spans.get(TITLES_KEY, []) for t in s}
-        cached = []
-        for key, s, e in matcher(ctx.doc):
-            if any(i in titles or mention_of(ctx, ctx.doc[i]) is not None for i in range(s, e)):
-                continue  # "Trade" of "Trade Representative", "Commerce" of a department
-            cached.append((s, e, event_rules().topics[ctx.doc.vocab.strings[key]]))
-        ctx.doc.user_data["kg.topics"] = cached
+    cached = ctx.topic_words
     if not any(sent.start <= s < sent.end for s, _, _ in cached):
         return []
     negators = event_rules().topic_negators
@@ -302,8 +258,8 @@ def _initiator(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int])
             return subj[0]
     text = ctx.document.text[sent.start_char : sent.end_char]
     for m in rules.initiating_pattern.finditer(text):
-        tok = doc[token_at(doc, sent.start_char + m.start())]
-        j = token_at(doc, sent.start_char + m.end())
+        tok = doc[ctx.token_at(sent.start_char + m.start())]
+        j = ctx.token_at(sent.start_char + m.end())
         if m.group("poss"):  # "at X's request"
             found = [x for x in [mention_of(ctx, doc[tok.i])] if x is not None]
         else:
@@ -355,7 +311,7 @@ def _resolve_talks(events: list[Event]) -> list[Event]:
 
 
 def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
-    sent = sentence(ctx.doc, ev.trigger.start)
+    sent = ctx.sentence(ev.trigger.start)
     anchors = _anchors(ev)
     timex, _ = _time(ctx, ev, sent, anchors)
     if ev.place is None and ev.type not in {"phone_call", "invitation"}:

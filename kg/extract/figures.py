@@ -21,14 +21,10 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from kg.extract import ExtractionContext, register
-from kg.extract.actors import (
-    country_counts,
-    country_mention,
-    mention_of,
-    phrase_matcher,
-)
+from kg.extract.countries import country_counts, country_mention
 from kg.extract.numbers import Quantity, find_counts, find_money, find_percents
-from kg.extract.tokens import sentence, token_at
+from kg.extract.speakers import mention_of
+from kg.extract.syntax import phrase_matcher
 from kg.model import Claim, Mention
 from kg.resources import load_yaml
 from kg.timex import find_timexes
@@ -73,20 +69,19 @@ def extract_figures(ctx: ExtractionContext) -> Iterator[Claim]:
     spans = filter_spans([Span(doc, s, e, label=k) for k, s, e in matcher(doc)])
     by_sentence: dict[int, list[Span]] = {}
     for span in spans:
-        by_sentence.setdefault(sentence(ctx.doc, span.start).start, []).append(span)
+        by_sentence.setdefault(ctx.sentence(span.start).start, []).append(span)
     for start, found in by_sentence.items():
-        yield from _sentence(ctx, sentence(doc, start), found)
+        yield from _sentence(ctx, ctx.sentence(start), found)
 
 
 def _sentence(ctx: ExtractionContext, sent: Span, subjects: list[Span]) -> Iterator[Claim]:
-    doc = ctx.doc
     text = ctx.document.text[sent.start_char : sent.end_char]
     values: list[tuple[Quantity, int, int]] = []  # quantity, first token, token after
     for q in [*find_money(text), *find_percents(text), *find_counts(text)]:
         if any(q.start < v.end and v.start < q.end for v, _, _ in values):
             continue
-        first = token_at(doc, sent.start_char + q.start)
-        last = token_at(doc, sent.start_char + q.end - 1) + 1
+        first = ctx.token_at(sent.start_char + q.start)
+        last = ctx.token_at(sent.start_char + q.end - 1) + 1
         values.append((q, first, last))
     used: set[int] = set()
     for subject in subjects:
@@ -115,7 +110,7 @@ def _bind(
     """The rule binding a value to a subject, and whether it states a rise or a fall."""
     rules = _rules()
     doc = ctx.doc
-    sent = sentence(ctx.doc, subject.start)
+    sent = ctx.sentence(subject.start)
     if last <= subject.start:  # value before subject
         if last == subject.start or (last + 1 == subject.start and doc[last].pos_ == "ADJ"):
             return "figure.value_subject", None  # "a $295 billion trade imbalance"
@@ -191,10 +186,10 @@ def _claim(
     for t in find_timexes(
         ctx.document.text[sent.start_char : sent.end_char], ctx.document.published
     ):
-        at = token_at(doc, sent.start_char + t.start)
+        at = ctx.token_at(sent.start_char + t.start)
         if hi <= at <= hi + 6 and t.value is not None and t.rule != "time.vague":
             date = t
-            hi = token_at(doc, sent.start_char + t.end - 1) + 1
+            hi = ctx.token_at(sent.start_char + t.end - 1) + 1
             break
     entities: dict[str, Mention] = {}
     for m in ctx.mentions_in(sent.start_char, sent.end_char):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from kg.extract.tokens import doc_text, token_at
+from kg.extract.tokens import Tokens
 from kg.lexicon import Lexicon, entry_mention
 from kg.model import Mention
 from kg.nlp import TITLES_KEY
@@ -24,8 +24,9 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 _QUOTES = "\"'“”‘’«»"
 
 
-def find_mentions(doc: Doc, lexicon: Lexicon) -> list[Mention]:
-    """Typed entity mentions of ``doc``, sorted by position, with person names resolved."""
+def find_mentions(tokens: Tokens, lexicon: Lexicon) -> list[Mention]:
+    """Typed entity mentions of a document, sorted by position, with person names resolved."""
+    doc = tokens.doc
     in_title = {i for span in doc.spans.get(TITLES_KEY, []) for i in range(span.start, span.end)}
     raw: list[Mention] = []
     for ent in doc.ents:
@@ -43,9 +44,10 @@ def find_mentions(doc: Doc, lexicon: Lexicon) -> list[Mention]:
         mention = _mention_from_ent(ent, lexicon, in_title)
         if mention is not None:
             raw.append(mention)
-    raw += _token_pass(doc, raw, lexicon)
+    raw += _token_pass(tokens, raw, lexicon)
     people = _resolve_people(raw, lexicon)
-    return sorted(people + _title_references(doc, people, lexicon), key=lambda m: (m.start, m.end))
+    references = _title_references(tokens, people, lexicon)
+    return sorted(people + references, key=lambda m: (m.start, m.end))
 
 
 # Starts only where a word starts (after white space or a hyphen): a match can start nowhere
@@ -53,7 +55,7 @@ def find_mentions(doc: Doc, lexicon: Lexicon) -> list[Mention]:
 _HYPHENATED = re.compile(r"(?<![^\s-])[^\s-]+(?:-[^\s-]+)+")
 
 
-def _token_pass(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+def _token_pass(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
     """Mentions NER misses: hyphenated country pairs ("U.S.-China" as one token) and bare
     surnames of people the document names in full ("Trump left at noon").
 
@@ -61,7 +63,7 @@ def _token_pass(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> list[Men
     """
     covered = {c for m in mentions for c in range(m.start, m.end)}
     names = sorted({m.label.split()[-1] for m in mentions if m.type == "Person" and " " in m.label})
-    text = doc_text(doc)
+    doc, text = tokens.doc, tokens.text
     out: list[Mention] = []
     for match in _HYPHENATED.finditer(text):
         tok = doc.char_span(match.start(), match.end())
@@ -84,13 +86,14 @@ def _token_pass(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> list[Men
     return sorted(out, key=lambda m: m.start)
 
 
-def _title_references(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+def _title_references(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
     """ "the Treasury Secretary" after "Treasury Secretary Jane Doe": a mention of Jane Doe.
 
     A title with "the" and no name after it refers to the person the document last gave that
     title to, when exactly one person holds it there (two presidents named: no reference), and
     when a country before the title ("the U.S. president") agrees with the holder's.
     """
+    doc = tokens.doc
     by_start = {m.start: m for m in mentions}
     by_end = {m.end: m for m in mentions}
     holders: dict[str, dict[str, str | None]] = {}  # office id -> holder label -> country label
@@ -101,7 +104,7 @@ def _title_references(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> li
         if left > 0:
             owner = by_end.get(doc[left - 1].idx + len(doc[left - 1]))
             if owner is not None and owner.type == "Country":
-                country, left = owner.label, token_at(doc, owner.start)
+                country, left = owner.label, tokens.token_at(owner.start)
         after = by_start.get(doc[span.end].idx) if span.end < len(doc) else None
         if after is not None and after.type == "Person":
             holders.setdefault(span.id_, {})[after.label] = country
@@ -116,7 +119,7 @@ def _title_references(doc: Doc, mentions: list[Mention], lexicon: Lexicon) -> li
             start = doc[left - 1].idx
             out.append(
                 Mention(
-                    doc_text(doc)[start : span.end_char],
+                    tokens.text[start : span.end_char],
                     fitting[0],
                     "Person",
                     start,

@@ -6,9 +6,10 @@
 reached as high as 145% on Chinese goods and 125% on U.S. exports" (two measures). Work is done
 sentence by sentence, only on sentences holding a tariff word (one PhraseMatcher pass).
 
-A person acting on tariffs acts for a country: kg.extract.actors.acting_country resolves a head of
-state, minister or trade representative to the country their title names in the document (rules
-``actor.*`` of ontology/rules/tariffs.yaml), and a government body to its lexicon country.
+A person acting on tariffs acts for a country: kg.extract.countries.acting_country resolves a
+head of state, minister or trade representative to the country their title names in the
+document (rules ``actor.*`` of ontology/rules/tariffs.yaml), and a government body to its
+lexicon country.
 """
 
 from __future__ import annotations
@@ -26,16 +27,11 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kg.extract import ExtractionContext, register
-from kg.extract.actors import (
-    acting_country,
-    country_counts,
-    country_mention,
-    mention_of,
-    phrase_matcher,
-)
+from kg.extract.countries import acting_country, country_counts, country_mention
 from kg.extract.figures import figure_fields
 from kg.extract.numbers import Quantity, find_durations, find_money, find_percents
-from kg.extract.tokens import sentence, token_at
+from kg.extract.speakers import mention_of
+from kg.extract.syntax import phrase_matcher
 from kg.model import Claim, Mention
 from kg.resources import load_yaml
 from kg.timex import find_timexes
@@ -123,9 +119,9 @@ def extract_tariffs(ctx: ExtractionContext) -> Iterator[Claim]:
     for span in spans:
         if span.text.lower() in _rules().conditional and not _conditional_ok(ctx, span):
             continue
-        by_sentence.setdefault(sentence(ctx.doc, span.start).start, []).append(span)
+        by_sentence.setdefault(ctx.sentence(span.start).start, []).append(span)
     for start, triggers in by_sentence.items():
-        yield from _sentence(ctx, sentence(doc, start), triggers)
+        yield from _sentence(ctx, ctx.sentence(start), triggers)
 
 
 def _conditional_ok(ctx: ExtractionContext, span: Span) -> bool:
@@ -133,7 +129,7 @@ def _conditional_ok(ctx: ExtractionContext, span: Span) -> bool:
     doc = ctx.doc
     if span.end >= len(doc) or doc[span.end].lower_ != "on":
         return False
-    window = doc[span.end + 1 : min(span.end + 5, sentence(ctx.doc, span.start).end)]
+    window = doc[span.end + 1 : min(span.end + 5, ctx.sentence(span.start).end)]
     return any(t.lower_ in _rules().conditional_goods for t in window)
 
 
@@ -200,11 +196,10 @@ def _measures(ctx: ExtractionContext, sent: Span, pcts: list[Quantity]) -> list[
     for c in changes:  # a change belongs to the measure nearest to it
         if out:
             min(out, key=lambda m: abs((m.rate or m.change or c).start - c.start)).change = c
-    doc = ctx.doc
     for m in out:
         items = [q for q in (m.previous, m.rate, m.change) if q is not None]
-        m.first = token_at(doc, sent.start_char + min(q.start for q in items))
-        m.last = token_at(doc, sent.start_char + max(q.end for q in items) - 1) + 1
+        m.first = ctx.token_at(sent.start_char + min(q.start for q in items))
+        m.last = ctx.token_at(sent.start_char + max(q.end for q in items) - 1) + 1
     return out
 
 
@@ -250,7 +245,7 @@ def _status_and_imposer(
     mod = mention_of(ctx, doc[j]) if j >= floor and doc[j].lower_ not in {"its", "their"} else None
     if mod is not None and mod.type in _ACTOR_TYPES:
         m.imposer, m.imposer_rule = mod, "tariff.imposer.modifier"
-        lo = min(lo, token_at(doc, mod.start))
+        lo = min(lo, ctx.token_at(mod.start))
     if m.imposer is None and m.verb is not None and m.verb > assert_trigger.start:
         agent = _agent(ctx, m.verb)
         if agent is not None:
@@ -262,7 +257,7 @@ def _status_and_imposer(
         subj = mention_of(ctx, doc[k]) if k >= floor else None
         if subj is not None and subj.type in _ACTOR_TYPES:
             m.imposer, m.imposer_rule = subj, "tariff.imposer.subject"
-            lo = min(lo, token_at(doc, subj.start))
+            lo = min(lo, ctx.token_at(subj.start))
         else:
             agent = _agent(ctx, m.verb)
             if agent is not None:
@@ -370,7 +365,7 @@ def _goods(
     if money and money[0].start == 0:
         offset = doc[i].idx  # the value's offsets become the document's
         value = dataclasses.replace(money[0], start=offset, end=offset + money[0].end)
-        i = token_at(doc, value.end - 1) + 1
+        i = ctx.token_at(value.end - 1) + 1
         if i < right and doc[i].text == "(":  # "C$16.6 billion ($12.8 billion) of goods"
             close = next((j for j in range(i, right) if doc[j].text == ")"), None)
             i = close + 1 if close is not None else i
@@ -395,7 +390,7 @@ def _goods(
             origin = _origin(ctx, i)
             if origin is not None:
                 target, rule = origin, "tariff.target.goods_country"
-                i = token_at(doc, origin.end - 1) + 1
+                i = ctx.token_at(origin.end - 1) + 1
                 break
         mm = mention_of(ctx, tok)
         if mm is not None and target is None and mm.type in _ACTOR_TYPES - {"Person"}:
@@ -478,13 +473,13 @@ def _claims(
         at = base + d.start
         if doc[m.first].idx <= at < clause_end and rules.duration.search(text[: d.start]):
             duration = d
-            hi_tok = max(hi_tok, token_at(doc, base + d.end - 1) + 1)
+            hi_tok = max(hi_tok, ctx.token_at(base + d.end - 1) + 1)
             break
     for t in find_timexes(text, ctx.document.published):
         at = base + t.start
         if lo_char <= at < clause_end and rules.effective.search(text[: t.start]):
             effective = t
-            hi_tok = max(hi_tok, token_at(doc, base + t.end - 1) + 1)
+            hi_tok = max(hi_tok, ctx.token_at(base + t.end - 1) + 1)
             break
     if value is None:
         for q in find_money(text):
