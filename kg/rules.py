@@ -140,6 +140,126 @@ class TimeRules(RuleSet):
 
 
 @dataclass(frozen=True)
+class TokenTest:
+    """A test on one token (rules/patterns.yaml header); every key given must hold. Word lists
+    may be ``$name`` references to a list of the rule file."""
+
+    lower: list[str] | str | None = None
+    not_lower: list[str] | str | None = None
+    pos: list[str] | None = None
+    not_pos: list[str] | None = None
+    tag: list[str] | None = None
+    not_tag: list[str] | None = None
+    dep: list[str] | None = None
+    not_dep: list[str] | None = None
+    has_child: list[str] | None = None  # a child with one of these dependencies
+    no_child: list[str] | None = None
+    child_lower: list[str] | None = None  # a child that is one of these words
+    no_aux: list[str] | None = None  # no auxiliary child that is one of these words
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which mentions among the tokens a path ends on it yields."""
+
+    types: list[str] | str = "any"
+    people_first: bool = True  # if a person is among them, only people
+    # "mention"; "place": also a proper-noun phrase (as a Place) where no mention is;
+    # "place_always": that phrase wherever no mention of the wanted types is
+    resolve: str = "mention"
+
+
+@dataclass(frozen=True)
+class PathDecl(RuleDecl):
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    select: Selection = field(default_factory=Selection)
+
+
+@dataclass(frozen=True)
+class PatternRules:
+    paths: list[PathDecl]
+    words: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def rules(self) -> list[PathDecl]:
+        return self.paths
+
+
+@dataclass(frozen=True)
+class RoleRef:
+    """A path filling a role, from a token of the trigger's sentence (rules/events.yaml)."""
+
+    path: str
+    start: str = field(default="anchor", metadata={"key": "from"})
+    test: TokenTest | None = field(default=None, metadata={"key": "if"})
+    types: list[str] | None = None
+    if_none_yet: bool = False
+
+
+Roles = list[str | RoleRef]
+
+
+@dataclass(frozen=True)
+class FrameWhen:
+    listed: list[str] | None = None
+    pos: str | None = None
+    word: list[str] | None = None
+    dep: list[str] | None = None
+    governor: TokenTest | None = None
+    subject: TokenTest | None = None
+
+
+@dataclass(frozen=True)
+class FrameRequire:
+    anchor: TokenTest | None = None
+    not_followed_by: list[list[TokenTest]] = field(default_factory=list)
+    no_modifier: list[str] | str | None = None
+    participants: int = 0
+    initiator: bool = False
+    place: bool = False
+    title: bool = False
+    future: bool = False
+    initiator_not: list[str] = field(default_factory=list)
+    initiator_words: list[str] | str | None = None
+
+
+@dataclass(frozen=True)
+class Explicit:
+    participants: int = 0
+    listed: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    type: str
+    listed_words: list[str] = field(default_factory=list)
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class FrameDecl:
+    """One way a sentence gives an event's roles (rules/events.yaml `frames`)."""
+
+    rule: str
+    when: FrameWhen = field(default_factory=FrameWhen)
+    anchor: str = "root"
+    type: str | None = None
+    participants: Roles = field(default_factory=list)
+    initiator: Roles = field(default_factory=list)
+    invitees: Roles = field(default_factory=list)
+    place: Roles = field(default_factory=list)
+    limit: int | None = None
+    require: FrameRequire = field(default_factory=FrameRequire)
+    explicit: Explicit | None = None
+    otherwise: str | None = None
+    future: str | None = None
+    distinct_initiator: bool = False
+    participants_from: str | None = None
+    upgrade: Upgrade | None = None
+    hooks: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class EventTypeDecl:
     """One event type of rules/events.yaml (see its header)."""
 
@@ -148,28 +268,20 @@ class EventTypeDecl:
     nouns: list[str] = field(default_factory=list)
     verbs: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
-    coreference: list[str] = field(default_factory=list)
+    refer_back: list[str] = field(default_factory=list)
+    attach: list[str] = field(default_factory=list)
+    needs_context: bool = False
+    coreference: str | None = None
+    frames: list[FrameDecl] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class EventRules(RuleSet):
     extractor: str
     types: dict[str, EventTypeDecl]
-    holding_verbs: list[str]
-    agreement_verbs: list[str]
-    conference_verbs: list[str]
-    signing_verbs: list[str]
-    invitation_giving: list[str]
-    invitation_receiving: list[str]
-    invitation_place_verbs: list[str]
-    initiating_verbs: list[str]
-    initiating_phrases: list[str]
-    talks_subjects: list[str]
-    confirming_bodies: list[str]
-    duration_cues: list[str]
-    future_modifiers: list[str]
-    topic_negators: list[str]
-    resuming_verbs: list[str]
+    noun_parties: Roles
+    verbs: dict[str, list[str]]
+    words: dict[str, list[str]]
 
 
 # Rule file name (under ontology/rules/) -> its schema.
@@ -179,6 +291,7 @@ SCHEMAS: dict[str, type] = {
     "events": EventRules,
     "figures": FigureRules,
     "offices": OfficeRules,
+    "patterns": PatternRules,
     "quotes": QuoteRules,
     "tariffs": TariffRules,
     "time": TimeRules,

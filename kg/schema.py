@@ -45,19 +45,16 @@ def convert(value: Any, schema: Any, where: str) -> Any:
         if value is None and type(None) in args:
             return None
         inner = [a for a in args if a is not type(None)]
-        return convert(value, inner[0], where)
+        for alternative in inner[:-1]:  # the first alternative the value fits
+            try:
+                return convert(value, alternative, where)
+            except RuleError:
+                continue
+        return convert(value, inner[-1], where)
     if dataclasses.is_dataclass(schema):
         return _dataclass(value, schema, where)
     if origin in (list, tuple, frozenset):
-        if not isinstance(value, list):
-            raise _wrong(where, "a list", value)
-        if origin is tuple and args[-1] is not Ellipsis:  # a fixed-size tuple
-            if len(value) != len(args):
-                raise _wrong(where, f"a list of {len(args)} items", value)
-            pairs = enumerate(zip(value, args, strict=True))
-            return tuple(convert(v, a, f"{where}[{i}]") for i, (v, a) in pairs)
-        items = [convert(v, args[0], f"{where}[{i}]") for i, v in enumerate(value)]
-        return origin(items)
+        return _sequence(value, origin, args, where)
     if origin is dict:
         if not isinstance(value, dict):
             raise _wrong(where, "a mapping", value)
@@ -66,6 +63,17 @@ def convert(value: Any, schema: Any, where: str) -> Any:
             for k, v in value.items()
         }
     return _scalar(value, schema, where)
+
+
+def _sequence(value: Any, origin: Any, args: tuple[Any, ...], where: str) -> Any:
+    if not isinstance(value, list):
+        raise _wrong(where, "a list", value)
+    if origin is tuple and args[-1] is not Ellipsis:  # a fixed-size tuple
+        if len(value) != len(args):
+            raise _wrong(where, f"a list of {len(args)} items", value)
+        pairs = enumerate(zip(value, args, strict=True))
+        return tuple(convert(v, a, f"{where}[{i}]") for i, (v, a) in pairs)
+    return origin(convert(v, args[0], f"{where}[{i}]") for i, v in enumerate(value))
 
 
 def _scalar(value: Any, schema: Any, where: str) -> Any:

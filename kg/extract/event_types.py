@@ -1,106 +1,228 @@
-"""Recognisers of each event type: from a trigger span to the events it states.
+"""Event types as data: the types, triggers and frames of ontology/rules/events.yaml, run over
+trigger spans.
 
-One function per type ("X and Y held a call", "X invited Y to visit P", "X visited P in DATE",
-"the Senate confirmed Y 51-47"...), all reading the trigger's sentence through spaCy's parse.
-kg.extract.events runs them and adds time, place, duration, topics and coreference.
-Rules: ontology/rules/events.yaml.
+A trigger word (a noun or verb of a type, by lemma; a phrase) is matched in the text; the type's
+frames are tried in order and the first whose ``when`` the trigger passes fills the event's
+roles by running tree patterns (kg.extract.patterns) from the trigger. kg.extract.events adds
+time, place, duration, topics and coreference. Python here is only the engine and the few hooks
+that are not ways of writing a sentence (the office a title names, a vote's numbers, a
+reciprocated invitation).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Span, Token
 
-from kg.extract import ExtractionContext
+from kg.errors import RuleError
+from kg.extract.context import ExtractionContext
 from kg.extract.countries import acting_country, person_categories
-from kg.extract.speakers import mention_of
-from kg.extract.syntax import (
-    entities_among,
-    governor,
-    possessor,
-    prep_objects,
-    subject_entities,
-)
-from kg.model import ACTOR_TYPES, PARTICIPANT_TYPES, Mention
+from kg.extract.patterns import Path, Words, compile_test, paths, select, walk
+from kg.lemmas import forms
+from kg.model import Mention
 from kg.nlp import TITLES_KEY
-from kg.resources import load_yaml
+from kg.rules import (
+    EventRules,
+    EventTypeDecl,
+    FrameDecl,
+    RoleRef,
+    Roles,
+    TokenTest,
+    rules_file,
+)
 from kg.timex import is_future
 
 PLACE_TYPES = frozenset({"Place", "Country"})
 _VOTE = re.compile(r"(?<![\w.])(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})(?![\w%]|\.\d)")
+_NOUN_POS = frozenset({"NOUN", "PROPN"})
+_LISTS = ("nouns", "verbs", "phrases", "refer_back")
+_HOOKS = ("title", "vote", "reciprocal")
+_ATTACH = frozenset({"time", "place", "duration", "topics", "initiator"})
+_FROM = frozenset({"anchor", "last", "trigger", "governor"})
+
+TokenCheck = Callable[[Token], bool]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What a matched trigger phrase is: its event type, the lists it came from, its lemma."""
+
+    type: str
+    listed: frozenset[str]
+    lemma: str
+
+
+@dataclass(frozen=True)
+class Role:
+    """A compiled role reference: the path, where it starts, what it keeps."""
+
+    path: Path
+    start: str
+    test: TokenCheck
+    types: frozenset[str] | None
+    if_none_yet: bool
+
+
+@dataclass(frozen=True)
+class Frame:
+    decl: FrameDecl
+    participants: tuple[Role, ...]
+    initiator: tuple[Role, ...]
+    invitees: tuple[Role, ...]
+    place: tuple[Role, ...]
+    when_governor: TokenCheck | None
+    when_subject: TokenCheck | None
+    anchor_test: TokenCheck
+    not_followed_by: tuple[tuple[TokenCheck, ...], ...]
+    no_modifier: frozenset[str] | None
+    initiator_words: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    decl: EventTypeDecl
+    frames: tuple[Frame, ...]
+
+    @property
+    def attach(self) -> frozenset[str]:
+        return frozenset(self.decl.attach)
 
 
 @dataclass(frozen=True)
 class Rules:
-    """The event rules of ontology/rules/events.yaml (and topic triggers), loaded once."""
+    """The event rules of ontology/rules/events.yaml (and topic triggers), compiled once."""
 
     confidence: dict[str, float]
-    phrases: dict[str, tuple[str, frozenset[str]]]  # phrase -> (type, roles)
-    holding: frozenset[str]
-    agreement_verbs: frozenset[str]
-    giving: frozenset[str]
-    receiving: frozenset[str]
-    place_verbs: frozenset[str]
+    triggers: dict[str, Trigger]  # phrase as matched (lower case) -> what it triggers
+    types: dict[str, EventType]
+    words: Words
+    topics: dict[str, str]  # topic trigger -> topic label
     initiating: frozenset[str]
     initiating_pattern: re.Pattern[str]
-    talks_subjects: frozenset[str]
-    bodies: frozenset[str]
     duration_cue: re.Pattern[str]
-    future_nouns: frozenset[str]
     topic_negators: frozenset[str]
     resuming: frozenset[str]
-    topics: dict[str, str]  # trigger -> topic label
-    conference_verbs: frozenset[str]
-    signing_verbs: frozenset[str]
+    governor: Path
 
 
 @functools.cache
 def event_rules() -> Rules:
-    data = load_yaml("rules/events.yaml")
-    phrases: dict[str, tuple[str, set[str]]] = {}
-    for etype, spec in data["types"].items():
-        for role in ("nouns", "verbs", "phrases", "coreference"):
-            for p in spec.get(role) or []:
-                entry = phrases.setdefault(p.lower(), (etype, set()))
-                entry[1].add(role)
+    data = rules_file("events", EventRules)
+    where = "ontology/rules/events.yaml"
+    tables = {k: sorted({f for v in vs for f in forms(v, "verb")}) for k, vs in data.verbs.items()}
+    words = Words({**tables, **data.words}, where)
+    compiled = paths()
+    roles = _RoleCompiler(compiled, words, data.noun_parties, where)
+    types = {
+        name: EventType(name, t, tuple(roles.frame(f, f"{where}: types.{name}") for f in t.frames))
+        for name, t in data.types.items()
+    }
+    for name, t in types.items():
+        unknown = set(t.decl.attach) - _ATTACH
+        if unknown:
+            raise RuleError(f"{where}: types.{name}.attach: unknown {sorted(unknown)}")
     topics: dict[str, str] = {}
+    from kg.resources import load_yaml
+
     for item in (load_yaml("lexicon/topics.yaml") or {}).get("topics", []):
         for trigger in item.get("triggers", []):
             topics.setdefault(str(trigger).lower(), item["label"])
-    cues = "|".join(map(re.escape, data["duration_cues"]))
+    cues = "|".join(map(re.escape, data.words["duration_cues"]))
+    phrases = data.words["initiating_phrases"]
     return Rules(
-        confidence={r["id"]: float(r["confidence"]) for r in data["rules"]},
-        phrases={p: (t, frozenset(r)) for p, (t, r) in phrases.items()},
-        holding=frozenset(data["holding_verbs"]),
-        agreement_verbs=frozenset(data["agreement_verbs"]),
-        giving=frozenset(data["invitation_giving"]),
-        receiving=frozenset(data["invitation_receiving"]),
-        place_verbs=frozenset(data["invitation_place_verbs"]),
-        initiating=frozenset(data["initiating_verbs"]),
+        confidence=data.confidence(),
+        triggers=_triggers(data.types),
+        types=types,
+        words=words,
+        topics=topics,
+        initiating=frozenset(tables["initiating_verbs"]),
         initiating_pattern=re.compile(
             r"(?i)\b(?:"
-            + "|".join(r"\s+".join(map(re.escape, p.split())) for p in data["initiating_phrases"])
+            + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
             + r")\s+(?:the\s+|a\s+)?|(?P<poss>\b[A-Z][\w.-]*)(?:'s|’s)\s+request\b"
         ),
-        talks_subjects=frozenset(data["talks_subjects"]),
-        bodies=frozenset(data["confirming_bodies"]),
         duration_cue=re.compile(
             rf"(?:^|\W)(?:{cues})(?:\s+(?:about|around|approximately|roughly|nearly|some|a|an))?"
             r"\s*$",
             re.I,
         ),
-        future_nouns=frozenset(data["future_modifiers"]),
-        topic_negators=frozenset(data["topic_negators"]),
-        resuming=frozenset(data["resuming_verbs"]),
-        topics=topics,
-        conference_verbs=frozenset(data["conference_verbs"]),
-        signing_verbs=frozenset(data["signing_verbs"]),
+        topic_negators=frozenset(tables["topic_negators"]),
+        resuming=frozenset(tables["resuming_verbs"]),
+        governor=compiled["path.governor"],
     )
+
+
+def _triggers(types: dict[str, EventTypeDecl]) -> dict[str, Trigger]:
+    """Every trigger phrase (each inflection of the nouns and verbs) -> what it triggers."""
+    found: dict[str, tuple[str, set[str], str]] = {}
+    for name, t in types.items():
+        for listed in _LISTS:
+            for phrase in getattr(t, listed):
+                pos = {"nouns": "noun", "verbs": "verb"}.get(listed)
+                for form in forms(phrase, pos) if pos else {phrase.lower()}:
+                    entry = found.setdefault(form, (name, set(), phrase.lower()))
+                    if entry[0] != name:
+                        raise RuleError(
+                            f"ontology/rules/events.yaml: {form!r} triggers both {entry[0]} and"
+                            f" {name}; a trigger belongs to one type"
+                        )
+                    entry[1].add(listed)
+    return {p: Trigger(t, frozenset(listed), lemma) for p, (t, listed, lemma) in found.items()}
+
+
+class _RoleCompiler:
+    """Turns the frames of events.yaml into :class:`Frame` objects, checking every name."""
+
+    def __init__(self, compiled: dict[str, Path], words: Words, parties: Roles, where: str):
+        self.paths, self.words, self.where = compiled, words, where
+        self.parties = parties
+
+    def roles(self, refs: Roles, where: str) -> tuple[Role, ...]:
+        out: list[Role] = []
+        for ref in refs:
+            if ref == "noun_parties":
+                out += self.roles(self.parties, f"{self.where}: noun_parties")
+                continue
+            r = ref if isinstance(ref, RoleRef) else RoleRef(path=ref)
+            if r.path not in self.paths:
+                raise RuleError(f"{where}: unknown path {r.path!r}; see rules/patterns.yaml")
+            if r.start not in _FROM:
+                raise RuleError(f"{where}: from {r.start!r}: one of {', '.join(sorted(_FROM))}")
+            types = frozenset(r.types) if r.types is not None else None
+            test = compile_test(r.test, self.words)
+            out.append(Role(self.paths[r.path], r.start, test, types, r.if_none_yet))
+        return tuple(out)
+
+    def frame(self, f: FrameDecl, where: str) -> Frame:
+        spot = f"{where}.frames[{f.rule}]"
+        bad_hooks = set(f.hooks) - set(_HOOKS)
+        if bad_hooks or f.anchor not in {"root", "head"}:
+            raise RuleError(f"{spot}: unknown hook {sorted(bad_hooks)} or anchor {f.anchor!r}")
+        req = f.require
+        return Frame(
+            decl=f,
+            participants=self.roles(f.participants, spot),
+            initiator=self.roles(f.initiator, spot),
+            invitees=self.roles(f.invitees, spot),
+            place=self.roles(f.place, spot),
+            when_governor=self._test(f.when.governor),
+            when_subject=self._test(f.when.subject),
+            anchor_test=compile_test(req.anchor, self.words),
+            not_followed_by=tuple(
+                tuple(compile_test(t, self.words) for t in seq) for seq in req.not_followed_by
+            ),
+            no_modifier=self.words(req.no_modifier),
+            initiator_words=self.words(req.initiator_words),
+        )
+
+    def _test(self, test: TokenTest | None) -> TokenCheck | None:
+        return None if test is None else compile_test(test, self.words)
 
 
 @dataclass
@@ -119,30 +241,7 @@ class Event:
     future: bool = False
     needs_context: bool = False  # no participants: kept only with a place or a time
     vote: tuple[int, int, int, int] | None = None  # a confirmation's vote: start, end, for, against
-
-
-def proper_place(ctx: ExtractionContext, tok: Token) -> Mention | None:
-    """A place the NER missed or mistyped ("Mar-a-Lago"): a proper-noun phrase, as a Place."""
-    span = ctx.doc[tok.left_edge.i : tok.right_edge.i + 1]
-    while len(span) and span[0].lower_ in {"the", "a", "an"}:
-        span = span[1:]
-    if not len(span) or not span[0].text[:1].isupper() or not span[-1].text[:1].isupper():
-        return None
-    if any(t.pos_ not in {"PROPN", "PUNCT", "DET", "ADP", "NOUN"} for t in span) or len(span) > 6:
-        return None
-    return Mention(
-        span.text,
-        span.text,
-        "Place",
-        span.start_char,
-        span.end_char,
-        None,
-        None,
-        "proper-noun-object",
-    )
-
-
-# --- handlers by event type -----------------------------------------------------------------------
+    refers_back: bool = False  # it names no event of its own: kept only if it adds something
 
 
 def unique(mentions: Iterable[Mention]) -> list[Mention]:
@@ -152,26 +251,170 @@ def unique(mentions: Iterable[Mention]) -> list[Mention]:
     return list(out.values())
 
 
-def _noun_parties(ctx: ExtractionContext, span: Span, modifiers: bool = False) -> list[Mention]:
-    """Who takes part in the event a noun names: the subject of a holding verb, a possessor,
-    "with X" / "between X and Y" and, if asked, names before the noun ("US-China talks")."""
-    tok = span.root
-    found: list[Mention] = []
-    gov = governor(tok)
-    if gov is not None and gov.lower_ in event_rules().holding:
-        found += subject_entities(ctx, gov)
-    found += possessor(ctx, tok)
-    found += prep_objects(ctx, span[-1], {"with", "between"})
-    if modifiers:
-        found += entities_among(ctx, ctx.doc[tok.left_edge.i : span.start], PARTICIPANT_TYPES)
-    return unique(found)
+def recognise(ctx: ExtractionContext, span: Span, trigger: Trigger) -> list[Event]:
+    """The events a trigger span states: the first frame of its type whose ``when`` holds."""
+    etype = event_rules().types[trigger.type]
+    for frame in etype.frames:
+        if _when(ctx, frame, span, trigger):
+            event = _apply(ctx, etype, frame, span, trigger)
+            return [] if event is None else [event]
+    return []
 
 
-def _is_noun(span: Span) -> bool:
-    return span.root.pos_ in {"NOUN", "PROPN"}
+def _when(ctx: ExtractionContext, frame: Frame, span: Span, trigger: Trigger) -> bool:
+    when = frame.decl.when
+    root = span.root
+    if when.listed is not None and not trigger.listed & set(when.listed):
+        return False
+    if when.pos == "verb" and (root.pos_ != "VERB" or "verbs" not in trigger.listed):
+        return False
+    if when.pos == "noun" and (
+        root.pos_ not in _NOUN_POS or not trigger.listed & {"nouns", "refer_back"}
+    ):
+        return False
+    if when.word is not None and trigger.lemma not in when.word:
+        return False
+    if when.dep is not None and root.dep_ not in when.dep:
+        return False
+    if frame.when_governor is not None:
+        gov = governor(ctx, root)
+        if gov is None or not frame.when_governor(gov):
+            return False
+    if frame.when_subject is not None:
+        subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        if subj is None or not frame.when_subject(subj):
+            return False
+    return True
 
 
-def _future(verb: Token | None) -> bool:
+def governor(ctx: ExtractionContext, tok: Token) -> Token | None:
+    """The verb the noun ``tok`` is an argument of (path.governor)."""
+    found = walk(ctx, event_rules().governor, [tok], None)
+    return found[0] if found else None
+
+
+def _required(ctx: ExtractionContext, frame: Frame, span: Span, anchor: Token) -> bool:
+    """The frame's tests on the trigger that come before its roles are filled."""
+    if not frame.anchor_test(anchor):
+        return False
+    doc = ctx.doc
+    for seq in frame.not_followed_by:
+        after = doc[span.end : span.end + len(seq)]
+        if len(after) == len(seq) and all(test(tok) for test, tok in zip(seq, after, strict=True)):
+            return False
+    if frame.no_modifier is not None:
+        words = doc[span.root.left_edge.i : span.start]
+        if any(t.lower_ in frame.no_modifier for t in words):
+            return False
+    return True
+
+
+def _fill(
+    ctx: ExtractionContext, roles: tuple[Role, ...], span: Span, anchor: Token
+) -> list[Mention]:
+    """The entities the role references find, in order, each label once."""
+    out: list[Mention] = []
+    for role in roles:
+        if role.if_none_yet and out:
+            continue
+        start = _start(ctx, role.start, span, anchor)
+        if not start or not all(role.test(t) for t in start):
+            continue
+        found = select(ctx, role.path, walk(ctx, role.path, start, span))
+        out += [m for m in found if role.types is None or m.type in role.types]
+    return unique(out)
+
+
+def _start(ctx: ExtractionContext, name: str, span: Span, anchor: Token) -> list[Token]:
+    if name == "anchor":
+        return [anchor]
+    if name == "last":
+        return [span[-1]]
+    if name == "trigger":
+        return list(span)
+    gov = governor(ctx, span.root)
+    return [gov] if gov is not None else []
+
+
+def _apply(
+    ctx: ExtractionContext, etype: EventType, frame: Frame, span: Span, trigger: Trigger
+) -> Event | None:
+    d = frame.decl
+    anchor = span.root if d.anchor == "root" else span[0].head
+    if not _required(ctx, frame, span, anchor):
+        return None
+    if "reciprocal" in d.hooks:
+        return _reciprocal(ctx, span, d.rule)
+    participants = _fill(ctx, frame.participants, span, anchor)[: d.limit]
+    initiators = _fill(ctx, frame.initiator, span, anchor)
+    initiator = initiators[0] if initiators else None
+    invitees = _fill(ctx, frame.invitees, span, anchor)
+    places = _fill(ctx, frame.place, span, anchor)
+    if d.participants_from == "initiator":
+        participants = [initiator] if initiator is not None else []
+        invitees = [m for m in invitees if initiator is None or m.label != initiator.label]
+    if d.distinct_initiator and initiator in participants:
+        initiator = None
+    future = _future_of(ctx, d.future, span, anchor)
+    extra: dict[str, Any] = {}
+    ev = Event(etype.name, d.rule, span, participants, initiator, invitees)
+    ev.place = places[0] if places else None
+    for hook in d.hooks:
+        _HOOK_FUNCTIONS[hook](ctx, span, ev, extra)
+    if not _found(frame, ev, future, extra):
+        return None
+    if d.explicit is not None:
+        listed = d.explicit.listed
+        ev.explicit = len(participants) >= d.explicit.participants and (
+            listed is None or bool(trigger.listed & set(listed))
+        )
+        if not ev.explicit and d.otherwise is not None:
+            ev.rule, ev.refers_back = d.otherwise, True
+    ev.type = _upgraded(ctx, d, span, ev) or d.type or etype.name
+    ev.future = future
+    ev.extra = extra
+    ev.needs_context = etype.decl.needs_context and not participants
+    return ev
+
+
+def _found(frame: Frame, ev: Event, future: bool, extra: dict[str, Any]) -> bool:
+    """Whether the event has what the frame requires once its roles are filled."""
+    req = frame.decl.require
+    if len(ev.participants) < req.participants or (req.future and not future):
+        return False
+    if (req.initiator and ev.initiator is None) or (req.place and ev.place is None):
+        return False
+    if req.title and extra.get("_title") is None:
+        return False
+    if ev.initiator is not None and ev.initiator.type in req.initiator_not:
+        return False
+    words = frame.initiator_words
+    if words is not None:
+        label = ev.initiator.label.lower().split() if ev.initiator is not None else []
+        return any(w in words for w in label)
+    return True
+
+
+def _upgraded(ctx: ExtractionContext, d: FrameDecl, span: Span, ev: Event) -> str | None:
+    """The type a frame's ``upgrade`` gives (a visit by a head of state is a state visit)."""
+    up = d.upgrade
+    if up is None:
+        return None
+    if span.text.lower() in up.listed_words:
+        return up.type
+    if up.category is not None:
+        leaders = ctx.lexicon.categories_where(up.category)
+        if any(person_categories(ctx, m) & leaders for m in ev.participants):
+            return up.type
+    return None
+
+
+def _future_of(ctx: ExtractionContext, how: str | None, span: Span, anchor: Token) -> bool:
+    if how is None:
+        return False
+    if how == "always":
+        return True
+    verb = anchor if how == "anchor" else governor(ctx, span.root)
     if verb is None:
         return False
     words = [c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}]
@@ -179,200 +422,36 @@ def _future(verb: Token | None) -> bool:
     return is_future(words) or verb.dep_ == "xcomp" or "to" in words or resuming
 
 
-def _call(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    tok = span.root
-    doc = ctx.doc
-    if "phrases" in roles:  # "X spoke with Y by phone"
-        verb = span[0].head
-        if verb.pos_ != "VERB":
-            return []
-        parts = unique(subject_entities(ctx, verb) + prep_objects(ctx, verb, {"with", "to"}, 12))
-        return [Event("phone_call", "event.call", span, parts, explicit=len(parts) >= 2)]
-    if "verbs" in roles and tok.pos_ == "VERB":  # "X phoned Y"
-        subj = subject_entities(ctx, tok)
-        objs = [c for c in tok.children if c.dep_ == "dobj"]
-        obj = entities_among(ctx, objs[0].subtree, PARTICIPANT_TYPES) if objs else []
-        parts = unique(subj + obj)
-        ev = Event("phone_call", "event.call", span, parts, explicit=len(parts) >= 2)
-        ev.initiator = subj[0] if subj else None
-        return [ev]
-    if not _is_noun(span) or tok.tag_ == "NNS":
-        return []
-    nxt = doc[span.end : span.end + 2]
-    if len(nxt) and (nxt[0].lower_ == "for" or (nxt[0].lower_ == "to" and nxt[-1].pos_ == "VERB")):
-        return []  # "a call for restraint", "a call to act"
-    parts = _noun_parties(ctx, span)
-    explicit = "nouns" in roles and len(parts) >= 2
-    rule = "event.call" if explicit else "event.call.coreference"
-    return [Event("phone_call", rule, span, parts, explicit=explicit)]
+# --- hooks: what is not a way of writing a sentence ----------------------------------------------
 
 
-def _talks(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    tok = span.root
-    if "verbs" in roles and tok.pos_ == "VERB":  # "will negotiate", not "a deal negotiated in 2019"
-        parts = unique(subject_entities(ctx, tok) + prep_objects(ctx, tok, {"with"}))
-        future = _future(tok)
-        return [Event("talks", "event.talks", span, parts, future=future)] if future else []
-    if not _is_noun(span):
-        return []
-    if span.text.lower() == "delegation":
-        people = entities_among(ctx, ctx.sentence(span.start), frozenset({"Person"}))
-        if len(people) < 2:
-            return []
-        return [Event("talks", "event.talks.delegation", span, people, future=True)]
-    parts = _noun_parties(ctx, span, modifiers=True)
-    return [Event("talks", "event.talks", span, parts, future=_future(governor(tok)))]
+def _title_hook(ctx: ExtractionContext, span: Span, ev: Event, extra: dict[str, Any]) -> None:
+    """The office named after the trigger in its sentence ("sworn in as Treasury Secretary")."""
+    end = ctx.sentence(span.start).end
+    for title in ctx.doc.spans.get(TITLES_KEY, []):
+        if span.end <= title.start < end:
+            office = ctx.lexicon.offices.get(title.id_)
+            extra["_title"] = office.title if office else title.text
+            return
+    extra["_title"] = None
 
 
-def _meeting(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    tok = span.root
-    if tok.pos_ == "VERB":
-        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-        if (
-            subj is not None and subj.lower_ in event_rules().talks_subjects
-        ):  # "our teams will meet"
-            return [Event("talks", "event.talks", span, [], future=_future(tok))]
-        objs = [c for c in tok.children if c.dep_ == "dobj"]
-        parts = subject_entities(ctx, tok) + prep_objects(ctx, tok, {"with"})
-        if objs:
-            parts += entities_among(ctx, objs[0].subtree, PARTICIPANT_TYPES)
-        parts = unique(parts)
-        return (
-            [Event("meeting", "event.meeting", span, parts, future=_future(tok))]
-            if len(parts) >= 2
-            else []
-        )
-    if not _is_noun(span):
-        return []
-    parts = _noun_parties(ctx, span)
-    return [Event("meeting", "event.meeting", span, parts)] if len(parts) >= 2 else []
-
-
-def _summit(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    if not _is_noun(span):
-        return []
-    ev = Event("summit", "event.summit", span, _noun_parties(ctx, span, modifiers=True))
-    ev.needs_context = not ev.participants  # kept only if a place (or time) is found
-    return [ev]
-
-
-def _visit(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    tok = span.root
-    doc = ctx.doc
-    place: Mention | None = None
-    if tok.pos_ == "VERB":
-        aux = {c.lower_ for c in tok.children if c.dep_ in {"aux", "auxpass"}}
-        if tok.tag_ not in {"VBD", "VBN"} or aux & {"will", "would", "to", "'ll"}:
-            return []  # planned visits are told by invitations, not as visits
-        visitors = subject_entities(ctx, tok)
-        objs = [c for c in tok.children if c.dep_ == "dobj"]
-        if objs:
-            found = mention_of(ctx, objs[0])
-            proper = proper_place(ctx, objs[0])
-            place = found if found is not None and found.type in PLACE_TYPES else proper
-        else:
-            to = prep_objects(ctx, tok, {"to"}, 4)
-            place = next((m for m in to if m.type in PLACE_TYPES), None)
-    elif _is_noun(span):
-        if any(t.lower_ in event_rules().future_nouns for t in doc[tok.left_edge.i : span.start]):
-            return []
-        visitors = unique(possessor(ctx, tok) + subject_entities(ctx, governor(tok)))
-        to = prep_objects(ctx, span[-1], {"to"}, 4)
-        place = next((m for m in to if m.type in PLACE_TYPES), None)
-    else:
-        return []
-    visitors = [m for m in visitors if m.type in {"Person", "Country"}]
-    if not visitors or place is None:
-        return []
-    state = span.text.lower() == "state visit" or any(
-        person_categories(ctx, m) & ctx.lexicon.categories_where("leader") for m in visitors
-    )
-    ev = Event("state_visit" if state else "visit", "event.visit", span, visitors)
-    ev.place = place
-    return [ev]
-
-
-def _invitation(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    tok = span.root
-    rules = event_rules()
-    if tok.lower_ == "reciprocated":
-        return [_reciprocal(ctx, span)]
-    initiator: Mention | None = None
-    invitees: list[Mention] = []
-    if tok.pos_ == "VERB":
-        subj = subject_entities(ctx, tok)
-        initiator = subj[0] if subj else None
-        for child in tok.children:
-            if child.dep_ in {"dobj", "dative"}:
-                invitees += entities_among(ctx, child.subtree, frozenset({"Person", "Country"}))
-    elif _is_noun(span):
-        gov = governor(tok)
-        own = possessor(ctx, tok)
-        if gov is not None and gov.lower_ in rules.receiving:
-            invitees = subject_entities(ctx, gov)
-            source = prep_objects(ctx, span[-1], {"from"}, 4)
-            initiator = source[0] if source else None
-        else:
-            subj = (
-                subject_entities(ctx, gov) if gov is not None and gov.lower_ in rules.giving else []
-            )
-            named = own or subj
-            initiator = named[0] if named else None
-        invitees += _for_whom(ctx, span)
-    if initiator is None:
-        return []
-    invitees = [m for m in unique(invitees) if m.label != initiator.label]
-    ev = Event(
-        "invitation",
-        "event.invitation",
-        span,
-        [initiator],
-        initiator=initiator,
-        invitees=invitees,
-        future=True,
-    )
-    ev.place = _invited_to(ctx, span)
-    return [ev]
-
-
-def _for_whom(ctx: ExtractionContext, span: Span) -> list[Mention]:
-    """ "an invitation for X and Y to visit": the people between "for" and "to"."""
-    doc = ctx.doc
-    i = span.end
-    if i >= len(doc) or doc[i].lower_ != "for":
-        return []
-    j = i + 1
-    sent_end = ctx.sentence(span.start).end
-    while j < sent_end and doc[j].lower_ != "to" and j - i < 12:
-        j += 1
-    return entities_among(ctx, doc[i + 1 : j], frozenset({"Person", "Country"}))
-
-
-def _invited_to(ctx: ExtractionContext, span: Span) -> Mention | None:
-    """The place of "to visit China", "to come to the US", "invited X to Canada"."""
-    doc = ctx.doc
+def _vote_hook(ctx: ExtractionContext, span: Span, ev: Event, extra: dict[str, Any]) -> None:
+    """A vote's numbers ("confirmed by a vote of 84 to 15"): for and against."""
     sent = ctx.sentence(span.start)
-    for i in range(span.end, min(span.end + 16, sent.end - 1)):
-        if doc[i].lower_ != "to":
-            continue
-        j = i + 1
-        if doc[j].lower_ in event_rules().place_verbs:
-            j += 1
-            if j < sent.end and doc[j].lower_ == "to":
-                j += 1
-        while j < sent.end and doc[j].lower_ in {"the", "a"}:
-            j += 1
-        m = mention_of(ctx, doc[j]) if j < sent.end else None
-        if m is not None and m.type in PLACE_TYPES:
-            return m
-        if m is None and j < sent.end:
-            proper = proper_place(ctx, doc[j])
-            if proper is not None:
-                return proper
-    return None
+    vote = _VOTE.search(ctx.text, sent.start_char, sent.end_char)
+    extra["_vote"] = f"{vote.group(1)}-{vote.group(2)}" if vote else None
+    if vote is not None:
+        ev.vote = (vote.start(), vote.end(), int(vote.group(1)), int(vote.group(2)))
 
 
-def _reciprocal(ctx: ExtractionContext, span: Span) -> Event | None:
+_HOOK_FUNCTIONS: dict[str, Callable[[ExtractionContext, Span, Event, dict[str, Any]], None]] = {
+    "title": _title_hook,
+    "vote": _vote_hook,
+}
+
+
+def _reciprocal(ctx: ExtractionContext, span: Span, rule: str) -> Event | None:
     """ "X invited Y to visit P, and I reciprocated": Y invites X to Y's country."""
     tok = span.root
     first = next(
@@ -381,172 +460,15 @@ def _reciprocal(ctx: ExtractionContext, span: Span) -> Event | None:
     )
     if first is None or first.i > tok.i:
         return None
-    inviter = subject_entities(ctx, first)
-    me = subject_entities(ctx, tok)
+    subject = paths()["path.subject"]
+    inviter = select(ctx, subject, walk(ctx, subject, [first], span))
+    me = select(ctx, subject, walk(ctx, subject, [tok], span))
     if not inviter or not me or inviter[0].label == me[0].label:
         return None
     ev = Event(
-        "invitation",
-        "event.invitation.reciprocal",
-        span,
-        [me[0]],
-        initiator=me[0],
-        invitees=[inviter[0]],
-        future=True,
+        "invitation", rule, span, [me[0]], initiator=me[0], invitees=[inviter[0]], future=True
     )
-    home, rule = acting_country(ctx, me[0])
+    home, place_rule = acting_country(ctx, me[0])
     ev.place = home if home.type == "Country" else None
-    ev.extra["_place_rule"] = rule
+    ev.extra["_place_rule"] = place_rule
     return ev
-
-
-def _truce(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    if not _is_noun(span):
-        return []
-    ev = Event("truce", "event.truce", span, _noun_parties(ctx, span, modifiers=True))
-    ev.needs_context = not ev.participants
-    return [ev]
-
-
-def _agreement(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    gov = governor(span.root)
-    if not _is_noun(span) or gov is None or gov.lower_ not in event_rules().agreement_verbs:
-        return []
-    parts = unique(subject_entities(ctx, gov) + prep_objects(ctx, span[-1], {"with", "between"}))
-    return [Event("agreement", "event.agreement", span, parts)] if parts else []
-
-
-def _announcement(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    parts = _noun_parties(ctx, span) if _is_noun(span) else []
-    return [Event("announcement", "event.announcement", span, parts[:1])] if parts else []
-
-
-def _news_conference(
-    ctx: ExtractionContext, span: Span, roles: frozenset[str]
-) -> list[Event | None]:
-    """ "X told a news conference in Ottawa", "X said at a press conference", "X's briefing"."""
-    if not _is_noun(span):
-        return []
-    root = span.root
-    verb = governor(root)
-    if verb is None and root.dep_ == "pobj" and root.head.lower_ in {"at", "during", "in"}:
-        verb = root.head.head if root.head.head.pos_ in {"VERB", "AUX"} else None
-    parts: list[Mention] = []
-    if verb is not None and verb.lower_ in event_rules().conference_verbs:
-        parts = [m for m in subject_entities(ctx, verb) if m.type == "Person"]
-    parts = unique(parts + [m for m in possessor(ctx, root) if m.type == "Person"])
-    return [Event("news_conference", "event.news_conference", span, parts)] if parts else []
-
-
-def _signing(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    """ "X signed a proclamation / an executive order / the bill into law"."""
-    gov = governor(span.root)
-    if not _is_noun(span) or gov is None or gov.lower_ not in event_rules().signing_verbs:
-        return []
-    if span.root.dep_ not in {"dobj", "nsubjpass"}:
-        return []
-    parts = [m for m in subject_entities(ctx, gov) if m.type in {"Person", "Country"}]
-    if not parts and span.root.dep_ == "nsubjpass":
-        parts = prep_objects(ctx, gov, {"by"})
-    return [Event("signing", "event.signing", span, unique(parts))] if parts else []
-
-
-def _appointment(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    tok = span.root
-    if tok.pos_ != "VERB":
-        return []
-    title = _title_after(ctx, span)
-    if title is None:
-        return []
-    person, by = _patient_and_agent(ctx, tok)
-    if person is None:
-        return []
-    ev = Event("appointment", "event.appointment", span, [person], initiator=by)
-    ev.extra["_title"] = title
-    return [ev]
-
-
-def _confirmation(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    tok = span.root
-    if tok.pos_ != "VERB":
-        return []
-    person, body = _patient_and_agent(ctx, tok)
-    if person is None or body is None or body.type == "Person":
-        return []
-    if not any(w in event_rules().bodies for w in body.label.lower().split()):
-        return []
-    ev = Event("confirmation", "event.confirmation", span, [person], initiator=body)
-    vote = _VOTE.search(ctx.document.text, *_bounds(ctx.sentence(span.start)))
-    ev.extra["_vote"] = f"{vote.group(1)}-{vote.group(2)}" if vote else None
-    if vote is not None:
-        ev.vote = (vote.start(), vote.end(), int(vote.group(1)), int(vote.group(2)))
-    ev.extra["_title"] = _title_after(ctx, span)
-    return [ev]
-
-
-def _swearing_in(ctx: ExtractionContext, span: Span, roles: frozenset[str]) -> list[Event | None]:
-    """ "Y was sworn in as TITLE by X", "X swore in Y", "Y's swearing-in": Y takes the oath."""
-    tok = span.root
-    if tok.pos_ == "VERB":
-        if not any(c.lower_ == "in" and c.dep_ in {"prt", "prep"} for c in tok.children):
-            return []  # "swore allegiance", "sworn enemies"
-        person, by = _patient_and_agent(ctx, tok)
-        if person is None:  # "X swore in Y": Y is the object of "in"
-            found = prep_objects(ctx, tok, {"in"})
-            person = next((m for m in found if m.type == "Person"), None)
-        if person is None:
-            return []
-        ev = Event("swearing_in", "event.swearing_in", span, [person])
-        ev.initiator = by if by is not None and by.type == "Person" and by != person else None
-    else:
-        owners = [m for t in span for m in possessor(ctx, t) if m.type == "Person"]
-        if not owners:
-            return []
-        ev = Event("swearing_in", "event.swearing_in", span, owners[:1])
-    ev.extra["_title"] = _title_after(ctx, span)
-    return [ev]
-
-
-def _bounds(span: Span) -> tuple[int, int]:
-    return span.start_char, span.end_char
-
-
-def _patient_and_agent(
-    ctx: ExtractionContext, verb: Token
-) -> tuple[Mention | None, Mention | None]:
-    """The person appointed or confirmed and who did it, in the active or the passive voice."""
-    person = agent = None
-    for child in verb.children:
-        if child.dep_ in {"nsubjpass", "dobj"}:
-            found = entities_among(ctx, child.subtree, frozenset({"Person"}))
-            person = found[0] if found else person
-        elif child.dep_ == "agent" or child.dep_ == "nsubj":
-            found = entities_among(ctx, child.subtree, ACTOR_TYPES)
-            agent = found[0] if found else agent
-    return person, agent
-
-
-def _title_after(ctx: ExtractionContext, span: Span) -> str | None:
-    for title in ctx.doc.spans.get(TITLES_KEY, []):
-        if span.end <= title.start < ctx.sentence(span.start).end:
-            office = ctx.lexicon.offices.get(title.id_)
-            return office.title if office else title.text
-    return None
-
-
-HANDLERS = {
-    "phone_call": _call,
-    "talks": _talks,
-    "meeting": _meeting,
-    "summit": _summit,
-    "visit": _visit,
-    "invitation": _invitation,
-    "truce": _truce,
-    "agreement": _agreement,
-    "announcement": _announcement,
-    "news_conference": _news_conference,
-    "signing": _signing,
-    "swearing_in": _swearing_in,
-    "appointment": _appointment,
-    "confirmation": _confirmation,
-}

@@ -23,16 +23,17 @@ from spacy.vocab import Vocab
 
 from kg.extract import ExtractionContext, register
 from kg.extract.event_types import (
-    HANDLERS,
     PLACE_TYPES,
     Event,
     event_rules,
-    proper_place,
+    governor,
+    recognise,
     unique,
 )
 from kg.extract.figures import figure_fields
+from kg.extract.patterns import paths, proper_place, select, walk
 from kg.extract.speakers import mention_of
-from kg.extract.syntax import entities_among, governor, phrase_matcher, subject_entities
+from kg.extract.syntax import entities_among, phrase_matcher
 from kg.model import Claim, Mention
 from kg.nlp import TITLES_KEY
 from kg.timex import Timex, find_timexes
@@ -45,7 +46,7 @@ def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
     """Trigger and topic PhraseMatchers for this vocabulary (built once per pipeline)."""
     rules = event_rules()
     return (
-        phrase_matcher(vocab, NAME, {p: p for p in rules.phrases}),
+        phrase_matcher(vocab, NAME, {p: p for p in rules.triggers}),
         phrase_matcher(vocab, "kg.topics", {t: t for t in rules.topics}),
     )
 
@@ -59,19 +60,12 @@ def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
     spans = filter_spans([Span(doc, s, e, label=k) for k, s, e in triggers(doc)])
     events: list[Event] = []
     for span in spans:
-        etype, roles = rules.phrases[span.label_.lower()]
-        for ev in HANDLERS[etype](ctx, span, roles):
-            if ev is not None:
-                events.append(ev)
-    events = (
-        _resolve_calls(events)
-        + _resolve_talks(events)
-        + [e for e in events if e.type not in {"phone_call", "talks"}]
-    )
+        events += recognise(ctx, span, rules.triggers[span.label_.lower()])
+    events = _coreference(events)
     seen: set[tuple[Any, ...]] = set()
     for ev in sorted(events, key=lambda e: (e.trigger.start, e.type)):
         claim = _claim(ctx, ev)
-        if claim is None or (ev.rule == "event.call.coreference" and not _adds(claim)):
+        if claim is None or (ev.refers_back and not _adds(claim)):
             continue
         key = (
             ev.type,
@@ -135,28 +129,26 @@ def _tied(tok: Token, anchors: set[int], steps: int = 6) -> bool:
     return cur.i in anchors
 
 
-def _anchors(ev: Event) -> set[int]:
+def _anchors(ctx: ExtractionContext, ev: Event) -> set[int]:
     """The trigger's tokens and, for a noun, the verb it is an argument of."""
     out = {t.i for t in ev.trigger}
     if ev.trigger.root.dep_ == "prep":  # "spoke with X by phone": the verb is the event
         out.add(ev.trigger.root.head.i)
     if ev.trigger.root.pos_ in {"NOUN", "PROPN"}:
-        gov = governor(ev.trigger.root)
+        gov = governor(ctx, ev.trigger.root)
         if gov is not None:
             out.add(gov.i)
     return out
 
 
-def _time(
-    ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]
-) -> tuple[Timex | None, int]:
+def _time(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> Timex | None:
     for t in ctx.timexes_in(sent):
         if _tied(ctx.doc[ctx.token_at(t.start)], anchors):
             if ev.future and t.rule in {"time.weekday", "time.month", "time.month_day"}:
                 again = find_timexes(t.text, ctx.document.published, future=True)
                 t = Timex(t.start, t.end, t.text, again[0].value if again else None, t.rule)
-            return t, t.start
-    return None, -1
+            return t
+    return None
 
 
 def _place(ctx: ExtractionContext, sent: Span, anchors: set[int]) -> Mention | None:
@@ -253,7 +245,8 @@ def _initiator(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int])
     root = ev.trigger.root
     gov = root.head
     if gov.lower_ in rules.initiating and root.dep_ == "dobj":  # X initiated the call
-        subj = subject_entities(ctx, gov)
+        subject = paths()["path.subject"]
+        subj = select(ctx, subject, walk(ctx, subject, [gov], None))
         if subj:
             return subj[0]
     text = ctx.document.text[sent.start_char : sent.end_char]
@@ -272,9 +265,21 @@ def _initiator(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int])
 # --- coreference and claims -----------------------------------------------------------------------
 
 
+def _coreference(events: list[Event]) -> list[Event]:
+    """Later mentions joined to the document's event, by each type's declared `coreference`."""
+    resolvers = {"first_explicit": _resolve_calls, "delegation": _resolve_talks}
+    types = event_rules().types
+    out: list[Event] = []
+    for name in dict.fromkeys(e.type for e in events):
+        group = [e for e in events if e.type == name]
+        how = types[name].decl.coreference
+        out += resolvers[how](group) if how is not None else group
+    return out
+
+
 def _resolve_calls(events: list[Event]) -> list[Event]:
     """Later mentions of "the call" are the document's first explicit call."""
-    calls = [e for e in events if e.type == "phone_call"]
+    calls = events
     main = next((e for e in calls if e.explicit), None)
     if main is None:
         return []
@@ -293,7 +298,7 @@ def _resolve_talks(events: list[Event]) -> list[Event]:
     """Talks to come ("agreed to resume talks", "teams will meet shortly") are the talks of the
     document's one delegation statement, whose people are their participants; the parties the
     sentence names are kept in ``_parties``. Other talks keep their own participants."""
-    talks = [e for e in events if e.type == "talks"]
+    talks = events
     delegations = [e for e in talks if e.rule == "event.talks.delegation"]
     groups = {tuple(sorted(m.label for m in e.participants)) for e in delegations}
     out = []
@@ -312,18 +317,19 @@ def _resolve_talks(events: list[Event]) -> list[Event]:
 
 def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
     sent = ctx.sentence(ev.trigger.start)
-    anchors = _anchors(ev)
-    timex, _ = _time(ctx, ev, sent, anchors)
-    if ev.place is None and ev.type not in {"phone_call", "invitation"}:
+    attach = event_rules().types[ev.type].attach
+    anchors = _anchors(ctx, ev)
+    timex = _time(ctx, ev, sent, anchors) if "time" in attach else None
+    if ev.place is None and "place" in attach:
         ev.place = _place(ctx, sent, anchors)
     if ev.needs_context and ev.place is None and timex is None:
         return None
-    initiator = ev.initiator
-    if initiator is None and ev.type == "phone_call":
+    initiator, initiator_rule = ev.initiator, None
+    if initiator is None and "initiator" in attach:
         initiator = _initiator(ctx, ev, sent, anchors)
-    duration = None
-    if ev.type in {"phone_call", "meeting", "talks", "summit", "visit", "state_visit", "truce"}:
-        duration = _duration(ctx, ev, sent, anchors)
+        initiator_rule = "event.initiator" if initiator is not None else None
+    duration = _duration(ctx, ev, sent, anchors) if "duration" in attach else None
+    topics = _topics(ctx, ev, sent, anchors) if "topics" in attach else []
     spans = [(ev.trigger.start_char, ev.trigger.end_char)]
     for m in [*ev.participants, *ev.invitees, initiator, ev.place]:
         if m is not None and sent.start_char <= m.start and m.end <= sent.end_char:
@@ -340,10 +346,11 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
         "date": timex.value if timex else None,
         "date_text": timex.text if timex else None,
         "duration": duration,
-        "topics": _topics(ctx, ev, sent, anchors),
+        "topics": topics,
         "_trigger": ev.trigger.text,
         "_date_rule": timex.rule if timex else None,
         "_week": timex.week if timex else None,
+        **({"_initiator_rule": initiator_rule} if initiator_rule else {}),
         **ev.extra,
     }
     confidence = event_rules().confidence[ev.rule]

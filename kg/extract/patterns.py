@@ -1,0 +1,410 @@
+"""Tree patterns as data: named walks over the dependency parse, declared in
+ontology/rules/patterns.yaml and run by one engine.
+
+A pattern (a *path*) starts at a token and applies its steps in order, each step turning a list
+of tokens into another (climb to a governing verb, take children by dependency, expand to a
+subtree, scan for "with" and take its object...); its ``select`` then reads the entity mentions
+among the tokens it ends on. "The subject of a verb", "the agent of a passive", "the object of
+*with*", "the verb a noun is an argument of" are each one declaration with a rule id, used by the
+event and tariff extractors. The step vocabulary is documented in the file's header and in
+docs/extraction.md; ``$name`` names a word list of the file's ``words``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+from kg.errors import RuleError
+from kg.extract.context import ExtractionContext
+from kg.extract.speakers import mention_of
+from kg.model import ACTOR_TYPES, ENTITY_TYPES, PARTICIPANT_TYPES, Mention
+from kg.rules import PathDecl, PatternRules, TokenTest, rules_file
+
+# Named sets of entity types a selection may use besides the types themselves.
+TYPE_SETS: dict[str, frozenset[str]] = {
+    "actor": ACTOR_TYPES,
+    "participant": PARTICIPANT_TYPES,
+    "place": frozenset({"Place", "Country"}),
+    "any": frozenset(ENTITY_TYPES),
+}
+_RESOLVE = ("mention", "place", "place_always")
+_STEPS = (
+    "follow",
+    "after",
+    "climb",
+    "head",
+    "children",
+    "subtree",
+    "left",
+    "scan",
+    "between",
+    "sentence",
+    "where",
+)
+
+
+@dataclass(frozen=True)
+class Path:
+    """A compiled path: its id, its steps as functions, its selection."""
+
+    id: str
+    steps: tuple[Callable[[ExtractionContext, list[Token], Span | None], list[Token]], ...]
+    types: frozenset[str]
+    people_first: bool
+    resolve: str
+
+
+class Words:
+    """Resolves ``$name`` word lists against the tables a rule file gives."""
+
+    def __init__(self, tables: Mapping[str, Iterable[str]], where: str) -> None:
+        self.tables = {k: frozenset(w.lower() for w in v) for k, v in tables.items()}
+        self.where = where
+
+    def __call__(self, value: list[str] | str | None) -> frozenset[str] | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            if not value.startswith("$") or value[1:] not in self.tables:
+                raise RuleError(
+                    f"{self.where}: {value!r} names no word list; lists: "
+                    + ", ".join(f"${k}" for k in sorted(self.tables))
+                )
+            return self.tables[value[1:]]
+        return frozenset(w.lower() for w in value)
+
+
+def compile_test(test: TokenTest | None, words: Words) -> Callable[[Token], bool]:
+    """A token test as a function (the always-true test for None)."""
+    if test is None:
+        return lambda tok: True
+    lower, not_lower = words(test.lower), words(test.not_lower)
+    child_lower, no_aux = words(test.child_lower), words(test.no_aux)
+    sets = {
+        k: frozenset(v)
+        for k, v in (
+            ("pos", test.pos),
+            ("not_pos", test.not_pos),
+            ("tag", test.tag),
+            ("not_tag", test.not_tag),
+            ("dep", test.dep),
+            ("not_dep", test.not_dep),
+            ("has_child", test.has_child),
+            ("no_child", test.no_child),
+        )
+        if v is not None
+    }
+
+    def check(tok: Token) -> bool:
+        if lower is not None and tok.lower_ not in lower:
+            return False
+        if not_lower is not None and tok.lower_ in not_lower:
+            return False
+        if not _in(sets, "pos", tok.pos_) or not _in(sets, "tag", tok.tag_):
+            return False
+        if not _in(sets, "dep", tok.dep_):
+            return False
+        if "has_child" in sets and not any(c.dep_ in sets["has_child"] for c in tok.children):
+            return False
+        if "no_child" in sets and any(c.dep_ in sets["no_child"] for c in tok.children):
+            return False
+        if child_lower is not None and not any(c.lower_ in child_lower for c in tok.children):
+            return False
+        aux = {c.lower_ for c in tok.children if c.dep_ in {"aux", "auxpass"}}
+        return no_aux is None or not aux & no_aux
+
+    return check
+
+
+def _in(sets: dict[str, frozenset[str]], key: str, value: str) -> bool:
+    """``value`` passes the ``key`` and ``not_key`` sets of a compiled test."""
+    if key in sets and value not in sets[key]:
+        return False
+    return not (f"not_{key}" in sets and value in sets[f"not_{key}"])
+
+
+# --- steps -------------------------------------------------------------------------------------
+
+Step = Callable[[ExtractionContext, list[Token], "Span | None"], list[Token]]
+
+
+def _climb(arg: dict[str, Any], words: Words, where: str) -> Step:
+    """Climb to the head while the token's dependency is in ``through``, at most ``max`` times,
+    until a token passes ``until`` (the start token too, when ``include_start``)."""
+    through = words(arg["through"]) or frozenset()
+    limit = int(arg.get("max", 3))
+    until = compile_test(_test(arg.get("until"), f"{where}.until"), words)
+    include_start = bool(arg.get("include_start", False))
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        out = []
+        for tok in toks:
+            cur: Token | None = tok
+            for k in range(limit):
+                assert cur is not None
+                if (k or include_start) and until(cur):
+                    break
+                if cur.dep_ not in through or cur.head is cur:
+                    cur = None
+                    break
+                cur = cur.head
+            if cur is not None and until(cur):
+                out.append(cur)
+        return out
+
+    return step
+
+
+def _head(arg: dict[str, Any], words: Words, where: str) -> Step:
+    """The head of each token (whose own dependency passes ``if``), if the head passes ``is``."""
+    own = compile_test(_test(arg.get("if"), f"{where}.if"), words)
+    head = compile_test(_test(arg.get("is"), f"{where}.is"), words)
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        return [t.head for t in toks if t.head is not t and own(t) and head(t.head)]
+
+    return step
+
+
+def _children(arg: dict[str, Any], words: Words, where: str) -> Step:
+    """Children with one of the dependencies ``dep`` (only the first with ``first``)."""
+    deps = words(arg["dep"]) or frozenset()
+    first = bool(arg.get("first", False))
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        out = []
+        for t in toks:
+            found = [c for c in t.children if c.dep_ in deps]
+            out += found[:1] if first else found
+        return out
+
+    return step
+
+
+def _subtree(arg: Any, words: Words, where: str) -> Step:
+    """Each token's whole subtree, in text order."""
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        return [s for t in toks for s in t.subtree]
+
+    return step
+
+
+def _left(arg: Any, words: Words, where: str) -> Step:
+    """The words of the noun phrase left of the trigger ("US-China talks": US, China)."""
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        if trigger is None:
+            return []
+        return list(ctx.doc[trigger.root.left_edge.i : trigger.start])
+
+    return step
+
+
+def _scan(arg: dict[str, Any], words: Words, where: str) -> Step:
+    """The object of the first of ``words`` within ``within`` tokens after the token, in its
+    clause (a verb, ";" or "." ends the search): the preposition's object phrase, else the ten
+    tokens after it."""
+    wanted = words(arg["words"]) or frozenset()
+    within = int(arg.get("within", 8))
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        doc = ctx.doc
+        for tok in toks:
+            sent = ctx.sentence(tok.i)
+            for i in range(tok.i + 1, min(tok.i + within, sent.end)):
+                if doc[i].lower_ in wanted:
+                    objs = [c for c in doc[i].children if c.dep_ == "pobj"]
+                    if objs:
+                        return list(objs[0].subtree)
+                    return list(doc[i + 1 : min(i + 10, sent.end)])
+                if doc[i].pos_ == "VERB" or doc[i].text in {";", "."}:
+                    break
+        return []
+
+    return step
+
+
+def _between(arg: dict[str, Any], words: Words, where: str) -> Step:
+    """The words after the trigger between ``open`` (right after it) and ``close`` ("an
+    invitation for X and Y to visit": X and Y), at most ``within`` tokens."""
+    opening = words(arg["open"]) or frozenset()
+    closing = words(arg["close"]) or frozenset()
+    within = int(arg.get("within", 12))
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        doc = ctx.doc
+        if trigger is None or trigger.end >= len(doc) or doc[trigger.end].lower_ not in opening:
+            return []
+        i = trigger.end
+        end = ctx.sentence(trigger.start).end
+        j = i + 1
+        while j < end and doc[j].lower_ not in closing and j - i < within:
+            j += 1
+        return list(doc[i + 1 : j])
+
+    return step
+
+
+def _sentence(arg: Any, words: Words, where: str) -> Step:
+    """Every token of the sentence."""
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        return list(ctx.sentence(toks[0].i)) if toks else []
+
+    return step
+
+
+def _after(arg: dict[str, Any], words: Words, where: str) -> Step:
+    """The word after each of ``words`` within ``within`` tokens after the trigger, past the
+    optional words of ``then`` (each list tried only after the one before it matched) and any
+    of ``skip`` ("invited X to visit China", "to come to the US": China, US)."""
+    wanted = words(arg["words"]) or frozenset()
+    then = [words(w) or frozenset() for w in arg.get("then", [])]
+    skip = words(arg.get("skip", [])) or frozenset()
+    within = int(arg.get("within", 16))
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        if trigger is None:
+            return []
+        doc = ctx.doc
+        end = ctx.sentence(trigger.start).end
+        out = []
+        for i in range(trigger.end, min(trigger.end + within, end - 1)):
+            if doc[i].lower_ not in wanted:
+                continue
+            j = i + 1
+            for optional in then:
+                if j < end and doc[j].lower_ in optional:
+                    j += 1
+                else:
+                    break
+            while j < end and doc[j].lower_ in skip:
+                j += 1
+            if j < end:
+                out.append(doc[j])
+        return out
+
+    return step
+
+
+def _where(arg: dict[str, Any], words: Words, where: str) -> Step:
+    """Keep the tokens that pass the test."""
+    test = compile_test(_test(arg, where), words)
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        return [t for t in toks if test(t)]
+
+    return step
+
+
+_STEP_MAKERS: dict[str, Callable[[Any, Words, str], Step]] = {
+    "after": _after,
+    "climb": _climb,
+    "head": _head,
+    "children": _children,
+    "subtree": _subtree,
+    "left": _left,
+    "scan": _scan,
+    "between": _between,
+    "sentence": _sentence,
+    "where": _where,
+}
+
+
+def _test(value: Any, where: str) -> TokenTest | None:
+    from kg.schema import convert
+
+    return None if value is None else convert(value, TokenTest, where)
+
+
+# --- compiling and running ---------------------------------------------------------------------
+
+
+def compile_path(decl: PathDecl, words: Words, where: str, done: Mapping[str, Path]) -> Path:
+    """Compile one declaration; ``follow`` steps take the steps of an earlier path in ``done``."""
+    steps: list[Step] = []
+    for i, raw in enumerate(decl.steps):
+        spot = f"{where}: {decl.id}.steps[{i}]"
+        name = next(iter(raw)) if isinstance(raw, dict) and len(raw) == 1 else None
+        if name not in _STEPS:
+            raise RuleError(
+                f"{spot}: a step is one of {', '.join(_STEPS)} with its argument, got {raw!r}"
+            )
+        arg = raw[name]
+        if name == "follow":
+            if arg not in done:
+                raise RuleError(f"{spot}: follow {arg!r}: no path of that id declared before it")
+            steps += done[arg].steps
+        else:
+            steps.append(_STEP_MAKERS[name](arg or {}, words, spot))
+    types = decl.select.types
+    if isinstance(types, str):
+        if types not in TYPE_SETS:
+            raise RuleError(f"{where}: {decl.id}.select.types: unknown set {types!r}")
+        type_set = TYPE_SETS[types]
+    else:
+        type_set = frozenset(types)
+    if decl.select.resolve not in _RESOLVE:
+        raise RuleError(f"{where}: {decl.id}.select.resolve must be one of {', '.join(_RESOLVE)}")
+    return Path(decl.id, tuple(steps), type_set, decl.select.people_first, decl.select.resolve)
+
+
+@functools.cache
+def paths() -> dict[str, Path]:
+    """Every declared path, compiled (``$name`` word lists from the file's ``words``)."""
+    data = rules_file("patterns", PatternRules)
+    words = Words(data.words, "ontology/rules/patterns.yaml")
+    out: dict[str, Path] = {}
+    for decl in data.paths:
+        if decl.id in out:
+            raise RuleError(f"ontology/rules/patterns.yaml: path {decl.id!r} is declared twice")
+        out[decl.id] = compile_path(decl, words, "ontology/rules/patterns.yaml", out)
+    return out
+
+
+def walk(
+    ctx: ExtractionContext, path: Path, start: list[Token], trigger: Span | None
+) -> list[Token]:
+    """The tokens ``path`` ends on from the tokens ``start``."""
+    toks = start
+    for step in path.steps:
+        if not toks:
+            return []
+        toks = step(ctx, toks, trigger)
+    return toks
+
+
+def select(ctx: ExtractionContext, path: Path, toks: Iterable[Token]) -> list[Mention]:
+    """The mentions among ``toks`` that the path's selection keeps, each label once."""
+    out: dict[str, Mention] = {}
+    for tok in toks:
+        m = mention_of(ctx, tok)
+        if m is not None and m.type in path.types:
+            out.setdefault(m.label, m)
+        elif path.resolve == "place_always" or (path.resolve == "place" and m is None):
+            proper = proper_place(ctx, tok)
+            if proper is not None:
+                out.setdefault(proper.label, proper)
+    people = [m for m in out.values() if m.type == "Person"]
+    return people if people and path.people_first else list(out.values())
+
+
+def proper_place(ctx: ExtractionContext, tok: Token) -> Mention | None:
+    """A place the NER missed or mistyped ("Mar-a-Lago"): a proper-noun phrase, as a Place."""
+    span = ctx.doc[tok.left_edge.i : tok.right_edge.i + 1]
+    while len(span) and span[0].lower_ in {"the", "a", "an"}:
+        span = span[1:]
+    if not len(span) or not span[0].text[:1].isupper() or not span[-1].text[:1].isupper():
+        return None
+    if any(t.pos_ not in {"PROPN", "PUNCT", "DET", "ADP", "NOUN"} for t in span) or len(span) > 6:
+        return None
+    return Mention(
+        span.text, span.text, "Place", span.start_char, span.end_char, None, None,
+        "proper-noun-object",
+    )
