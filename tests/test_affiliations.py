@@ -25,8 +25,6 @@ def test_affiliation_case(case: dict) -> None:
         for c in claims
     ]
     assert got == case["facts"]
-    for c in claims:
-        assert case["text"][c.evidence.start : c.evidence.end] == c.evidence.quote
 
 
 @pytest.mark.parametrize("case", CASES["authorship"], ids=lambda c: c["text"][:40])
@@ -36,4 +34,3 @@ def test_authorship_case(case: dict) -> None:
     assert got == case["facts"]
     for c in claims:
         assert c.fields["doc"] == "t"
-        assert case["text"][c.evidence.start : c.evidence.end] == c.evidence.quote

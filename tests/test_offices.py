@@ -31,7 +31,6 @@ def test_office_case(case: dict) -> None:
     assert got == want
     for claim in claims:
         ev = claim.evidence
-        assert case["text"][ev.start : ev.end] == ev.quote
         assert ev.extractor == "kg.offices.v1"
         assert ev.rule is not None and ev.rule.startswith("office.")
         assert case["text"][ev.sentence_start :].startswith(ev.sentence)
