@@ -46,12 +46,13 @@ def verb_forms(lemma: str) -> frozenset[str]:
     """Every form of a one-word verb: base, -s, -ed, -ing and irregular forms."""
     w = lemma.lower()
     out = {w, *_irregular().get(w, ())}
-    if w.endswith(_SIBILANT_ENDS) or w.endswith("o"):
-        out.add(w + "es")
     if w.endswith("y") and len(w) > 1 and w[-2] not in _VOWELS:
         out |= {w[:-1] + "ies", w[:-1] + "ied", w + "ing"}  # apply, applies, applied, applying
         return frozenset(out)
-    out.add(w + "s")
+    if w.endswith(_SIBILANT_ENDS) or w.endswith("o"):
+        out.add(w + "es")  # address, addresses; veto, vetoes (and vetos)
+    if not w.endswith(_SIBILANT_ENDS):
+        out.add(w + "s")
     if w.endswith("ie"):
         out |= {w + "d", w[:-2] + "ying"}  # tie, tied, tying
     elif w.endswith(("ee", "oe", "ye")):

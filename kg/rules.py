@@ -194,6 +194,7 @@ class RoleRef:
     test: TokenTest | None = field(default=None, metadata={"key": "if"})
     types: list[str] | None = None
     if_none_yet: bool = False
+    required: bool = False
 
 
 Roles = list[str | RoleRef]

@@ -66,6 +66,7 @@ class Role:
     test: TokenCheck
     types: frozenset[str] | None
     if_none_yet: bool
+    required: bool
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,11 @@ class Frame:
     not_followed_by: tuple[tuple[TokenCheck, ...], ...]
     no_modifier: frozenset[str] | None
     initiator_words: frozenset[str] | None
+
+    @property
+    def roles(self) -> tuple[tuple[Role, ...], ...]:
+        """The participants, initiator, invitees and place references, in that order."""
+        return (self.participants, self.initiator, self.invitees, self.place)
 
 
 @dataclass(frozen=True)
@@ -196,7 +202,7 @@ class _RoleCompiler:
                 raise RuleError(f"{where}: from {r.start!r}: one of {', '.join(sorted(_FROM))}")
             types = frozenset(r.types) if r.types is not None else None
             test = compile_test(r.test, self.words)
-            out.append(Role(self.paths[r.path], r.start, test, types, r.if_none_yet))
+            out.append(Role(self.paths[r.path], r.start, test, types, r.if_none_yet, r.required))
         return tuple(out)
 
     def frame(self, f: FrameDecl, where: str) -> Frame:
@@ -311,17 +317,21 @@ def _required(ctx: ExtractionContext, frame: Frame, span: Span, anchor: Token) -
 
 def _fill(
     ctx: ExtractionContext, roles: tuple[Role, ...], span: Span, anchor: Token
-) -> list[Mention]:
-    """The entities the role references find, in order, each label once."""
+) -> list[Mention] | None:
+    """The entities the role references find, in order, each label once; None when a
+    ``required`` reference finds none."""
     out: list[Mention] = []
     for role in roles:
         if role.if_none_yet and out:
             continue
         start = _start(ctx, role.start, span, anchor)
-        if not start or not all(role.test(t) for t in start):
-            continue
-        found = select(ctx, role.path, walk(ctx, role.path, start, span))
-        out += [m for m in found if role.types is None or m.type in role.types]
+        found: list[Mention] = []
+        if start and all(role.test(t) for t in start):
+            found = select(ctx, role.path, walk(ctx, role.path, start, span))
+            found = [m for m in found if role.types is None or m.type in role.types]
+        if role.required and not found:
+            return None
+        out += found
     return unique(out)
 
 
@@ -345,11 +355,12 @@ def _apply(
         return None
     if "reciprocal" in d.hooks:
         return _reciprocal(ctx, span, d.rule)
-    participants = _fill(ctx, frame.participants, span, anchor)[: d.limit]
-    initiators = _fill(ctx, frame.initiator, span, anchor)
+    filled = [_fill(ctx, roles, span, anchor) for roles in frame.roles]
+    if any(found is None for found in filled):
+        return None  # a required path found nothing
+    participants, initiators, invitees, places = (found or [] for found in filled)
+    participants = participants[: d.limit]
     initiator = initiators[0] if initiators else None
-    invitees = _fill(ctx, frame.invitees, span, anchor)
-    places = _fill(ctx, frame.place, span, anchor)
     if d.participants_from == "initiator":
         participants = [initiator] if initiator is not None else []
         invitees = [m for m in invitees if initiator is None or m.label != initiator.label]
