@@ -111,7 +111,7 @@ def test_event_type_class_is_an_event_with_its_shape(etype: str) -> None:
     declared = event_classes()[etype]
     cls = URIRef(declared.iri)
     assert SEM.Event in set(KG_GRAPH.transitive_objects(cls, RDFS.subClassOf))
-    assert declared.iri in _context_terms()
+    # (the class needs no term of its own in context.jsonld: it compacts through the kg: prefix)
     values = []
     for prop in _property_shapes(declared.iri).values():
         if SHAPES.value(prop, SH.path) == URIRef(ONTOLOGY_IRI + "eventType"):
