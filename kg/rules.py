@@ -42,7 +42,8 @@ class AffiliationRules(RuleSet):
 
 @dataclass(frozen=True)
 class AuthorshipRule(RuleDecl):
-    pattern: str = ""
+    pattern: str = ""  # a Python regular expression; its group `name` is the author
+    case_sensitive: bool = False
 
 
 @dataclass(frozen=True)

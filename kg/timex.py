@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.errors import RuleError
-from kg.resources import load_yaml
+from kg.rules import TimeRules, rules_file
 
 _SP = r"[\s\u00a0]+"
 
@@ -71,21 +71,16 @@ def _alt(words: Iterable[str]) -> str:
 
 @functools.cache
 def _rules() -> _Rules:
-    data = load_yaml("rules/time.yaml")
-    try:
-        months = {str(k).lower(): int(v) for k, v in data["months"].items()}
-        weekdays = {str(k).lower(): int(v) for k, v in data["weekdays"].items()}
-        relative_days = {str(k).lower(): int(v) for k, v in data["relative_days"].items()}
-        modifiers = {str(k).lower(): int(v) for k, v in data["relative_modifiers"].items()}
-        units = tuple(data["relative_units"])
-        vague = list(data["vague"])
-        anaphoric = {str(k).lower(): int(v) for k, v in data["anaphoric_offsets"].items()}
-        future = frozenset(str(w).lower() for w in data["future_markers"])
-        ids = {r["id"] for r in data["rules"]}
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise RuleError(
-            f"rules/time.yaml: malformed or missing section {exc}; see its header"
-        ) from exc
+    data = rules_file("time", TimeRules)
+    months = {k.lower(): v for k, v in data.months.items()}
+    weekdays = {k.lower(): v for k, v in data.weekdays.items()}
+    relative_days = {k.lower(): v for k, v in data.relative_days.items()}
+    modifiers = {k.lower(): v for k, v in data.relative_modifiers.items()}
+    units = tuple(data.relative_units)
+    vague = list(data.vague)
+    anaphoric = {k.lower(): v for k, v in data.anaphoric_offsets.items()}
+    future = frozenset(w.lower() for w in data.future_markers)
+    ids = set(data.ids)
     # Month and weekday names are matched capitalised ("May 6", not "may"), with an optional dot.
     month = "|".join(
         re.escape(m.capitalize()) + (r"\.?" if len(m) <= 4 and m != "may" else "")

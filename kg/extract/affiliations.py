@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from kg.extract import ExtractionContext, register
 from kg.model import ORGANIZATION_TYPES, Claim, Mention
 from kg.nlp import TITLES_KEY
-from kg.resources import load_yaml
+from kg.rules import AffiliationRules, rules_file
 
 NAME = "kg.affiliations.v1"
 _ORG_TYPES = ORGANIZATION_TYPES
@@ -30,12 +30,12 @@ class _Rules:
 
 @functools.cache
 def _rules() -> _Rules:
-    data = load_yaml("rules/affiliations.yaml")
+    data = rules_file("affiliations", AffiliationRules)
     return _Rules(
-        confidence={r["id"]: float(r["confidence"]) for r in data["rules"]},
-        prepositions=frozenset(data["prepositions"]),
-        roles={tuple(r.lower().split()): r for r in data["roles"]},
-        modifiers=frozenset(m.lower() for m in data["role_modifiers"]),
+        confidence=data.confidence(),
+        prepositions=frozenset(data.prepositions),
+        roles={tuple(r.lower().split()): r for r in data.roles},
+        modifiers=frozenset(m.lower() for m in data.role_modifiers),
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kg.extract import ExtractionContext, register
 from kg.model import Claim, Mention
-from kg.resources import load_yaml
+from kg.rules import AuthorshipRules, rules_file
 
 NAME = "kg.authorship.v1"
 _NAME_WORD = re.compile(r"^[A-Z][\w'’.-]*$")
@@ -30,14 +30,14 @@ class _Rule:
 
 @functools.cache
 def _rules() -> tuple[_Rule, ...]:
-    data = load_yaml("rules/authorship.yaml")
+    data = rules_file("authorship", AuthorshipRules)
     return tuple(
         _Rule(
-            r["id"],
-            re.compile(r["pattern"], re.IGNORECASE if "profile" not in r["id"] else 0),
-            float(r["confidence"]),
+            r.id,
+            re.compile(r.pattern, 0 if r.case_sensitive else re.IGNORECASE),
+            float(r.confidence or 0),
         )
-        for r in data["rules"]
+        for r in data.rules
     )
 
 

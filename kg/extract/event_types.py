@@ -315,12 +315,16 @@ def _required(ctx: ExtractionContext, frame: Frame, span: Span, anchor: Token) -
     return True
 
 
+Found = list[tuple[Mention, tuple[str, ...]]]  # each entity with the paths that found it
+
+
 def _fill(
     ctx: ExtractionContext, roles: tuple[Role, ...], span: Span, anchor: Token
-) -> list[Mention] | None:
-    """The entities the role references find, in order, each label once; None when a
-    ``required`` reference finds none."""
-    out: list[Mention] = []
+) -> Found | None:
+    """The entities the role references find, in order, each label once, with the ids of the
+    paths that found them; None when a ``required`` reference finds none."""
+    out: Found = []
+    seen: set[str] = set()
     for role in roles:
         if role.if_none_yet and out:
             continue
@@ -331,8 +335,12 @@ def _fill(
             found = [m for m in found if role.types is None or m.type in role.types]
         if role.required and not found:
             return None
-        out += found
-    return unique(out)
+        via = ("path.governor", role.path.id) if role.start == "governor" else (role.path.id,)
+        for m in found:
+            if m.label not in seen:
+                seen.add(m.label)
+                out.append((m, via))
+    return out
 
 
 def _start(ctx: ExtractionContext, name: str, span: Span, anchor: Token) -> list[Token]:
@@ -358,8 +366,9 @@ def _apply(
     filled = [_fill(ctx, roles, span, anchor) for roles in frame.roles]
     if any(found is None for found in filled):
         return None  # a required path found nothing
-    participants, initiators, invitees, places = (found or [] for found in filled)
-    participants = participants[: d.limit]
+    found_participants, found_initiators, found_invitees, found_places = (f or [] for f in filled)
+    kept = [found_participants[: d.limit], found_initiators[:1], found_invitees, found_places[:1]]
+    participants, initiators, invitees, places = ([m for m, _ in found] for found in kept)
     initiator = initiators[0] if initiators else None
     if d.participants_from == "initiator":
         participants = [initiator] if initiator is not None else []
@@ -367,7 +376,9 @@ def _apply(
     if d.distinct_initiator and initiator in participants:
         initiator = None
     future = _future_of(ctx, d.future, span, anchor)
-    extra: dict[str, Any] = {}
+    # the paths that filled the roles: why the event has them (provenance, rule coverage)
+    used = {p for found in kept for _, via in found for p in via}
+    extra: dict[str, Any] = {"_paths": sorted(used)}
     ev = Event(etype.name, d.rule, span, participants, initiator, invitees)
     ev.place = places[0] if places else None
     for hook in d.hooks:

@@ -26,7 +26,7 @@ from kg.extract.numbers import Quantity, find_counts, find_money, find_percents
 from kg.extract.speakers import mention_of
 from kg.extract.syntax import phrase_matcher
 from kg.model import Claim, Mention
-from kg.resources import load_yaml
+from kg.rules import FigureRules, rules_file
 from kg.timex import find_timexes
 
 NAME = "kg.figures.v1"
@@ -47,16 +47,16 @@ class _Rules:
 
 @functools.cache
 def _rules() -> _Rules:
-    data = load_yaml("rules/figures.yaml")
+    data = rules_file("figures", FigureRules)
     return _Rules(
-        confidence={r["id"]: float(r["confidence"]) for r in data["rules"]},
-        subjects={str(k).lower(): str(v) for k, v in data["subjects"].items()},
-        linking=frozenset(data["linking_verbs"]),
-        value_preps=tuple(tuple(p.split()) for p in data["value_prepositions"]),
-        links=tuple(tuple(p.split()) for p in data["value_subject_links"]),
-        rising=frozenset(data["rising_verbs"]),
-        falling=frozenset(data["falling_verbs"]),
-        entity_types=frozenset(data["entity_types"]),
+        confidence=data.confidence(),
+        subjects={k.lower(): v for k, v in data.subjects.items()},
+        linking=frozenset(data.linking_verbs),
+        value_preps=tuple(tuple(p.split()) for p in data.value_prepositions),
+        links=tuple(tuple(p.split()) for p in data.value_subject_links),
+        rising=frozenset(data.rising_verbs),
+        falling=frozenset(data.falling_verbs),
+        entity_types=frozenset(data.entity_types),
     )
 
 

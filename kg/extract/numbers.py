@@ -15,8 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kg.errors import RuleError
-from kg.resources import load_yaml
+from kg.rules import FigureRules, TimeRules, rules_file
 from kg.timex import case_key, plain_lower
 
 _SP = r"[\s\u00a0\u202f]"  # spaces, no-break spaces, narrow no-break spaces
@@ -76,27 +75,19 @@ class _Vocab:
 @functools.cache
 def vocab() -> _Vocab:
     """The number vocabulary and the regular expressions built from it (built once)."""
-    fig = load_yaml("rules/figures.yaml")
-    time = load_yaml("rules/time.yaml")
-    try:
-        nums = fig["numbers"]
-        cur = fig["currencies"]
-        units_raw = time["duration_units"]
-        approx = time["approximate"]
-    except (KeyError, TypeError) as exc:
-        raise RuleError(
-            f"rules/figures.yaml or rules/time.yaml: missing section {exc}; restore the numbers,"
-            " currencies, duration_units and approximate sections"
-        ) from exc
-    words = {str(k).lower(): float(v) for k, v in nums["words"].items()}
-    tens = [t for t in nums["tens"] if t in words]
+    fig = rules_file("figures", FigureRules)
+    time = rules_file("time", TimeRules)
+    nums, cur = fig.numbers, fig.currencies
+    units_raw, approx = time.duration_units, time.approximate
+    words = {str(k).lower(): float(v) for k, v in nums.words.items()}
+    tens = [t for t in nums.tens if t in words]
     units = [w for w, v in words.items() if 0 < v < 10]
     others = [w for w in words if w not in tens]
     word_number = (
         rf"(?:(?:{_alternation(tens)})(?:[-{_SP[1:-1]}](?:{_alternation(units)}))?"
         rf"|{_alternation(others)})"
     )
-    fractions = {str(k).lower(): float(v) for k, v in nums["fractions"].items()}
+    fractions = {str(k).lower(): float(v) for k, v in nums.fractions.items()}
     frac = "|".join(
         _SP.join(re.escape(p) for p in f.split()).replace(_SP, rf"{_SP}+")
         for f in sorted(fractions, key=len, reverse=True)
@@ -104,25 +95,25 @@ def vocab() -> _Vocab:
     number = rf"(?:{_DIGITS}|{word_number})(?:{_SP}+(?:{frac}))?"
     number = rf"(?<![\w.,])(?:{number})(?![\w])"
     pct_units = "|".join(
-        rf"{_SP}*".join(re.escape(p) for p in re.split(r"\s+", u)) for u in nums["percent_units"]
+        rf"{_SP}*".join(re.escape(p) for p in re.split(r"\s+", u)) for u in nums.percent_units
     )
     pt_units = "|".join(
-        rf"{_SP}+".join(re.escape(p) for p in u.split()) for u in nums["point_units"]
+        rf"{_SP}+".join(re.escape(p) for p in u.split()) for u in nums.point_units
     )
     percent = re.compile(
         rf"(?P<num>{number}){_SP}*(?:(?P<pt>{pt_units})|(?P<pct>{pct_units}))(?![\w])",
         re.IGNORECASE,
     )
-    scales = {str(k).lower(): float(v) for k, v in nums["scales"].items()}
+    scales = {str(k).lower(): float(v) for k, v in nums.scales.items()}
     word_scales = [s for s in scales if len(s) > 1]
     letter_scales = [s for s in scales if len(s) == 1]
     scale = (
         rf"(?:{_SP}*(?P<scale>{_alternation(word_scales)})(?![\w])"
         rf"|(?P<lscale>{_alternation(letter_scales)})(?![\w]))?"
     )
-    symbols = {str(k): str(v) for k, v in cur["symbols"].items()}
-    currency_words = {str(k).lower(): str(v) for k, v in cur["words"].items()}
-    codes = frozenset(str(c) for c in cur["codes"])
+    symbols = {str(k): str(v) for k, v in cur.symbols.items()}
+    currency_words = {str(k).lower(): str(v) for k, v in cur.words.items()}
+    codes = frozenset(str(c) for c in cur.codes)
     digits = rf"(?<![\w.,])(?:{_DIGITS})"
     money = (
         re.compile(rf"(?P<cur>{_alternation(symbols)}){_SP}?(?P<num>{digits}){scale}"),
@@ -155,7 +146,7 @@ def vocab() -> _Vocab:
         ),
     )
     count = re.compile(
-        rf"(?P<num>{digits}){scale}{_SP}+(?P<noun>{_alternation(fig['count_units'])})(?![\w])",
+        rf"(?P<num>{digits}){scale}{_SP}+(?P<noun>{_alternation(fig.count_units)})(?![\w])",
         re.IGNORECASE,
     )
     return _Vocab(

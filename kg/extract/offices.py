@@ -24,7 +24,7 @@ from kg.extract import ExtractionContext, register
 from kg.lexicon import Lexicon, Office, entry_mention
 from kg.model import ORGANIZATION_TYPES, Claim, Mention
 from kg.nlp import TITLES_KEY
-from kg.resources import load_yaml
+from kg.rules import OfficeRules, rules_file
 
 NAME = "kg.offices.v1"
 _ORG_TYPES = ORGANIZATION_TYPES | {"Country"}
@@ -42,15 +42,15 @@ class _Rules:
 
 @functools.cache
 def _rules() -> _Rules:
-    data = load_yaml("rules/offices.yaml")
-    status = {w.lower(): s for s, words in data["status_markers"].items() for w in words}
+    data = rules_file("offices", OfficeRules)
+    status = {w.lower(): s for s, words in data.status_markers.items() for w in words}
     return _Rules(
-        confidence={r["id"]: float(r["confidence"]) for r in data["rules"]},
+        confidence=data.confidence(),
         status=status,
-        connectors=frozenset(data["org_connectors"]),
-        determiners=frozenset(data["appositive_determiners"]),
-        copulas=tuple(tuple(p.split()) for p in data["copula_phrases"]),
-        as_verbs={v: st for st, verbs in data["as_verbs"].items() for v in verbs},
+        connectors=frozenset(data.org_connectors),
+        determiners=frozenset(data.appositive_determiners),
+        copulas=tuple(tuple(p.split()) for p in data.copula_phrases),
+        as_verbs={v: st for st, verbs in data.as_verbs.items() for v in verbs},
     )
 
 

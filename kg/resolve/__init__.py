@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kg.model import Claim, Entity, Fact, Mention
 from kg.resolve.entities import EntityIndex, resolve_entities
 from kg.resolve.facts import merge_facts
-from kg.resources import load_yaml
+from kg.rules import OfficeRules, rules_file
 from kg.vocab import DEFAULT_BASE
 
 __all__ = ["Resolution", "resolve", "EntityIndex"]
@@ -45,9 +45,8 @@ def resolve(
 def _titled_aliases(facts: Sequence[Fact], entities: dict[str, Entity]) -> None:
     """Names written with a title before them ("Chinese President Xi Jinping", "President Xi")
     are surface forms of the holder too: users search for them."""
-    status = {
-        w.lower() for ws in load_yaml("rules/offices.yaml")["status_markers"].values() for w in ws
-    }
+    markers = rules_file("offices", OfficeRules).status_markers
+    status = {w.lower() for ws in markers.values() for w in ws}
     for fact in facts:
         if fact.kind != "office":
             continue
