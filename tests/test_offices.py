@@ -41,3 +41,15 @@ def test_office_as_written_keeps_surface_title() -> None:
     assert claim.fields["title"] == "Secretary of the Treasury"
     assert claim.fields["as_written"] == "Treasury Secretary"
     assert claim.fields["organization"] is None  # nothing in the sentence names the country
+
+
+def test_a_title_then_a_comma_at_a_name_closing_the_text_does_not_crash() -> None:
+    # "president, Trump imposed": the name after "title," ends where no character follows in the
+    # span looked at; the extractor read an empty span (IndexError) and stopped the whole build.
+    # cuu.coron.tech/news/0702202024300710364697; medium.com/shanghaiist
+    for text in (
+        "After becoming president, Trump imposed a 25% tariff on steel imports after invoking"
+        " Section 232.",
+        "At a joint press conference yesterday with the Swedish Prime Minister, Trump",
+    ):
+        assert claims_of(text, "office") == []

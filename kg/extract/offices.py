@@ -222,7 +222,7 @@ def _prenominal(
         after = (
             doc.char_span(person.end, person.end + 1, alignment_mode="expand") if person else None
         )
-        if after is None or after[0].text not in {",", ".", ";", ")"}:
+        if after is None or not len(after) or after[0].text not in {",", ".", ";", ")"}:
             return None
         rule = "office.title_comma"
     if person is None or person.type != "Person":
