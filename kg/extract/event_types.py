@@ -129,10 +129,21 @@ def event_rules() -> Rules:
         name: EventType(name, t, tuple(roles.frame(f, f"{where}: types.{name}") for f in t.frames))
         for name, t in data.types.items()
     }
+    declared = data.ids
     for name, t in types.items():
         unknown = set(t.decl.attach) - _ATTACH
         if unknown:
             raise RuleError(f"{where}: types.{name}.attach: unknown {sorted(unknown)}")
+        for f in t.decl.frames:
+            for rule in (f.rule, f.otherwise):
+                if rule is not None and rule not in declared:
+                    raise RuleError(
+                        f"{where}: types.{name}: frame rule {rule!r} is not declared; add it to"
+                        " the file's `rules` with a description and a confidence"
+                    )
+            for other in (f.type, f.upgrade.type if f.upgrade else None):
+                if other is not None and other not in types:
+                    raise RuleError(f"{where}: types.{name}: {other!r} is no declared event type")
     topics: dict[str, str] = {}
     from kg.resources import load_yaml
 
