@@ -63,6 +63,30 @@ def eval_(
         typer.echo(format_report(report))
 
 
+@app.command("rules")
+def rules_(
+    prefix: Annotated[
+        str, typer.Argument(help="Only ids starting so (event., tariff.imposer).")
+    ] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List the extraction rules: the ids a fact's evidence names, what each recognises."""
+    import json
+
+    from kg.rules import rule_table
+
+    with reported():
+        rows = [r for r in rule_table() if r["id"].startswith(prefix)]
+    for r in rows:
+        if as_json:
+            typer.echo(json.dumps(r, ensure_ascii=False))
+        else:
+            confidence = "" if r["confidence"] is None else f" ({r['confidence']:g})"
+            typer.echo(f"{r['id']}{confidence}  {r['file']}\n    {r['description']}")
+    if not rows:
+        fail(f"no rule id starts with {prefix!r}; run `kg rules` for the list")
+
+
 @app.command()
 def explain(
     name: Annotated[str, typer.Argument(help="A name or alias of the entity.")],

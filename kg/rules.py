@@ -307,6 +307,24 @@ def rules_file(name: str, schema: type[T]) -> T:
     return load(f"rules/{name}.yaml", schema)
 
 
+def rule_table() -> list[dict[str, Any]]:
+    """Every declared rule: id, the file declaring it, confidence and description, by id. The
+    ids are what a fact's evidence carries in ``rule`` (and ``kg:rule`` in RDF)."""
+    out = []
+    for name, schema in SCHEMAS.items():
+        data: Any = rules_file(name, schema)
+        for rule in data.rules:
+            out.append(
+                {
+                    "id": rule.id,
+                    "file": f"ontology/rules/{name}.yaml",
+                    "confidence": rule.confidence,
+                    "description": rule.description,
+                }
+            )
+    return sorted(out, key=lambda r: r["id"])
+
+
 @functools.cache
 def declared_rule_ids() -> dict[str, str]:
     """Every rule id any rule file declares -> the file that declares it."""

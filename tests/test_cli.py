@@ -110,3 +110,18 @@ def test_conflicts_lists_both_sides_with_sources() -> None:
     assert result.exit_code == 0, result.output
     assert "status=former" in result.output and "status=current" in result.output
     assert "'former U.S. President Donald Trump'" in result.output
+
+
+def test_rules_lists_every_declared_rule_with_its_file_and_description() -> None:
+    import json
+
+    result = runner.invoke(app, ["rules", "event.call", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["id"] for r in rows] == ["event.call", "event.call.coreference"]
+    assert rows[0]["file"] == "ontology/rules/events.yaml" and rows[0]["confidence"] == 0.9
+    assert "phone call" in rows[0]["description"]
+    paths = runner.invoke(app, ["rules", "path.subject"])
+    assert paths.exit_code == 0 and "ontology/rules/patterns.yaml" in paths.output
+    missing = runner.invoke(app, ["rules", "nothing."])
+    assert missing.exit_code == 1 and "no rule id starts with 'nothing.'" in missing.output
