@@ -50,8 +50,23 @@ def synthetic(nodes: int, seed: int = 7) -> tuple[list[dict], list[dict], dict]:
     docs = [f"doc-{i:05d}" for i in range(n_docs)]
     n_hubs = nodes // 4
     n_entities = nodes - n_hubs
+    entities = _entities(rng, n_entities, docs)
+    maker = _FactMaker(rng, docs, entities)
+    maker.add_hubs(n_hubs)
+    maker.add_links(n_entities)
+    facts = maker.facts
+    if len(facts) > 10:
+        facts[0]["conflicts_with"] = [facts[1]["id"]]
+        facts[1]["conflicts_with"] = [facts[0]["id"]]
+    summary = {"title": f"synthetic {nodes}", "documents": n_docs, "entities": len(entities),
+               "facts": len(facts), "build_seconds": 0.0}  # fmt: skip
+    return facts, entities, summary
+
+
+def _entities(rng: random.Random, n: int, docs: list[str]) -> list[dict]:
+    """``n`` entity records of random types, each in one to three documents."""
     entities = []
-    for i in range(n_entities):
+    for i in range(n):
         type_ = rng.choice(TYPES)
         label = f"{type_} {i} {rng.choice(WORDS).title()}"
         entities.append({
@@ -59,15 +74,27 @@ def synthetic(nodes: int, seed: int = 7) -> tuple[list[dict], list[dict], dict]:
             "aliases": sorted({label, f"{type_[0]}. {i}", f"E{i}"}),
             "docs": sorted(rng.sample(docs, rng.randint(1, 3))),
         })  # fmt: skip
-    weights = [1 / (i + 1) ** 0.8 for i in range(n_entities)]
+    return entities
 
-    def pick(k: int = 1) -> list[dict]:
-        chosen = rng.choices(entities, weights=weights, k=k)
+
+class _FactMaker:
+    """Fact records naming entities picked by a Zipf-like popularity, with random sources."""
+
+    def __init__(self, rng: random.Random, docs: list[str], entities: list[dict]) -> None:
+        self.rng = rng
+        self.docs = docs
+        self.entities = entities
+        self.weights = [1 / (i + 1) ** 0.8 for i in range(len(entities))]
+        self.facts: list[dict] = []
+
+    def pick(self, k: int = 1) -> list[dict]:
+        chosen = self.rng.choices(self.entities, weights=self.weights, k=k)
         return [{"id": e["id"], "label": e["label"], "type": e["type"]} for e in chosen]
 
-    def sources() -> list[dict]:
+    def sources(self) -> list[dict]:
+        rng = self.rng
         out = []
-        for doc in sorted(rng.sample(docs, rng.choices([1, 2, 3, 5], [6, 3, 2, 1])[0])):
+        for doc in sorted(rng.sample(self.docs, rng.choices([1, 2, 3, 5], [6, 3, 2, 1])[0])):
             words = rng.choices(WORDS, k=24)
             sentence = " ".join(words) + "."
             quote = " ".join(words[8:14])
@@ -78,42 +105,42 @@ def synthetic(nodes: int, seed: int = 7) -> tuple[list[dict], list[dict], dict]:
             })  # fmt: skip
         return out
 
-    facts: list[dict] = []
+    def add(self, kind: str, **fields: object) -> None:
+        src = self.sources()
+        self.facts.append({"id": f"https://example.org/kg/fact/{len(self.facts):07d}",
+                           "kind": kind, "support": len({s["doc"] for s in src}),
+                           "sources": src, "conflicts_with": [], **fields})  # fmt: skip
 
-    def add(kind: str, **fields: object) -> None:
-        src = sources()
-        facts.append({"id": f"https://example.org/kg/fact/{len(facts):07d}", "kind": kind,
-                      "support": len({s["doc"] for s in src}), "sources": src,
-                      "conflicts_with": [], **fields})  # fmt: skip
+    def add_hubs(self, n_hubs: int) -> None:
+        """Facts drawn as nodes of their own: events, tariffs and figures."""
+        rng, pick, add = self.rng, self.pick, self.add
+        for _ in range(n_hubs * 3 // 4):
+            who = pick(rng.randint(1, 4))
+            add("event", event_type=rng.choice(EVENTS), participants=who, initiator=who[0],
+                invitees=[], place=pick()[0] if rng.random() < 0.3 else None, date=None,
+                date_text="Tuesday", duration=None, topics=["trade"])  # fmt: skip
+        for _ in range(n_hubs // 8):
+            by, on = pick(2)
+            add("tariff", imposed_by=by, target=on, goods="steel",
+                rate_percent=rng.choice([10, 25, 30]), previous_rate_percent=None,
+                duration=None, effective_date=None, status="imposed")  # fmt: skip
+        for _ in range(n_hubs - n_hubs * 3 // 4 - n_hubs // 8):
+            add("figure", subject="trade deficit", value=rng.randint(1, 900) * 1e9, unit="USD",
+                date="2024", entities=pick(2))  # fmt: skip
 
-    for _ in range(n_hubs * 3 // 4):
-        who = pick(rng.randint(1, 4))
-        add("event", event_type=rng.choice(EVENTS), participants=who, initiator=who[0],
-            invitees=[], place=pick()[0] if rng.random() < 0.3 else None, date=None,
-            date_text="Tuesday", duration=None, topics=["trade"])  # fmt: skip
-    for _ in range(n_hubs // 8):
-        by, on = pick(2)
-        add("tariff", imposed_by=by, target=on, goods="steel",
-            rate_percent=rng.choice([10, 25, 30]), previous_rate_percent=None, duration=None,
-            effective_date=None, status="imposed")  # fmt: skip
-    for _ in range(n_hubs - n_hubs * 3 // 4 - n_hubs // 8):
-        add("figure", subject="trade deficit", value=rng.randint(1, 900) * 1e9, unit="USD",
-            date="2024", entities=pick(2))  # fmt: skip
-    for _ in range(n_entities // 3):
-        holder, org = pick(2)
-        add("office", holder=holder, title="Minister", organization=org, as_written=["Minister"],
-            status=rng.choice(["current", "current", "former"]), start=None, end=None)  # fmt: skip
-    for _ in range(n_entities // 5):
-        person, org = pick(2)
-        add("affiliation", person=person, organization=org, role=None)
-    for _ in range(n_entities // 5):
-        add("quote", speaker=pick()[0], text="We will see.")
-    if len(facts) > 10:
-        facts[0]["conflicts_with"] = [facts[1]["id"]]
-        facts[1]["conflicts_with"] = [facts[0]["id"]]
-    summary = {"title": f"synthetic {nodes}", "documents": n_docs, "entities": len(entities),
-               "facts": len(facts), "build_seconds": 0.0}  # fmt: skip
-    return facts, entities, summary
+    def add_links(self, n_entities: int) -> None:
+        """Facts drawn as edges between entities (offices, affiliations) or on one (quotes)."""
+        rng, pick, add = self.rng, self.pick, self.add
+        for _ in range(n_entities // 3):
+            holder, org = pick(2)
+            add("office", holder=holder, title="Minister", organization=org,
+                as_written=["Minister"], status=rng.choice(["current", "current", "former"]),
+                start=None, end=None)  # fmt: skip
+        for _ in range(n_entities // 5):
+            person, org = pick(2)
+            add("affiliation", person=person, organization=org, role=None)
+        for _ in range(n_entities // 5):
+            add("quote", speaker=pick()[0], text="We will see.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.errors import RuleError
@@ -308,6 +308,26 @@ def last_year(text: str) -> int | None:
     return years[-1] if years else None
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A match of one time pattern, with what resolving it needs."""
+
+    rule_id: str
+    m: re.Match[str]
+    month: int | None  # the month the match names, if it names one
+    anchor: dt.date | None
+    future: bool
+    rules: _Rules
+
+    def group(self, name: str) -> str:
+        """A group the rule's pattern always fills."""
+        return self.m.group(name)
+
+    def timex(self, value: str | None, week: str | None = None) -> Timex:
+        """The whole match as a time expression with this value."""
+        return Timex(self.m.start(), self.m.end(), self.m.group(0), value, self.rule_id, week)
+
+
 def _resolve(
     rule_id: str,
     m: re.Match[str],
@@ -315,55 +335,103 @@ def _resolve(
     future: bool,
     rules: _Rules,
 ) -> Timex | None:
+    """The time expression of a match of the pattern of ``rule_id``; None if it names no date."""
     g = m.groupdict()
-    text = m.group(0)
     month = rules.months.get(case_key(g["month"].rstrip("."))) if g.get("month") else None
-    value: str | None = None
-    week: str | None = None
-    if rule_id == "time.iso_date":
-        value = _date(int(g["year"]), int(g["mon"]), int(g["day"]))
-        if value is None:
-            return None
-    elif rule_id in {"time.day_month_year", "time.month_day_year"}:
-        value = _date(int(g["year"]), month or 0, int(g["day"]))
-        if value is None:
-            return None
-    elif rule_id == "time.month_year":
-        value = f"{int(g['year']):04d}-{month:02d}"
-    elif rule_id == "time.month_anaphoric_year":
-        value = None  # resolved once the years written before it are known
-    elif rule_id == "time.month_day":
-        day = int(g["day"])
-        if not 1 <= day <= 31:
-            return None
-        if anchor is not None and month:
-            value = _month_day(anchor, month, day, future)
-    elif rule_id == "time.month":
-        start = m.start("month")
-        text = m.group("month")
-        if anchor is not None and month:
-            year = anchor.year
-            if future and month < anchor.month:
-                year += 1
-            elif not future and month > anchor.month:
-                year -= 1
-            value = f"{year:04d}-{month:02d}"
-        return Timex(start, m.end(), text, value, rule_id)
-    elif rule_id == "time.year":
-        value = g["year"]
-    elif rule_id == "time.weekday":
-        if anchor is not None:
-            value = _weekday(anchor, rules.weekdays[case_key(g["weekday"])], future).isoformat()
-    elif rule_id == "time.relative_day":
-        if anchor is not None:
-            value = (
-                anchor + dt.timedelta(days=rules.relative_days[case_key(g["relday"])])
-            ).isoformat()
-    elif rule_id == "time.relative_unit" and anchor is not None:
-        value, week = _relative(
-            anchor, rules.modifiers[" ".join(case_key(g["mod"]).split())], case_key(g["unit"])
-        )
-    return Timex(m.start(), m.end(), text, value, rule_id, week)
+    found = _Found(rule_id, m, month, anchor, future, rules)
+    return _RESOLVERS.get(rule_id, _resolve_later)(found)
+
+
+def _resolve_iso_date(f: _Found) -> Timex | None:
+    """ "2025-03-04"; None when no such day exists."""
+    value = _date(int(f.group("year")), int(f.group("mon")), int(f.group("day")))
+    return None if value is None else f.timex(value)
+
+
+def _resolve_date(f: _Found) -> Timex | None:
+    """ "4 March 2025", "March 4, 2025"; None when no such day exists."""
+    value = _date(int(f.group("year")), f.month or 0, int(f.group("day")))
+    return None if value is None else f.timex(value)
+
+
+def _resolve_month_year(f: _Found) -> Timex | None:
+    """ "November 2017"."""
+    return f.timex(f"{int(f.group('year')):04d}-{f.month:02d}")
+
+
+def _resolve_later(f: _Found) -> Timex | None:
+    """No value yet: "April of that same year" is resolved once the years written before it
+    are known; vague words ("shortly") never get one."""
+    return f.timex(None)
+
+
+def _resolve_month_day(f: _Found) -> Timex | None:
+    """ "March 4": the nearest such day around the anchor; None when the day is no day."""
+    day = int(f.group("day"))
+    if not 1 <= day <= 31:
+        return None
+    if f.anchor is not None and f.month:
+        return f.timex(_month_day(f.anchor, f.month, day, f.future))
+    return f.timex(None)
+
+
+def _resolve_month(f: _Found) -> Timex | None:
+    """ "in January": the month name alone, in the anchor's year or the one before (after)."""
+    value = None
+    if f.anchor is not None and f.month:
+        year = f.anchor.year
+        if f.future and f.month < f.anchor.month:
+            year += 1
+        elif not f.future and f.month > f.anchor.month:
+            year -= 1
+        value = f"{year:04d}-{f.month:02d}"
+    return Timex(f.m.start("month"), f.m.end(), f.group("month"), value, f.rule_id)
+
+
+def _resolve_year(f: _Found) -> Timex | None:
+    """ "2024"."""
+    return f.timex(f.group("year"))
+
+
+def _resolve_weekday(f: _Found) -> Timex | None:
+    """ "Thursday": the last one up to the anchor, or the next one after it in the future."""
+    if f.anchor is None:
+        return f.timex(None)
+    weekday = f.rules.weekdays[case_key(f.group("weekday"))]
+    return f.timex(_weekday(f.anchor, weekday, f.future).isoformat())
+
+
+def _resolve_relative_day(f: _Found) -> Timex | None:
+    """ "yesterday", "tomorrow"."""
+    if f.anchor is None:
+        return f.timex(None)
+    days = f.rules.relative_days[case_key(f.group("relday"))]
+    return f.timex((f.anchor + dt.timedelta(days=days)).isoformat())
+
+
+def _resolve_relative_unit(f: _Found) -> Timex | None:
+    """ "last month", "next week" (a week has an ISO week, not a date)."""
+    if f.anchor is None:
+        return f.timex(None)
+    offset = f.rules.modifiers[" ".join(case_key(f.group("mod")).split())]
+    value, week = _relative(f.anchor, offset, case_key(f.group("unit")))
+    return f.timex(value, week)
+
+
+# The resolver of each rule's matches; a rule not listed gets no value (_resolve_later).
+_RESOLVERS: dict[str, Callable[[_Found], Timex | None]] = {
+    "time.iso_date": _resolve_iso_date,
+    "time.day_month_year": _resolve_date,
+    "time.month_day_year": _resolve_date,
+    "time.month_year": _resolve_month_year,
+    "time.month_anaphoric_year": _resolve_later,
+    "time.month_day": _resolve_month_day,
+    "time.month": _resolve_month,
+    "time.year": _resolve_year,
+    "time.weekday": _resolve_weekday,
+    "time.relative_day": _resolve_relative_day,
+    "time.relative_unit": _resolve_relative_unit,
+}
 
 
 def _anaphoric(timex: Timex, year: int, rules: _Rules) -> Timex:

@@ -128,59 +128,88 @@ def test_same_input_gives_identical_bytes(facts: list[dict], entities: list[dict
     assert first == shuffled
 
 
+class _Drawing:
+    """The view data of ``build_view_data``, indexed for the checks of one fact kind each."""
+
+    def __init__(self, data: dict) -> None:
+        self.nodes, self.edges = data["nodes"], data["edges"]
+        self.index = {f["id"]: i for i, f in enumerate(data["facts"])}
+        self.node_of = {n["id"]: i for i, n in enumerate(self.nodes)}
+
+    def node(self, node_id: str) -> dict:
+        return self.nodes[self.node_of[node_id]]
+
+    def edges_of(self, fact: dict) -> list[tuple[str, str, str, int]]:
+        """(from, to, label, dashed) of each edge drawn for ``fact``."""
+        k, nodes = self.index[fact["id"]], self.nodes
+        return [(nodes[e[0]]["id"], nodes[e[1]]["id"], e[2], e[4]) for e in self.edges if e[3] == k]
+
+
+def _check_office(fact: dict, drawn: list, drawing: _Drawing) -> None:
+    dashed = 1 if fact["status"] == "former" else 0
+    assert drawn == [(fact["holder"]["id"], fact["organization"]["id"], fact["title"], dashed)]
+
+
+def _check_affiliation(fact: dict, drawn: list, drawing: _Drawing) -> None:
+    label = fact["role"] or "affiliated with"
+    assert drawn == [(fact["person"]["id"], fact["organization"]["id"], label, 0)]
+
+
+def _check_quote(fact: dict, drawn: list, drawing: _Drawing) -> None:
+    assert drawn == [] and fact["id"] not in drawing.node_of
+    assert drawing.index[fact["id"]] in drawing.node(fact["speaker"]["id"])["facts"]
+
+
+def _check_authorship(fact: dict, drawn: list, drawing: _Drawing) -> None:
+    doc_node = drawing.node("doc:" + fact["doc"])
+    assert doc_node["type"] == "Document"
+    assert drawn == [(fact["author"]["id"], doc_node["id"], "author of", 0)]
+
+
+def _check_event(fact: dict, drawn: list, drawing: _Drawing) -> None:
+    node = drawing.node(fact["id"])
+    assert (node["type"], node["label"]) == ("Event", fact["event_type"].replace("_", " "))
+    linked = {(s, d): label for s, d, label, _ in drawn}
+    for ref in fact["participants"]:
+        assert "participant" in linked[(ref["id"], fact["id"])]
+    if fact["initiator"]:
+        assert "initiator" in linked[(fact["initiator"]["id"], fact["id"])]
+    for ref in fact["invitees"]:
+        assert linked[(fact["id"], ref["id"])] == "invitee"
+    if fact["place"]:
+        assert linked[(fact["id"], fact["place"]["id"])] == "place"
+
+
+def _check_tariff(fact: dict, drawn: list, drawing: _Drawing) -> None:
+    node = drawing.node(fact["id"])
+    assert (node["type"], node["label"]) == ("Tariff", f"tariff {fact['rate_percent']}%")
+    assert (fact["imposed_by"]["id"], fact["id"], "imposed by", 0) in drawn
+    assert (fact["id"], fact["target"]["id"], "target", 0) in drawn
+
+
+def _check_figure(fact: dict, drawn: list, drawing: _Drawing) -> None:
+    assert drawing.node(fact["id"])["type"] == "Figure"
+    assert {d for _, d, _, _ in drawn} == {e["id"] for e in fact["entities"]}
+
+
+# How each kind is drawn: an edge (office, affiliation, authorship), a node with edges (event,
+# tariff, figure), or no edge at all (a quote is listed on its speaker's node).
+DRAWN_AS = {
+    "office": _check_office,
+    "affiliation": _check_affiliation,
+    "quote": _check_quote,
+    "authorship": _check_authorship,
+    "event": _check_event,
+    "tariff": _check_tariff,
+    "figure": _check_figure,
+}
+
+
 def test_every_fact_kind_is_drawn_as_specified(facts: list[dict], entities: list[dict]) -> None:
-    data = build_view_data(facts, entities, {})
-    nodes, edges, view = data["nodes"], data["edges"], data["facts"]
-    index = {f["id"]: i for i, f in enumerate(view)}
-    node_of = {n["id"]: i for i, n in enumerate(nodes)}
-
-    def edges_of(fact: dict) -> list[tuple[str, str, str, int]]:
-        k = index[fact["id"]]
-        return [(nodes[e[0]]["id"], nodes[e[1]]["id"], e[2], e[4]) for e in edges if e[3] == k]
-
+    drawing = _Drawing(build_view_data(facts, entities, {}))
+    assert {f["kind"] for f in facts} <= set(DRAWN_AS)
     for fact in facts:
-        kind, drawn = fact["kind"], edges_of(fact)
-        if kind == "office":
-            dashed = 1 if fact["status"] == "former" else 0
-            assert drawn == [
-                (fact["holder"]["id"], fact["organization"]["id"], fact["title"], dashed)
-            ]
-        elif kind == "affiliation":
-            assert drawn == [
-                (
-                    fact["person"]["id"],
-                    fact["organization"]["id"],
-                    fact["role"] or "affiliated with",
-                    0,
-                )
-            ]
-        elif kind == "quote":
-            assert drawn == [] and fact["id"] not in node_of
-            assert index[fact["id"]] in nodes[node_of[fact["speaker"]["id"]]]["facts"]
-        elif kind == "authorship":
-            doc_node = nodes[node_of["doc:" + fact["doc"]]]
-            assert doc_node["type"] == "Document"
-            assert drawn == [(fact["author"]["id"], doc_node["id"], "author of", 0)]
-        elif kind == "event":
-            node = nodes[node_of[fact["id"]]]
-            assert (node["type"], node["label"]) == ("Event", fact["event_type"].replace("_", " "))
-            linked = {(s, d): label for s, d, label, _ in drawn}
-            for ref in fact["participants"]:
-                assert "participant" in linked[(ref["id"], fact["id"])]
-            if fact["initiator"]:
-                assert "initiator" in linked[(fact["initiator"]["id"], fact["id"])]
-            for ref in fact["invitees"]:
-                assert linked[(fact["id"], ref["id"])] == "invitee"
-            if fact["place"]:
-                assert linked[(fact["id"], fact["place"]["id"])] == "place"
-        elif kind == "tariff":
-            node = nodes[node_of[fact["id"]]]
-            assert (node["type"], node["label"]) == ("Tariff", f"tariff {fact['rate_percent']}%")
-            assert (fact["imposed_by"]["id"], fact["id"], "imposed by", 0) in drawn
-            assert (fact["id"], fact["target"]["id"], "target", 0) in drawn
-        elif kind == "figure":
-            assert nodes[node_of[fact["id"]]]["type"] == "Figure"
-            assert {d for _, d, _, _ in drawn} == {e["id"] for e in fact["entities"]}
+        DRAWN_AS[fact["kind"]](fact, drawing.edges_of(fact), drawing)
 
 
 def test_panel_data_carries_evidence_and_conflicts(facts: list[dict], entities: list[dict]) -> None:

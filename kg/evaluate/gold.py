@@ -134,19 +134,7 @@ def load_gold(path: str | Path, index: NameIndex | None = None) -> GoldSet:
     Raises ``EvalError`` naming the file, the item and the missing or malformed key.
     """
     file = Path(path)
-    if not file.is_file():
-        raise EvalError(f"{file}: gold file not found; pass the path of a gold.yaml")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise EvalError(f"{file}: not valid YAML: {exc}; fix the syntax") from exc
-    if not isinstance(data, Mapping):
-        raise EvalError(f"{file}: expected a mapping with 'docs' and 'people' at the top level")
-    for key in ("docs", "people"):
-        if key not in data:
-            raise EvalError(f"{file}: missing top-level key {key!r}; see docs/evaluation.md")
-    if not isinstance(data["docs"], Mapping):
-        raise EvalError(f"{file}: 'docs' must map document ids to {{title, author}}")
+    data = _read_gold_file(file)
     reader = _Reader(file, {str(k) for k in data["docs"]})
     gold = GoldSet(
         path=str(file), docs={str(k): v for k, v in data["docs"].items()}, items=[], people=[]
@@ -165,6 +153,24 @@ def load_gold(path: str | Path, index: NameIndex | None = None) -> GoldSet:
     for i, raw in enumerate(reader.listing(data.get("figures"), "figures")):
         gold.items.append(_figure(reader, raw, f"figures[{i}]"))
     return gold
+
+
+def _read_gold_file(file: Path) -> Mapping[str, Any]:
+    """The top level of a gold file, checked: a mapping with 'docs' (a mapping) and 'people'."""
+    if not file.is_file():
+        raise EvalError(f"{file}: gold file not found; pass the path of a gold.yaml")
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise EvalError(f"{file}: not valid YAML: {exc}; fix the syntax") from exc
+    if not isinstance(data, Mapping):
+        raise EvalError(f"{file}: expected a mapping with 'docs' and 'people' at the top level")
+    for key in ("docs", "people"):
+        if key not in data:
+            raise EvalError(f"{file}: missing top-level key {key!r}; see docs/evaluation.md")
+    if not isinstance(data["docs"], Mapping):
+        raise EvalError(f"{file}: 'docs' must map document ids to {{title, author}}")
+    return data
 
 
 def _read_person(

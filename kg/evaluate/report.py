@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -161,44 +161,69 @@ class EvalReport:
 def describe_fact(fact: Mapping[str, Any]) -> str:
     """A one-line human reading of a facts.jsonl record."""
     kind = fact.get("kind")
+    describe = _DESCRIBERS.get(kind) if isinstance(kind, str) else None
+    return describe(fact) if describe is not None else str(fact.get("id"))
 
-    def name(value: Any) -> str:
-        if isinstance(value, Mapping):
-            return str(value.get("label"))
-        if isinstance(value, list):
-            return ", ".join(name(v) for v in value)
-        return "?" if value is None else str(value)
 
-    if kind == "office":
-        status = f"{fact['status']} " if fact.get("status") not in (None, "current") else ""
-        return (
-            f"{name(fact.get('holder'))}: {status}{fact.get('title')}"
-            f" of {name(fact.get('organization'))}"
-        )
-    if kind == "tariff":
-        text = f"{name(fact.get('imposed_by'))} on {name(fact.get('target'))}"
-        if fact.get("goods"):
-            text += f" ({fact['goods']})"
-        if fact.get("rate_percent") is not None:
-            text += f": {fact['rate_percent']}%"
-        if fact.get("previous_rate_percent") is not None:
-            text += f" (from {fact['previous_rate_percent']}%)"
-        if fact.get("duration"):
-            text += f" for {fact['duration']}"
-        return text
-    if kind == "event":
-        who = name(fact.get("participants") or []) or name(fact.get("initiator"))
-        text = f"{fact.get('event_type')}: {who or '?'}"
-        if fact.get("place"):
-            text += f" at {name(fact.get('place'))}"
-        return text
-    if kind == "affiliation":
-        return f"{name(fact.get('person'))}: {name(fact.get('organization'))}"
-    if kind == "authorship":
-        return f"{name(fact.get('author'))} wrote {fact.get('doc')}"
-    if kind == "figure":
-        return f"{fact.get('subject')}: {fact.get('value')} {fact.get('unit') or ''}".rstrip()
-    return str(fact.get("id"))
+def _name(value: Any) -> str:
+    """The label of an entity reference, labels of a list of them, or the value itself."""
+    if isinstance(value, Mapping):
+        return str(value.get("label"))
+    if isinstance(value, list):
+        return ", ".join(_name(v) for v in value)
+    return "?" if value is None else str(value)
+
+
+def _describe_office(fact: Mapping[str, Any]) -> str:
+    status = f"{fact['status']} " if fact.get("status") not in (None, "current") else ""
+    return (
+        f"{_name(fact.get('holder'))}: {status}{fact.get('title')}"
+        f" of {_name(fact.get('organization'))}"
+    )
+
+
+def _describe_tariff(fact: Mapping[str, Any]) -> str:
+    text = f"{_name(fact.get('imposed_by'))} on {_name(fact.get('target'))}"
+    if fact.get("goods"):
+        text += f" ({fact['goods']})"
+    if fact.get("rate_percent") is not None:
+        text += f": {fact['rate_percent']}%"
+    if fact.get("previous_rate_percent") is not None:
+        text += f" (from {fact['previous_rate_percent']}%)"
+    if fact.get("duration"):
+        text += f" for {fact['duration']}"
+    return text
+
+
+def _describe_event(fact: Mapping[str, Any]) -> str:
+    who = _name(fact.get("participants") or []) or _name(fact.get("initiator"))
+    text = f"{fact.get('event_type')}: {who or '?'}"
+    if fact.get("place"):
+        text += f" at {_name(fact.get('place'))}"
+    return text
+
+
+def _describe_affiliation(fact: Mapping[str, Any]) -> str:
+    return f"{_name(fact.get('person'))}: {_name(fact.get('organization'))}"
+
+
+def _describe_authorship(fact: Mapping[str, Any]) -> str:
+    return f"{_name(fact.get('author'))} wrote {fact.get('doc')}"
+
+
+def _describe_figure(fact: Mapping[str, Any]) -> str:
+    return f"{fact.get('subject')}: {fact.get('value')} {fact.get('unit') or ''}".rstrip()
+
+
+# The reading of each kind; other kinds read as their id.
+_DESCRIBERS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "office": _describe_office,
+    "tariff": _describe_tariff,
+    "event": _describe_event,
+    "affiliation": _describe_affiliation,
+    "authorship": _describe_authorship,
+    "figure": _describe_figure,
+}
 
 
 def _rate(value: float | None) -> str:

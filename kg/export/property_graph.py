@@ -28,6 +28,7 @@ from kg.export.records import fact_record
 from kg.kinds import kinds
 
 if TYPE_CHECKING:
+    from kg.model import Document, Entity, Fact
     from kg.pipeline import BuildResult
 
 _SAFE_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -64,53 +65,72 @@ def property_graph(build: BuildResult) -> PropertyGraph:
     """The build as a property graph (see the module docstring)."""
     pg = PropertyGraph()
     for d in sorted(build.documents, key=lambda d: d.id):
-        props: dict[str, Any] = {
-            "label": d.title or d.id,
-            "type": "Document",
-            "kind": "document",
-            "doc": d.id,
-        }
-        props.update({k: v for k, v in (("url", d.url), ("published", d.published)) if v})
-        pg.nodes[f"doc:{d.id}"] = props
+        pg.nodes[f"doc:{d.id}"] = _document_node(d)
     for key in sorted(build.entities):
         e = build.entities[key]
-        props = {"label": e.label, "type": e.type, "kind": "entity", "docs": len(e.docs)}
-        if e.wikidata:
-            props["wikidata"] = e.wikidata
-        props["aliases"] = sorted(e.aliases)
-        pg.nodes[e.id] = props
+        pg.nodes[e.id] = _entity_node(e)
     for fact in sorted(build.facts, key=lambda f: f.id):
-        record = fact_record(fact)
-        props = {
-            "label": fact_label(record),
-            "type": _class_name(fact.kind),
-            "kind": fact.kind,
-            "support": fact.support,
-        }
-        for f in kinds()[fact.kind].fields:
-            name, value = f.name, record.get(f.name)
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                props[name] = value
-            elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-                props[name] = list(value)
-            refs = value if isinstance(value, list) else [value]
-            for ref in refs:
-                if isinstance(ref, dict) and "id" in ref:
-                    if ref["id"] not in pg.nodes:  # a reference without an entity record
-                        pg.nodes[ref["id"]] = {
-                            "label": ref["label"],
-                            "type": ref["type"],
-                            "kind": "entity",
-                        }
-                    pg.edges.append((fact.id, ref["id"], f.role))
-        pg.nodes[fact.id] = props
-        for doc in sorted({e.doc for e in fact.evidence}):
-            pg.edges.append((fact.id, f"doc:{doc}", "stated_in"))
-        for other in fact.conflicts_with:
-            if fact.id < other:
-                pg.edges.append((fact.id, other, "conflicts_with"))
+        _add_fact(pg, fact)
     pg.edges = sorted(set(pg.edges))
     return pg
+
+
+def _document_node(d: Document) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "label": d.title or d.id,
+        "type": "Document",
+        "kind": "document",
+        "doc": d.id,
+    }
+    props.update({k: v for k, v in (("url", d.url), ("published", d.published)) if v})
+    return props
+
+
+def _entity_node(e: Entity) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "label": e.label,
+        "type": e.type,
+        "kind": "entity",
+        "docs": len(e.docs),
+    }
+    if e.wikidata:
+        props["wikidata"] = e.wikidata
+    props["aliases"] = sorted(e.aliases)
+    return props
+
+
+def _add_fact(pg: PropertyGraph, fact: Fact) -> None:
+    """The fact's node, after those of entities it names that have no entity record, and its
+    edges: one per entity named, one per document stating it, one per conflict."""
+    record = fact_record(fact)
+    props: dict[str, Any] = {
+        "label": fact_label(record),
+        "type": _class_name(fact.kind),
+        "kind": fact.kind,
+        "support": fact.support,
+    }
+    for f in kinds()[fact.kind].fields:
+        value = record.get(f.name)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            props[f.name] = value
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            props[f.name] = list(value)
+        _add_references(pg, fact.id, value, f.role)
+    pg.nodes[fact.id] = props
+    for doc in sorted({e.doc for e in fact.evidence}):
+        pg.edges.append((fact.id, f"doc:{doc}", "stated_in"))
+    for other in fact.conflicts_with:
+        if fact.id < other:
+            pg.edges.append((fact.id, other, "conflicts_with"))
+
+
+def _add_references(pg: PropertyGraph, fact_id: str, value: Any, role: str) -> None:
+    """An edge with ``role`` to each entity a field's value refers to."""
+    for ref in value if isinstance(value, list) else [value]:
+        if isinstance(ref, dict) and "id" in ref:
+            if ref["id"] not in pg.nodes:  # a reference without an entity record
+                pg.nodes[ref["id"]] = {"label": ref["label"], "type": ref["type"], "kind": "entity"}
+            pg.edges.append((fact_id, ref["id"], role))
 
 
 def to_networkx(pg: PropertyGraph) -> nx.MultiDiGraph:

@@ -104,43 +104,89 @@ def _words_at(sent: Span, i: int, phrase: tuple[str, ...]) -> bool:
     )
 
 
-def _bind(
-    ctx: ExtractionContext, subject: Span, first: int, last: int
-) -> tuple[str, str | None] | None:
-    """The rule binding a value to a subject, and whether it states a rise or a fall."""
-    rules = _rules()
-    doc = ctx.doc
+_Binding = tuple[str, str | None]  # rule id, and "rise" or "fall" when the value is a change
+
+
+def _bind(ctx: ExtractionContext, subject: Span, first: int, last: int) -> _Binding | None:
+    """The rule binding a value to a subject, and whether it states a rise or a fall.
+
+    A value before its subject and one after it have rules of their own, tried in order.
+    """
     sent = ctx.sentence(subject.start)
     if last <= subject.start:  # value before subject
-        if last == subject.start or (last + 1 == subject.start and doc[last].pos_ == "ADJ"):
-            return "figure.value_subject", None  # "a $295 billion trade imbalance"
-        for link in rules.links:
-            if _words_at(sent, last, link) and last + len(link) == subject.start:
-                return "figure.value_in_subject", None  # "$295 billion in trade imbalance"
-        return None
+        return _value_subject(sent, subject, last) or _value_in_subject(sent, subject, last)
+    i = _link_start(ctx, subject, first)
+    return _subject_of_value(sent, i, first) or _subject_verb_value(sent, i, first)
+
+
+def _value_subject(sent: Span, subject: Span, last: int) -> _Binding | None:
+    """ "a $295 billion trade imbalance": the value (and perhaps an adjective) right before."""
+    doc = sent.doc
+    if last == subject.start or (last + 1 == subject.start and doc[last].pos_ == "ADJ"):
+        return "figure.value_subject", None
+    return None
+
+
+def _value_in_subject(sent: Span, subject: Span, last: int) -> _Binding | None:
+    """ "$295 billion in trade imbalance": a link phrase between the value and the subject."""
+    for link in _rules().links:
+        if _words_at(sent, last, link) and last + len(link) == subject.start:
+            return "figure.value_in_subject", None
+    return None
+
+
+def _link_start(ctx: ExtractionContext, subject: Span, first: int) -> int:
+    """The token after the subject, its modifiers and linking words ("that", "has"), at most
+    ``first`` (the value's first token)."""
+    doc = ctx.doc
     i = _after_modifiers(ctx, subject.end, first)
     while i < first and doc[i].lower_ in _LINKERS:
         i += 1
+    return i
+
+
+def _subject_of_value(sent: Span, i: int, first: int) -> _Binding | None:
+    """ "a trade imbalance of $295 billion": "of", "at" or "worth" right before the value."""
+    doc = sent.doc
     if i < first and doc[i].lower_ in {"of", "at", "worth"} and i + 1 == first:
-        return "figure.subject_of_value", None  # "a trade imbalance of $295 billion"
-    if i < first and doc[i].lower_ in rules.linking:
-        verb = doc[i].lower_
-        i += 1
-        moved = False
-        while i < first:
-            step = next((p for p in rules.value_preps if _words_at(sent, i, p)), None)
-            if step is None:
-                return None
-            moved = moved or step[0] in {"to", "at", "of"}
-            i += len(step)
-        if i != first:
+        return "figure.subject_of_value", None
+    return None
+
+
+def _subject_verb_value(sent: Span, i: int, first: int) -> _Binding | None:
+    """ "a trade imbalance that reached $295 billion", "exports fell 5%": a linking verb, then
+    only value prepositions up to the value."""
+    rules = _rules()
+    doc = sent.doc
+    if not (i < first and doc[i].lower_ in rules.linking):
+        return None
+    verb = doc[i].lower_
+    moved = _prepositions_to(sent, i + 1, first)
+    if moved is None:
+        return None
+    return "figure.subject_verb_value", None if moved else _change(verb)
+
+
+def _prepositions_to(sent: Span, i: int, first: int) -> bool | None:
+    """Walk value prepositions ("by", "to", "up to") from token ``i`` to the value at ``first``:
+    whether one gives the level reached ("to", "at", "of"); None if other words come between."""
+    moved = False
+    while i < first:
+        step = next((p for p in _rules().value_preps if _words_at(sent, i, p)), None)
+        if step is None:
             return None
-        change = None
-        if not moved and verb in rules.rising:
-            change = "rise"
-        elif not moved and verb in rules.falling:
-            change = "fall"
-        return "figure.subject_verb_value", change
+        moved = moved or step[0] in {"to", "at", "of"}
+        i += len(step)
+    return moved if i == first else None
+
+
+def _change(verb: str) -> str | None:
+    """ "rise" or "fall" for a verb of change ("grew", "fell"), else None ("reached")."""
+    rules = _rules()
+    if verb in rules.rising:
+        return "rise"
+    if verb in rules.falling:
+        return "fall"
     return None
 
 

@@ -175,39 +175,87 @@ def _dateline_city(ent: Span) -> bool:
 
 
 def _mention_from_ent(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Mention | None:
-    written = ent.text
-    if written.isupper() and len(written) <= 4 and _shouted(ent):
+    """The mention an NER entity makes, or None when it names nothing (a shouted word).
+
+    A dateline city and an entity the lexicon rulers tagged are taken whole; otherwise the name,
+    trimmed of articles and titles, is looked up in the lexicon, then typed by its NER label.
+    """
+    if _shouted_abbreviation(ent):
         return None
-    if ent.label_ in {"GPE", "ORG", "PERSON", "LOC", "FAC", "NORP"} and _dateline_city(ent):
-        # where the reporter filed from: a place, never an actor of the story
-        return Mention(written, written.title(), "Place", ent.start_char, ent.end_char)
-    if ent.ent_id_:
-        entry = lexicon.entries.get(ent.ent_id_)
-        if entry is not None:
-            return entry_mention(entry, written, ent.start_char, ent.end_char)
+    whole = _dateline_place(ent) or _tagged_entry(ent, lexicon)
+    if whole is not None:
+        return whole
     span = _trim(ent, lexicon, in_title if ent.label_ == "PERSON" else set())
     if span is None:
         return None
-    text = span.text
-    entry = lexicon.lookup(text)
-    if entry is not None:
-        return entry_mention(entry, text, span.start_char, span.end_char)
-    label = ent.label_
-    if label == "PERSON":
-        if not _plausible_person(span):
-            return None
-        return Mention(text, _clean_label(text), "Person", span.start_char, span.end_char)
-    if label in {"GPE", "LOC", "FAC"}:
-        if text.isupper() and (len(text) > 3 or len(text) <= 2):  # "TOTALLY", "AI": not places
-            return None
-        return Mention(text, _clean_label(text), "Place", span.start_char, span.end_char)
-    descriptor = _descriptor_type(span, lexicon)
-    if label == "ORG" or (label == "PRODUCT" and descriptor):
-        if text.isupper() and (len(text) > 5 or len(text) <= 2) and " " not in text:
-            return None  # shouted words and two-letter abbreviations the lexicon does not know
-        etype = descriptor or _type_from_name(text, lexicon) or "Organization"
-        return Mention(text, _clean_label(text), etype, span.start_char, span.end_char)
+    return _known_name(span, lexicon) or _typed_by_label(ent.label_, span, lexicon)
+
+
+def _shouted_abbreviation(ent: Span) -> bool:
+    """ "US" in "A DEAL WITH US": a short upper-case word inside upper-case text."""
+    written = ent.text
+    return written.isupper() and len(written) <= 4 and _shouted(ent)
+
+
+def _dateline_place(ent: Span) -> Mention | None:
+    """Where the reporter filed from: a place, never an actor of the story."""
+    if ent.label_ in {"GPE", "ORG", "PERSON", "LOC", "FAC", "NORP"} and _dateline_city(ent):
+        written = ent.text
+        return Mention(written, written.title(), "Place", ent.start_char, ent.end_char)
     return None
+
+
+def _tagged_entry(ent: Span, lexicon: Lexicon) -> Mention | None:
+    """The lexicon entry a ruler tagged the entity with (its ``ent_id_``), if still known."""
+    entry = lexicon.entries.get(ent.ent_id_) if ent.ent_id_ else None
+    if entry is None:
+        return None
+    return entry_mention(entry, ent.text, ent.start_char, ent.end_char)
+
+
+def _known_name(span: Span, lexicon: Lexicon) -> Mention | None:
+    """The lexicon entry of the trimmed name, if it has one."""
+    entry = lexicon.lookup(span.text)
+    if entry is None:
+        return None
+    return entry_mention(entry, span.text, span.start_char, span.end_char)
+
+
+def _typed_by_label(label: str, span: Span, lexicon: Lexicon) -> Mention | None:
+    """A name the lexicon does not know, typed by its NER label: a person, place or organisation."""
+    if label == "PERSON":
+        return _person(span)
+    if label in {"GPE", "LOC", "FAC"}:
+        return _place(span)
+    return _organization(label, span, lexicon)
+
+
+def _person(span: Span) -> Mention | None:
+    """A person NER found, unless the name cannot be one (digits, shouting, too long)."""
+    text = span.text
+    if not _plausible_person(span):
+        return None
+    return Mention(text, _clean_label(text), "Person", span.start_char, span.end_char)
+
+
+def _place(span: Span) -> Mention | None:
+    """A place NER found, unless it is a shouted word."""
+    text = span.text
+    if text.isupper() and (len(text) > 3 or len(text) <= 2):  # "TOTALLY", "AI": not places
+        return None
+    return Mention(text, _clean_label(text), "Place", span.start_char, span.end_char)
+
+
+def _organization(label: str, span: Span, lexicon: Lexicon) -> Mention | None:
+    """An ORG, or a PRODUCT a descriptor before it calls an organisation ("consultancy X")."""
+    text = span.text
+    descriptor = _descriptor_type(span, lexicon)
+    if not (label == "ORG" or (label == "PRODUCT" and descriptor)):
+        return None
+    if text.isupper() and (len(text) > 5 or len(text) <= 2) and " " not in text:
+        return None  # shouted words and two-letter abbreviations the lexicon does not know
+    etype = descriptor or _type_from_name(text, lexicon) or "Organization"
+    return Mention(text, _clean_label(text), etype, span.start_char, span.end_char)
 
 
 def _trim(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Span | None:

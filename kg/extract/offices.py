@@ -240,16 +240,43 @@ def _prenominal(
 def _appositive(
     ctx: ExtractionContext, person: Mention, starts: dict[int, _Title], rules: _Rules
 ) -> Claim | None:
+    """ "Jamieson Greer, the U.S. Trade Representative", "Scott Bessent, who serves as ..."."""
     doc = ctx.doc
     tok = doc.char_span(person.start, person.end, alignment_mode="expand")
     if tok is None:
         return None
-    i = tok.end
+    opened = _apposition(doc, tok.end, rules)
+    if opened is None:
+        return None
+    i, rule = opened
+    j, status = _status_right(doc, _skip_ordinal(doc, i), rules)
+    if j >= len(doc):
+        return None
+    modifier, title, j = _owner_and_title(ctx, j, starts)
+    if title is None:
+        return None
+    k, designate = _suffix_status(ctx, title.span.end)
+    org, k = _complement(ctx, k, rules)
+    if _title_of_another(ctx, k):
+        return None
+    organization = modifier or org or _implied(ctx, title)
+    if organization is None and title.office.organization_required:
+        return None
+    end = max(title.span.end_char, org.end if org is not None and organization is org else 0)
+    status = "designate" if designate else status
+    written = ctx.document.text[modifier.start : title.span.end_char] if modifier else None
+    return _claim(ctx, title, person, organization, status, person.start, end, rule, written)
+
+
+def _apposition(doc: Doc, i: int, rules: _Rules) -> tuple[int, str] | None:
+    """The start of an apposition after a name ending before token ``i`` and its rule: a comma
+    or parenthesis, perhaps an age ("Janet Yellen, 74, a former chair"), a copula ("who serves
+    as", rule ``office.copula``) and a determiner. None if no comma or parenthesis follows."""
     if i >= len(doc) or doc[i].text not in {",", "("}:
         return None
     i += 1
     if i + 1 < len(doc) and doc[i].like_num and doc[i + 1].text == ",":
-        i += 2  # "Janet Yellen, 74, a former chair of ...": an age, then the apposition
+        i += 2  # an age, then the apposition
     rule = "office.appositive"
     for phrase in rules.copulas:
         if tuple(t.lower_ for t in doc[i : i + len(phrase)]) == phrase:
@@ -258,31 +285,27 @@ def _appositive(
             break
     if i < len(doc) and doc[i].lower_ in rules.determiners:
         i += 1
-    i = _skip_ordinal(doc, i)
-    j = i
+    return i, rule
+
+
+def _status_right(doc: Doc, i: int, rules: _Rules) -> tuple[int, str]:
+    """Walk right from token ``i`` over status words ("former"): the token after, the status
+    the last one gives ("current" without any)."""
     status = "current"
-    while j < len(doc) and doc[j].lower_ in rules.status:
-        status = rules.status[doc[j].lower_]
-        j += 1
-    if j >= len(doc):
-        return None
-    modifier, title, j = _owner_and_title(ctx, j, starts)
-    if title is None:
-        return None
-    k, designate = _suffix_status(ctx, title.span.end)
-    org, k = _complement(ctx, k, rules)
+    while i < len(doc) and doc[i].lower_ in rules.status:
+        status = rules.status[doc[i].lower_]
+        i += 1
+    return i, status
+
+
+def _title_of_another(ctx: ExtractionContext, k: int) -> bool:
+    """Whether what follows a title at token ``k`` gives it to someone else: "X, the President's
+    adviser", or a list "A, Treasury Secretary B" where the title is B's."""
+    doc = ctx.doc
     if k < len(doc) and doc[k].text in {"'s", "’s"}:
-        return None  # "X, the President's adviser": the title belongs to someone else
+        return True
     nxt = ctx.mention_starting(doc[k].idx) if k < len(doc) else None
-    if nxt is not None and nxt.type == "Person":
-        return None  # "A, Treasury Secretary B": a list, the title is B's
-    organization = modifier or org or _implied(ctx, title)
-    if organization is None and title.office.organization_required:
-        return None
-    end = max(title.span.end_char, org.end if org is not None and organization is org else 0)
-    status = "designate" if designate else status
-    written = ctx.document.text[modifier.start : title.span.end_char] if modifier else None
-    return _claim(ctx, title, person, organization, status, person.start, end, rule, written)
+    return nxt is not None and nxt.type == "Person"
 
 
 def _skip_ordinal(doc: Doc, i: int) -> int:
