@@ -111,7 +111,6 @@ class QuoteRules(RuleSet):
 @dataclass(frozen=True)
 class TariffRules(RuleSet):
     extractor: str
-    enacting_verbs: list[str]
     facing_verbs: list[str]
     trade_value_subject: str
     triggers: list[str]
@@ -157,6 +156,7 @@ class TokenTest:
     no_child: list[str] | None = None
     child_lower: list[str] | None = None  # a child that is one of these words
     no_aux: list[str] | None = None  # no auxiliary child that is one of these words
+    head_lower: list[str] | str | None = None  # its head is one of these words
 
 
 @dataclass(frozen=True)

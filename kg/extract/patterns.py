@@ -36,6 +36,9 @@ _RESOLVE = ("mention", "place", "place_always")
 _STEPS = (
     "follow",
     "after",
+    "before",
+    "next",
+    "with_children",
     "climb",
     "head",
     "children",
@@ -85,6 +88,7 @@ def compile_test(test: TokenTest | None, words: Words) -> Callable[[Token], bool
         return lambda tok: True
     lower, not_lower = words(test.lower), words(test.not_lower)
     child_lower, no_aux = words(test.child_lower), words(test.no_aux)
+    head_lower = words(test.head_lower)
     sets = {
         k: frozenset(v)
         for k, v in (
@@ -115,6 +119,8 @@ def compile_test(test: TokenTest | None, words: Words) -> Callable[[Token], bool
             return False
         if child_lower is not None and not any(c.lower_ in child_lower for c in tok.children):
             return False
+        if head_lower is not None and tok.head.lower_ not in head_lower:
+            return False
         aux = {c.lower_ for c in tok.children if c.dep_ in {"aux", "auxpass"}}
         return no_aux is None or not aux & no_aux
 
@@ -135,11 +141,22 @@ Step = Callable[[ExtractionContext, list[Token], "Span | None"], list[Token]]
 
 def _climb(arg: dict[str, Any], words: Words, where: str) -> Step:
     """Climb to the head while the token's dependency is in ``through``, at most ``max`` times,
-    until a token passes ``until`` (the start token too, when ``include_start``)."""
+    until a token passes ``until`` (the start token too, when ``include_start``). ``via`` maps
+    a dependency to a test its head must pass for the climb to go through it."""
     through = words(arg["through"]) or frozenset()
     limit = int(arg.get("max", 3))
     until = compile_test(_test(arg.get("until"), f"{where}.until"), words)
     include_start = bool(arg.get("include_start", False))
+    via = {
+        dep: compile_test(_test(test, f"{where}.via.{dep}"), words)
+        for dep, test in (arg.get("via") or {}).items()
+    }
+
+    def up(cur: Token) -> Token | None:
+        if cur.dep_ not in through or cur.head is cur:
+            return None
+        test = via.get(cur.dep_)
+        return cur.head if test is None or test(cur.head) else None
 
     def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
         out = []
@@ -149,13 +166,60 @@ def _climb(arg: dict[str, Any], words: Words, where: str) -> Step:
                 assert cur is not None
                 if (k or include_start) and until(cur):
                     break
-                if cur.dep_ not in through or cur.head is cur:
-                    cur = None
+                cur = up(cur)
+                if cur is None:
                     break
-                cur = cur.head
             if cur is not None and until(cur):
                 out.append(cur)
         return out
+
+    return step
+
+
+def _before(arg: dict[str, Any], words: Words, where: str) -> Step:
+    """The token before each one, past tokens whose part of speech is in ``skip_pos`` ("China
+    has now raised": China)."""
+    skip = frozenset(arg.get("skip_pos", []))
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        out = []
+        for tok in toks:
+            k = tok.i - 1
+            while k >= 0 and ctx.doc[k].pos_ in skip:
+                k -= 1
+            if k >= 0:
+                out.append(ctx.doc[k])
+        return out
+
+    return step
+
+
+def _next(arg: dict[str, Any], words: Words, where: str) -> Step:
+    """The word after ``words`` right after each token, past one of ``skip`` ("imposed by the
+    United States": United)."""
+    wanted = words(arg["words"]) or frozenset()
+    skip = words(arg.get("skip", [])) or frozenset()
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        doc, out = ctx.doc, []
+        for tok in toks:
+            j = tok.i + 1
+            if j + 1 < len(doc) and doc[j].lower_ in wanted:
+                j += 1 + (doc[j + 1].lower_ in skip)
+                if j < len(doc):
+                    out.append(doc[j])
+        return out
+
+    return step
+
+
+def _with_children(arg: dict[str, Any], words: Words, where: str) -> Step:
+    """Each token followed by its children of the dependencies ``dep`` (a subject and its
+    apposition: a dateline parsed as the subject has the person in apposition)."""
+    deps = words(arg["dep"]) or frozenset()
+
+    def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
+        return [x for t in toks for x in [t, *(c for c in t.children if c.dep_ in deps)]]
 
     return step
 
@@ -305,6 +369,9 @@ def _where(arg: dict[str, Any], words: Words, where: str) -> Step:
 
 _STEP_MAKERS: dict[str, Callable[[Any, Words, str], Step]] = {
     "after": _after,
+    "before": _before,
+    "next": _next,
+    "with_children": _with_children,
     "climb": _climb,
     "head": _head,
     "children": _children,

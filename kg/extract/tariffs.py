@@ -45,6 +45,7 @@ from kg.extract import ExtractionContext, register
 from kg.extract.countries import acting_country, country_counts, country_mention
 from kg.extract.figures import figure_fields
 from kg.extract.numbers import Duration, Quantity, find_money, find_percents
+from kg.extract.patterns import paths, select, walk
 from kg.extract.speakers import mention_of
 from kg.extract.syntax import phrase_matcher
 from kg.model import Claim, Mention
@@ -56,7 +57,6 @@ _ACTOR_TYPES = frozenset(
     {"Country", "Organization", "GovernmentBody", "InternationalOrganization", "Person"}
 )
 _PARTY_TYPES = _ACTOR_TYPES - {"Person"}  # whose goods, on whom a tariff falls
-_SKIP_LEFT = frozenset({"ADV", "AUX", "PART"})
 _R = TypeVar("_R")
 
 
@@ -76,7 +76,6 @@ class _Rules:
     stops: frozenset[str]
     effective: re.Pattern[str]
     duration: re.Pattern[str]
-    enacting: frozenset[str]
     facing: frozenset[str]
     trade_subject: str
 
@@ -105,7 +104,6 @@ def _rules() -> _Rules:
         stops=frozenset(spec.goods_stops),
         effective=_cue(spec.effective_cues),
         duration=_cue(spec.duration_cues),
-        enacting=frozenset(spec.enacting_verbs),
         facing=frozenset(spec.facing_verbs),
         trade_subject=spec.trade_value_subject,
     )
@@ -141,6 +139,7 @@ class _Imposer(NamedTuple):
     mention: Mention
     rule: str  # the rule id kept in `_imposer_rule`
     start: int | None = None  # token where it starts when the measure's own words start there
+    path: str | None = None  # the declared path that found it, kept in `_imposer_path`
 
 
 @dataclass(frozen=True)
@@ -400,7 +399,9 @@ def _conjoined(site: _Site) -> bool:
 
 def _inherited(imposer: _Imposer | None) -> _Imposer | None:
     """The previous measure's imposer, as another measure takes it (not its own words)."""
-    return _Imposer(imposer.mention, imposer.rule) if imposer is not None else None
+    if imposer is None:
+        return None
+    return _Imposer(imposer.mention, imposer.rule, path=imposer.path)
 
 
 # --- status rules: (status, verb token, which rule) ---------------------------------------------
@@ -493,23 +494,24 @@ def _imposer_by_subject(site: _Site, verb: int | None) -> _Imposer | None:
     before the tariff word."""
     if verb is None or verb >= site.trigger.start:
         return None
-    subject = _subject(site.ctx, verb, site.floor)
-    if subject is None:
+    found = _subject(site.ctx, verb, site.floor)
+    if found is None:
         return None
-    return _Imposer(subject, "tariff.imposer.subject", site.ctx.token_at(subject.start))
+    subject, path = found
+    return _Imposer(subject, "tariff.imposer.subject", site.ctx.token_at(subject.start), path)
 
 
 def _imposer_by_agent(site: _Site, verb: int | None) -> _Imposer | None:
     """ "tariffs imposed by the United States": the agent of the status verb."""
-    agent = _agent(site.ctx, verb) if verb is not None else None
-    return _Imposer(agent, "tariff.imposer.agent") if agent is not None else None
+    found = _agent(site.ctx, verb) if verb is not None else None
+    return _Imposer(found[0], "tariff.imposer.agent", path=found[1]) if found else None
 
 
 def _imposer_by_governing_clause(site: _Site, verb: int | None) -> _Imposer | None:
     """ "X moved to raise duties", "X signed proclamations imposing tariffs": the actor of the
     clause that governs a status verb without a subject."""
-    actor = _governing_actor(site.ctx, site.ctx.doc[verb]) if verb is not None else None
-    return _Imposer(actor, "tariff.imposer.governing") if actor is not None else None
+    found = _governing_actor(site.ctx, site.ctx.doc[verb]) if verb is not None else None
+    return _Imposer(found[0], "tariff.imposer.governing", path=found[1]) if found else None
 
 
 def _imposer_shared(site: _Site, verb: int | None) -> _Imposer | None:
@@ -527,65 +529,40 @@ _IMPOSER_RULES = (
 )
 
 
-# --- walks over the parse -------------------------------------------------------------------------
+# --- walks over the parse: declared paths of ontology/rules/patterns.yaml ------------------------
 
 
-def _subject(ctx: ExtractionContext, verb: int, floor: int) -> Mention | None:
-    """ "China cutting its tariffs": the subject of a status verb, the actor just before it
-    past adverbs, auxiliaries and particles ("Washington has now raised"), not before
-    ``floor``."""
-    doc = ctx.doc
-    k = verb - 1
-    while k >= floor and doc[k].pos_ in _SKIP_LEFT:
-        k -= 1
-    return _actor(ctx, doc[k]) if k >= floor else None
+Found = tuple[Mention, str]  # an actor and the id of the path that found it
 
 
-def _agent(ctx: ExtractionContext, verb: int) -> Mention | None:
-    """ "imposed by the United States": the agent of a passive status verb."""
-    doc = ctx.doc
-    if verb + 2 >= len(doc) or doc[verb + 1].lower_ != "by":
-        return None
-    j = verb + 2 + (doc[verb + 2].lower_ == "the")
-    return _actor(ctx, doc[j]) if j < len(doc) else None
+def _path_actor(ctx: ExtractionContext, path_id: str, start: Token, floor: int = 0) -> Found | None:
+    """The first actor the declared path ``path_id`` finds from ``start``, on tokens from
+    ``floor`` on."""
+    path = paths()[path_id]
+    toks = [t for t in walk(ctx, path, [start], None) if t.i >= floor]
+    found = select(ctx, path, toks)
+    return (found[0], path_id) if found else None
 
 
-def _governing_actor(ctx: ExtractionContext, verb: Token) -> Mention | None:
-    """Who acts through a verb without a subject of its own: the subject of the clause it
-    depends on ("X moved to raise duties", "X signed proclamations imposing tariffs"), or the
-    object of a verb that makes it act ("X urged Y to impose tariffs"). A participle hanging on
-    a noun counts only when an enacting verb governs that noun (``enacting_verbs``)."""
-    if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
-        return None  # its own subject, which the subject rule read
-    tok = verb
-    for _ in range(4):
-        if tok.dep_ == "acl" and tok.head.pos_ in {"NOUN", "PROPN"}:
-            noun = tok.head
-            if noun.dep_ != "dobj" or noun.head.lower_ not in _rules().enacting:
-                return None
-            tok = noun.head
-        elif tok.dep_ in {"xcomp", "conj", "advcl"} and tok.head is not tok:
-            tok = tok.head
-        else:
-            return None
-        if tok.dep_ == "xcomp" or verb.dep_ == "xcomp":
-            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-            if obj is not None and (controller := _actor(ctx, obj)) is not None:
-                return controller  # object control: "urged Canada to impose"
-        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-        if subj is not None:
-            return _subject_or_apposition(ctx, subj)
-    return None
+def _subject(ctx: ExtractionContext, verb: int, floor: int) -> Found | None:
+    """ "China cutting its tariffs": the subject of a status verb (path.left_actor), not before
+    ``floor`` (the end of the measure before)."""
+    return _path_actor(ctx, "path.left_actor", ctx.doc[verb], floor)
 
 
-def _subject_or_apposition(ctx: ExtractionContext, subj: Token) -> Mention | None:
-    """The actor a clause's subject names, else its apposition: a dateline parsed as the subject
-    ("WASHINGTON, March 8 - President X on Thursday signed") has the person in apposition."""
-    for word in [subj, *(c for c in subj.children if c.dep_ == "appos")]:
-        mention = _actor(ctx, word)
-        if mention is not None:
-            return mention
-    return None
+def _agent(ctx: ExtractionContext, verb: int) -> Found | None:
+    """ "imposed by the United States": the agent of a passive status verb (path.passive_agent)."""
+    return _path_actor(ctx, "path.passive_agent", ctx.doc[verb])
+
+
+def _governing_actor(ctx: ExtractionContext, verb: Token) -> Found | None:
+    """Who acts through a verb without a subject of its own: the object of a verb that makes it
+    act ("X urged Y to impose tariffs", path.object_control), else the subject of the clause it
+    depends on ("X moved to raise duties", "X signed proclamations imposing tariffs",
+    path.governing_actor)."""
+    return _path_actor(ctx, "path.object_control", verb) or _path_actor(
+        ctx, "path.governing_actor", verb
+    )
 
 
 # --- goods and target: what a measure falls on ----------------------------------------------------
@@ -789,6 +766,7 @@ def _claims(
     value = goods.value if goods.value is not None else _value_in(text, base, lo_char, clause_end)
     imposer_rule = imposer.rule if imposer is not None else None
     fields = _fields(m, goods, party, actor_rule or imposer_rule, duration, effective, value)
+    fields["_imposer_path"] = imposer.path if imposer is not None else None
     rule = "tariff.rate_change" if m.previous else ("tariff.rate" if m.rate else "tariff.no_rate")
     confidence = _rules().confidence[rule] - (
         0.1 if imposer_rule == "tariff.imposer.counterpart" else 0
