@@ -556,13 +556,11 @@ def _agent(ctx: ExtractionContext, verb: int) -> Found | None:
 
 
 def _governing_actor(ctx: ExtractionContext, verb: Token) -> Found | None:
-    """Who acts through a verb without a subject of its own: the object of a verb that makes it
-    act ("X urged Y to impose tariffs", path.object_control), else the subject of the clause it
+    """Who acts through a verb without a subject of its own: the subject of the clause it
     depends on ("X moved to raise duties", "X signed proclamations imposing tariffs",
-    path.governing_actor)."""
-    return _path_actor(ctx, "path.object_control", verb) or _path_actor(
-        ctx, "path.governing_actor", verb
-    )
+    path.governing_actor). ("X urged Y to impose tariffs" gives Y by the subject rule: Y stands
+    right before the verb.)"""
+    return _path_actor(ctx, "path.governing_actor", verb)
 
 
 # --- goods and target: what a measure falls on ----------------------------------------------------
