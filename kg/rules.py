@@ -94,7 +94,7 @@ class OfficeRules(RuleSet):
     status_markers: dict[str, list[str]]
     org_connectors: list[str]
     appositive_determiners: list[str]
-    copula_phrases: list[str]
+    copula_phrases: dict[str, list[str]]
     as_verbs: dict[str, list[str]]
 
 

@@ -36,7 +36,7 @@ class _Rules:
     status: dict[str, str]  # marker word -> status
     connectors: frozenset[str]
     determiners: frozenset[str]
-    copulas: tuple[tuple[str, ...], ...]
+    copulas: tuple[tuple[tuple[str, ...], str], ...]  # (phrase words, status it gives)
     as_verbs: dict[str, str]  # verb form -> status, for "PERSON as TITLE"
 
 
@@ -49,7 +49,9 @@ def _rules() -> _Rules:
         status=status,
         connectors=frozenset(data.org_connectors),
         determiners=frozenset(data.appositive_determiners),
-        copulas=tuple(tuple(p.split()) for p in data.copula_phrases),
+        copulas=tuple(
+            (tuple(p.split()), st) for st, phrases in data.copula_phrases.items() for p in phrases
+        ),
         as_verbs={v: st for st, verbs in data.as_verbs.items() for v in verbs},
     )
 
@@ -248,8 +250,8 @@ def _appositive(
     opened = _apposition(doc, tok.end, rules)
     if opened is None:
         return None
-    i, rule = opened
-    j, status = _status_right(doc, _skip_ordinal(doc, i), rules)
+    i, rule, tense = opened
+    j, status = _status_right(doc, _skip_ordinal(doc, i), rules, tense)
     if j >= len(doc):
         return None
     modifier, title, j = _owner_and_title(ctx, j, starts)
@@ -268,30 +270,30 @@ def _appositive(
     return _claim(ctx, title, person, organization, status, person.start, end, rule, written)
 
 
-def _apposition(doc: Doc, i: int, rules: _Rules) -> tuple[int, str] | None:
+def _apposition(doc: Doc, i: int, rules: _Rules) -> tuple[int, str, str] | None:
     """The start of an apposition after a name ending before token ``i`` and its rule: a comma
     or parenthesis, perhaps an age ("Janet Yellen, 74, a former chair"), a copula ("who serves
-    as", rule ``office.copula``) and a determiner. None if no comma or parenthesis follows."""
+    as", rule ``office.copula``, whose tense gives the status: "who served as" a former office)
+    and a determiner. None if no comma or parenthesis follows."""
     if i >= len(doc) or doc[i].text not in {",", "("}:
         return None
     i += 1
     if i + 1 < len(doc) and doc[i].like_num and doc[i + 1].text == ",":
         i += 2  # an age, then the apposition
-    rule = "office.appositive"
-    for phrase in rules.copulas:
+    rule, tense = "office.appositive", "current"
+    for phrase, status in rules.copulas:
         if tuple(t.lower_ for t in doc[i : i + len(phrase)]) == phrase:
             i += len(phrase)
-            rule = "office.copula"
+            rule, tense = "office.copula", status
             break
     if i < len(doc) and doc[i].lower_ in rules.determiners:
         i += 1
-    return i, rule
+    return i, rule, tense
 
 
-def _status_right(doc: Doc, i: int, rules: _Rules) -> tuple[int, str]:
+def _status_right(doc: Doc, i: int, rules: _Rules, status: str = "current") -> tuple[int, str]:
     """Walk right from token ``i`` over status words ("former"): the token after, the status
-    the last one gives ("current" without any)."""
-    status = "current"
+    the last one gives (``status`` without any)."""
     while i < len(doc) and doc[i].lower_ in rules.status:
         status = rules.status[doc[i].lower_]
         i += 1
