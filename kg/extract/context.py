@@ -47,6 +47,9 @@ class ExtractionContext:
     _quotes: tuple[QuoteSpan, ...] | None = field(default=None, repr=False)
     _quotes_so_far: list[QuoteSpan] | None = field(default=None, repr=False)
     _durations: dict[int, list[Duration]] = field(default_factory=dict, repr=False)
+    # token index -> index of the verb it is an argument of (-1: none), filled by
+    # kg.extract.event_types.governor: frames, anchors and time ask it of one trigger often
+    governors: dict[int, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.tokens is None:

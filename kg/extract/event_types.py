@@ -305,9 +305,12 @@ def _when(ctx: ExtractionContext, frame: Frame, span: Span, trigger: Trigger) ->
 
 
 def governor(ctx: ExtractionContext, tok: Token) -> Token | None:
-    """The verb the noun ``tok`` is an argument of (path.governor)."""
-    found = walk(ctx, event_rules().governor, [tok], None)
-    return found[0] if found else None
+    """The verb the noun ``tok`` is an argument of (path.governor), walked once per token."""
+    i = ctx.governors.get(tok.i)
+    if i is None:
+        found = walk(ctx, event_rules().governor, [tok], None)
+        i = ctx.governors[tok.i] = found[0].i if found else -1
+    return ctx.doc[i] if i >= 0 else None
 
 
 def _required(ctx: ExtractionContext, frame: Frame, span: Span, anchor: Token) -> bool:

@@ -83,55 +83,64 @@ class Words:
 
 
 def compile_test(test: TokenTest | None, words: Words) -> Callable[[Token], bool]:
-    """A token test as a function (the always-true test for None)."""
+    """A token test as a function (the always-true test for None). Only the keys the test
+    gives are checked: the tests run on every trigger, so nothing else is computed."""
     if test is None:
-        return lambda tok: True
+        return _always
+    checks = [c for c in _checks(test, words) if c is not None]
+    if len(checks) == 1:
+        return checks[0]
+    return lambda tok: all(check(tok) for check in checks)
+
+
+def _always(tok: Token) -> bool:
+    return True
+
+
+def _checks(test: TokenTest, words: Words) -> list[Callable[[Token], bool] | None]:
     lower, not_lower = words(test.lower), words(test.not_lower)
-    child_lower, no_aux = words(test.child_lower), words(test.no_aux)
-    head_lower = words(test.head_lower)
-    sets = {
-        k: frozenset(v)
-        for k, v in (
-            ("pos", test.pos),
-            ("not_pos", test.not_pos),
-            ("tag", test.tag),
-            ("not_tag", test.not_tag),
-            ("dep", test.dep),
-            ("not_dep", test.not_dep),
-            ("has_child", test.has_child),
-            ("no_child", test.no_child),
-        )
-        if v is not None
-    }
-
-    def check(tok: Token) -> bool:
-        if lower is not None and tok.lower_ not in lower:
-            return False
-        if not_lower is not None and tok.lower_ in not_lower:
-            return False
-        if not _in(sets, "pos", tok.pos_) or not _in(sets, "tag", tok.tag_):
-            return False
-        if not _in(sets, "dep", tok.dep_):
-            return False
-        if "has_child" in sets and not any(c.dep_ in sets["has_child"] for c in tok.children):
-            return False
-        if "no_child" in sets and any(c.dep_ in sets["no_child"] for c in tok.children):
-            return False
-        if child_lower is not None and not any(c.lower_ in child_lower for c in tok.children):
-            return False
-        if head_lower is not None and tok.head.lower_ not in head_lower:
-            return False
-        aux = {c.lower_ for c in tok.children if c.dep_ in {"aux", "auxpass"}}
-        return no_aux is None or not aux & no_aux
-
-    return check
+    child_lower, no_aux, head_lower = (
+        words(test.child_lower),
+        words(test.no_aux),
+        words(test.head_lower),
+    )
+    return [
+        _attr_in("lower_", lower, True),
+        _attr_in("lower_", not_lower, False),
+        _attr_in("pos_", test.pos, True),
+        _attr_in("pos_", test.not_pos, False),
+        _attr_in("tag_", test.tag, True),
+        _attr_in("tag_", test.not_tag, False),
+        _attr_in("dep_", test.dep, True),
+        _attr_in("dep_", test.not_dep, False),
+        _children_with("dep_", test.has_child, True),
+        _children_with("dep_", test.no_child, False),
+        _children_with("lower_", child_lower, True),
+        None if no_aux is None else lambda tok: not _aux_words(tok) & no_aux,
+        None if head_lower is None else lambda tok: tok.head.lower_ in head_lower,
+    ]
 
 
-def _in(sets: dict[str, frozenset[str]], key: str, value: str) -> bool:
-    """``value`` passes the ``key`` and ``not_key`` sets of a compiled test."""
-    if key in sets and value not in sets[key]:
-        return False
-    return not (f"not_{key}" in sets and value in sets[f"not_{key}"])
+def _attr_in(
+    attr: str, values: Iterable[str] | None, wanted: bool
+) -> Callable[[Token], bool] | None:
+    if values is None:
+        return None
+    table = frozenset(values)
+    return lambda tok: (getattr(tok, attr) in table) is wanted
+
+
+def _children_with(
+    attr: str, values: Iterable[str] | None, wanted: bool
+) -> Callable[[Token], bool] | None:
+    if values is None:
+        return None
+    table = frozenset(values)
+    return lambda tok: any(getattr(c, attr) in table for c in tok.children) is wanted
+
+
+def _aux_words(tok: Token) -> set[str]:
+    return {c.lower_ for c in tok.children if c.dep_ in {"aux", "auxpass"}}
 
 
 # --- steps -------------------------------------------------------------------------------------

@@ -1,0 +1,195 @@
+"""What a tariff measure falls on: its goods, their country (the target) and the trade it
+covers, by ordered rules (``GOODS_RULES``: the phrase after "on", whose start ``_ON_RULES``
+finds, else the subject of a facing verb)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.context import ExtractionContext
+from kg.extract.numbers import Quantity, find_money
+from kg.extract.speakers import mention_of
+from kg.extract.tariff_parts import PARTY_TYPES, Measure, actor, first, tables
+from kg.model import Mention
+
+# --- goods and target: what a measure falls on ----------------------------------------------------
+
+
+class Goods(NamedTuple):
+    """What a measure falls on: goods words, the target and the trade value covered."""
+
+    goods: str | None
+    target: Mention | None
+    rule: str | None  # the rule id kept in `_target_rule`
+    value: Quantity | None  # the trade the measure covers, in document offsets
+    end: int  # the token after the last one used
+    left: int | None = None  # token where the goods start, when written before the measure
+
+
+def goods_of(ctx: ExtractionContext, m: Measure, right: int) -> Goods:
+    """What ``m`` falls on (words before token ``right``): the first of ``GOODS_RULES``."""
+    found = first(GOODS_RULES, ctx, m, right)
+    return found if found is not None else Goods(None, None, None, None, m.last)
+
+
+def _goods_after_on(ctx: ExtractionContext, m: Measure, right: int) -> Goods | None:
+    """ "tariffs on Chinese goods", "on imports from Mexico", "against Canada", "on up to C$16.6
+    billion ($12.8 billion) of American goods": the trade value and the goods after "on"."""
+    on = first(_ON_RULES, ctx, m, right)
+    if on is None:
+        return None
+    value, start = _trade_value(ctx, _skip_hedges(ctx, on + 1, right), right)
+    end, target, rule = _goods_words(ctx, start, right)
+    while end > start and ctx.doc[end - 1].lower_ in {"the", "a", "an", "and"}:
+        end -= 1
+    if end == start:
+        return Goods(None, None, None, value, end)
+    words = ctx.doc[start:end]
+    if target is None or rule is not None:
+        return Goods(words.text, target, rule, value, end)
+    if target.start == words.start_char and target.end >= words.end_char - 2:
+        return Goods(None, target, "tariff.target.country", value, end)  # "tariffs on China"
+    return Goods(words.text, target, "tariff.target.goods_country", value, end)
+
+
+def _goods_facing(ctx: ExtractionContext, m: Measure, right: int) -> Goods | None:
+    """ "Canadian steel will face a tariff of 25 percent": the subject of a facing verb."""
+    facing = _facing_goods(ctx, m.trigger) if m.trigger is not None else None
+    if facing is None:
+        return None
+    goods, target = facing
+    return Goods(goods.text, target, "tariff.target.facing", None, m.last, left=goods.start)
+
+
+GOODS_RULES = (_goods_after_on, _goods_facing)
+
+
+def _on_after_numbers(ctx: ExtractionContext, m: Measure, right: int) -> int | None:
+    """ "tariffs of 25% on steel", "25% tariffs on steel": "on" right after the numbers (and a
+    tariff word after them)."""
+    doc, k = ctx.doc, m.last
+    if k < right and k < len(doc) and doc[k].lower_ in {"tariff", "tariffs", "duty", "duties"}:
+        k += 1
+    return k if k < right and _goods_on(doc, k) else None
+
+
+def _on_before_numbers(ctx: ExtractionContext, m: Measure, right: int) -> int | None:
+    """ "tariffs on Chinese goods from 145 per cent to 30 per cent": with the tariff word before
+    the numbers, the first "on" between them."""
+    trigger = m.trigger
+    if trigger is None or trigger.start >= m.first:
+        return None
+    return next((i for i in range(trigger.end, min(right, m.first)) if _goods_on(ctx.doc, i)), None)
+
+
+def _on_after_trigger(ctx: ExtractionContext, m: Measure, right: int) -> int | None:
+    """ "a 25% tariff imposed by X on steel": with the tariff word after the numbers, the first
+    "on" within eight words of it."""
+    trigger = m.trigger
+    if trigger is None or trigger.start < m.first:
+        return None
+    end = min(right, trigger.end + 8)
+    return next((i for i in range(trigger.end, end) if _goods_on(ctx.doc, i)), None)
+
+
+_ON_RULES = (_on_after_numbers, _on_before_numbers, _on_after_trigger)
+
+
+def _goods_on(doc: Doc, i: int) -> bool:
+    """ "on"/"against" opening a goods phrase (not "on June 1", "on Thursday")."""
+    if doc[i].lower_ not in {"on", "against"} or i + 1 >= len(doc):
+        return False
+    nxt = doc[i + 1]
+    return nxt.ent_type_ not in {"DATE", "TIME"} and not nxt.like_num
+
+
+def _skip_hedges(ctx: ExtractionContext, i: int, right: int) -> int:
+    """Past "up to", "nearly", "about" before a trade value ("on up to C$16.6 billion")."""
+    while i + 1 < right and ctx.doc[i].lower_ in tables().value_hedges:
+        i += 1
+    return i
+
+
+def _trade_value(ctx: ExtractionContext, i: int, right: int) -> tuple[Quantity | None, int]:
+    """A sum of money starting at token ``i`` ("C$16.6 billion ($12.8 billion) worth of"), in
+    document offsets, and the token where the goods after it start."""
+    doc = ctx.doc
+    money = next(iter(find_money(doc[i:right].text)), None) if i < right else None
+    if money is None or money.start != 0:
+        return None, i
+    offset = doc[i].idx  # the value's offsets become the document's
+    value = dataclasses.replace(money, start=offset, end=offset + money.end)
+    i = ctx.token_at(value.end - 1) + 1
+    if i < right and doc[i].text == "(":  # "C$16.6 billion ($12.8 billion) of goods"
+        close = next((j for j in range(i, right) if doc[j].text == ")"), None)
+        i = close + 1 if close is not None else i
+    while i < right and doc[i].lower_ in {"worth", "of", "in"}:
+        i += 1
+    return value, i
+
+
+def _goods_words(
+    ctx: ExtractionContext, start: int, right: int
+) -> tuple[int, Mention | None, str | None]:
+    """The goods phrase from token ``start`` (at most six words): its end, the first country
+    or organisation in it, and the rule when an origin ended it ("imports from Mexico")."""
+    doc = ctx.doc
+    target: Mention | None = None
+    i = start
+    while i < right and i - start < 6:
+        tok = doc[i]
+        origin = _origin(ctx, i) if tok.lower_ in {"from", "of"} else None
+        if _ends_goods(ctx, tok, origin):
+            break
+        if origin is not None:
+            return ctx.token_at(origin.end - 1) + 1, origin, "tariff.target.goods_country"
+        if target is None:
+            target = actor(ctx, tok, PARTY_TYPES)
+        i += 1
+    return i, target, None
+
+
+def _ends_goods(ctx: ExtractionContext, tok: Token, origin: Mention | None) -> bool:
+    """Whether ``tok`` ends a goods phrase: a stop word (not "from"/"of" before an origin),
+    white space, punctuation but a hyphen or "'s", a number, a finite verb naming nobody."""
+    if tok.lower_ in tables().stops and origin is None:
+        return True
+    if tok.is_space or (tok.is_punct and tok.text not in {"-", "'s", "’s"}) or tok.like_num:
+        return True
+    return (
+        tok.pos_ in {"VERB", "AUX"}
+        and tok.tag_ not in {"VBN", "VBG"}  # "on imported steel", "on finished goods"
+        and mention_of(ctx, tok) is None
+    )
+
+
+def _origin(ctx: ExtractionContext, i: int) -> Mention | None:
+    """The country or organisation after "from"/"of" at token ``i`` ("from (the) Mexico")."""
+    doc = ctx.doc
+    j = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ == "the")
+    return actor(ctx, doc[j], PARTY_TYPES) if j < len(doc) else None
+
+
+def _facing_goods(ctx: ExtractionContext, trigger: Span) -> tuple[Span, Mention | None] | None:
+    """ "Canadian steel will face a tariff of 25 percent": the goods are the subject of a
+    facing verb whose object is the tariff, their country (a demonym or a name) the target."""
+    root = trigger.root
+    if root.dep_ != "dobj" or root.head.lower_ not in tables().facing:
+        return None
+    doc = ctx.doc
+    if any(t.lower_ in tables().trigger_words for t in doc[root.head.i + 1 : trigger.start]):
+        return None  # a second measure of the verb ("... and Canadian aluminum a tariff of 10%")
+    subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ != "NOUN" or mention_of(ctx, subj) is not None:
+        return None  # "Canada will face tariffs": a country, not goods (the target rules read it)
+    start, end = subj.left_edge.i, subj.i + 1  # the noun phrase up to its head
+    while start < end and doc[start].lower_ in {"the", "a", "an", "all", "most", "some"}:
+        start += 1
+    if start >= end or any(t.is_punct for t in doc[start:end]):
+        return None
+    goods = doc[start:end]
+    country = (actor(ctx, tok, PARTY_TYPES) for tok in goods)
+    return goods, next((m for m in country if m is not None), None)

@@ -1,0 +1,117 @@
+"""What the tariff rules share: the tables of ontology/rules/tariffs.yaml, the measure a
+sentence is read into, and the small helpers the ordered rules are written with."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
+
+from spacy.tokens import Span, Token
+
+from kg.extract.context import ExtractionContext
+from kg.extract.numbers import Quantity
+from kg.extract.speakers import mention_of
+from kg.model import Mention
+from kg.rules import TariffRules, rules_file
+
+ACTOR_TYPES = frozenset(
+    {"Country", "Organization", "GovernmentBody", "InternationalOrganization", "Person"}
+)
+PARTY_TYPES = ACTOR_TYPES - {"Person"}  # whose goods, on whom a tariff falls
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The tables of rules/tariffs.yaml the extractor reads, built once."""
+
+    confidence: dict[str, float]
+    triggers: tuple[str, ...]
+    trigger_words: frozenset[str]  # the one-word triggers
+    conditional: frozenset[str]
+    conditional_goods: frozenset[str]
+    value_hedges: frozenset[str]
+    status: dict[str, str]
+    adjectives: dict[str, str]
+    change_words: frozenset[str]
+    stops: frozenset[str]
+    effective: re.Pattern[str]
+    duration: re.Pattern[str]
+    facing: frozenset[str]
+    trade_subject: str
+
+
+def cue(words: list[str]) -> re.Pattern[str]:
+    """Whether a text ends with one of ``words`` (and "a"/"the", "period of"): a cue before a
+    date or a duration."""
+    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len)[::-1])
+    return re.compile(rf"(?:^|\W)(?:{alt})(?:\s+(?:a|an|the))?(?:\s+period\s+of)?\s*$", re.I)
+
+
+@functools.cache
+def tables() -> Tables:
+    """The tables, from the typed rule file (kg.rules.TariffRules)."""
+    spec = rules_file("tariffs", TariffRules)
+    return Tables(
+        confidence=spec.confidence(),
+        triggers=tuple(spec.triggers) + tuple(spec.conditional_triggers),
+        trigger_words=frozenset(w.lower() for w in spec.triggers if " " not in w),
+        conditional=frozenset(spec.conditional_triggers),
+        conditional_goods=frozenset(spec.conditional_goods),
+        value_hedges=frozenset(spec.value_hedges),
+        status={w.lower(): s for s, ws in spec.status_verbs.items() for w in ws},
+        adjectives={w.lower(): s for s, ws in spec.status_adjectives.items() for w in ws},
+        change_words=frozenset(spec.change_words),
+        stops=frozenset(spec.goods_stops),
+        effective=cue(spec.effective_cues),
+        duration=cue(spec.duration_cues),
+        facing=frozenset(spec.facing_verbs),
+        trade_subject=spec.trade_value_subject,
+    )
+
+
+def first(rules: Iterable[Callable[..., R | None]], *args: Any) -> R | None:
+    """The answer of the first of ``rules`` (tried in order) that gives one for ``args``."""
+    for rule in rules:
+        found = rule(*args)
+        if found is not None:
+            return found
+    return None
+
+
+def actor(
+    ctx: ExtractionContext, tok: Token, types: frozenset[str] = ACTOR_TYPES
+) -> Mention | None:
+    """The mention ``tok`` belongs to (or a pronoun names) when it is of one of ``types``."""
+    m = mention_of(ctx, tok)
+    return m if m is not None and m.type in types else None
+
+
+class Imposer(NamedTuple):
+    """Who imposes a measure, and the rule that found them."""
+
+    mention: Mention
+    rule: str  # the rule id kept in `_imposer_rule`
+    start: int | None = None  # token where it starts when the measure's own words start there
+    path: str | None = None  # the declared path that found it, kept in `_imposer_path`
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A tariff measure of a sentence: its numbers and, once read, its tariff word, status,
+    status verb and imposer."""
+
+    rate: Quantity | None
+    previous: Quantity | None = None
+    change: Quantity | None = None
+    first: int = 0  # token index of the first number of the measure
+    last: int = 0  # token index after its last number
+    trigger: Span | None = None
+    shared: bool = False  # its tariff word is an earlier measure's ("10% on X and 25% on Y")
+    status: str | None = None
+    verb: int | None = None
+    imposer: Imposer | None = None
+    left: int = 0  # token where the measure's own words (verb, trigger, imposer) start
