@@ -12,14 +12,15 @@ of an ordered tuple of small rules (rule ids in ontology/rules/tariffs.yaml):
 
 - its tariff word: ``_TRIGGER_RULES`` (after the numbers, before them, shared with a measure
   before);
-- its status and status verb: ``STATUS_RULES`` of kg.extract.tariff_reading (a verb before it, a participle after the
-  tariff word, an adjective, the direction of "from A to B", the shared tariff word's);
+- its status and status verb: ``STATUS_RULES`` of kg.extract.tariff_reading (a verb before
+  it, a participle after the tariff word, an adjective, the direction of "from A to B", the
+  shared tariff word's);
 - its imposer: ``IMPOSER_RULES`` (modifier, subject, agent, governing clause, shared); a
   conjunct of the previous measure's tariff word with neither a status nor an imposer of its
-  own reads as that measure (``read_measure``); with no imposer written, ``_claims`` takes the other of
-  two countries (``tariff.imposer.counterpart``);
-- what it falls on: ``GOODS_RULES`` of kg.extract.tariff_goods (the phrase after "on", whose start ``_ON_RULES`` finds,
-  else the subject of a facing verb).
+  own reads as that measure (``read_measure``); with no imposer written, ``_claims`` takes the
+  other of two countries (``tariff.imposer.counterpart``);
+- what it falls on: ``GOODS_RULES`` of kg.extract.tariff_goods (the phrase after "on", whose
+  start ``_ON_RULES`` finds, else the subject of a facing verb).
 
 A person acting on tariffs acts for a country: kg.extract.countries.acting_country resolves a
 head of state, minister or trade representative to the country their title names in the
