@@ -300,6 +300,14 @@ SCHEMAS: dict[str, type] = {
 }
 
 
+def register_schema(name: str, schema: type) -> None:
+    """Declare the schema of ``ontology/rules/<name>.yaml``: an extractor module of a new kind
+    calls this for its rule file (the built-in ones are listed in ``SCHEMAS``)."""
+    if SCHEMAS.get(name, schema) is not schema:
+        raise RuleError(f"rules/{name}.yaml has a schema already ({SCHEMAS[name].__name__})")
+    SCHEMAS[name] = schema
+
+
 def rules_file(name: str, schema: type[T]) -> T:
     """The rule file ``ontology/rules/<name>.yaml`` read against ``schema``."""
     if SCHEMAS.get(name) is not schema:
@@ -310,6 +318,8 @@ def rules_file(name: str, schema: type[T]) -> T:
 def rule_table() -> list[dict[str, Any]]:
     """Every declared rule: id, the file declaring it, confidence and description, by id. The
     ids are what a fact's evidence carries in ``rule`` (and ``kg:rule`` in RDF)."""
+    import kg.extract.builtin  # noqa: F401  (extractor modules register their rule files)
+
     out = []
     for name, schema in SCHEMAS.items():
         data: Any = rules_file(name, schema)
@@ -328,6 +338,8 @@ def rule_table() -> list[dict[str, Any]]:
 @functools.cache
 def declared_rule_ids() -> dict[str, str]:
     """Every rule id any rule file declares -> the file that declares it."""
+    import kg.extract.builtin  # noqa: F401  (extractor modules register their rule files)
+
     out: dict[str, str] = {}
     for name, schema in SCHEMAS.items():
         data: Any = rules_file(name, schema)

@@ -12,35 +12,33 @@ import pytest
 import yaml
 
 from kg.extract import registered
+from kg.kinds import kinds
 from kg.model import Claim, Mention
 from kg.resources import load_yaml, ontology_dir
+from kg.rules import SCHEMAS, declared_rule_ids, rules_file
 from tests.conftest import claims_of
 
 CASES = Path(__file__).parent / "cases"
 
-# The fields each case records: the claim's own fields, then these taken from its evidence or
-# from the underscore fields that say which rule filled a field.
-FIELDS = {
-    "tariff": "imposed_by target goods rate_percent previous_rate_percent duration effective_date"
-    " status rule imposer_rule target_rule",
-    "event": "event_type participants initiator invitees place date date_text duration topics rule",
-    "quote": "speaker text rule",
-    "figure": "subject value unit date entities rule entities_rule",
-}
-FROM_CLAIM = {
-    "imposer_rule": "_imposer_rule",
-    "target_rule": "_target_rule",
-    "entities_rule": "_entities_rule",
-}
+# A case records every public field of its kind (ontology/kinds.yaml), the evidence's `rule` and
+# `quote`, and the rules that filled fields (`imposer_rule` is the claim's `_imposer_rule`...).
 SORTED = {"participants", "entities"}  # recorded as sorted labels
-# The extractor whose evidence carries a rule, by the rule's first part.
-EXTRACTOR = {
-    "tariff": "kg.tariffs.v1",
-    "event": "kg.events.v1",
-    "quote": "kg.quotes.v1",
-    "figure": "kg.figures.v1",
-}
 RULE_KEYS = {"rule", "imposer_rule", "target_rule", "entities_rule"}
+# The case files of this runner: tests/cases/<kind>s.yaml with a `cases` list of `facts`
+# (offices and affiliations have runners of their own).
+KINDS = [
+    k for k in kinds() if (CASES / f"{k}s.yaml").exists() and k not in {"office", "affiliation"}
+]
+
+
+def _recorded(kind: str) -> list[str]:
+    """The keys every fact of the kind's case file records, in a fixed order."""
+    extra = sorted(
+        {k for c in _cases(kind) for f in c["facts"] for k in f} & (RULE_KEYS - {"rule"})
+    )
+    return [*kinds()[kind].field_names, "rule", *extra]
+
+
 def _cases(kind: str) -> list[dict[str, Any]]:
     return yaml.safe_load((CASES / f"{kind}s.yaml").read_text("utf-8"))["cases"]
 
@@ -55,11 +53,11 @@ def _label(value: Any) -> Any:
 
 def _row(kind: str, claim: Claim) -> dict[str, Any]:
     row: dict[str, Any] = {}
-    for name in FIELDS[kind].split():
+    for name in _recorded(kind):
         if name == "rule":
             value = claim.evidence.rule
         else:
-            value = _label(claim.fields[FROM_CLAIM.get(name, name)])
+            value = _label(claim.fields[f"_{name}" if name in RULE_KEYS else name])
         row[name] = sorted(value) if name in SORTED else value
     row["quote"] = claim.evidence.quote
     return row
@@ -69,40 +67,29 @@ def _sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: json.dumps(r, sort_keys=True))
 
 
-def _params(kind: str) -> list[Any]:
-    return [pytest.param(c, id=c["text"][:50]) for c in _cases(kind)]
+def _params() -> list[Any]:
+    return [pytest.param(k, c, id=f"{k}: {c['text'][:50]}") for k in KINDS for c in _cases(k)]
 
 
-def _check(kind: str, case: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("kind", "case"), _params())
+def test_case(kind: str, case: dict[str, Any]) -> None:
+    """The text gives exactly the case's facts of its kind, each from its declared extractor."""
     kw = {"published": case["published"]} if case.get("published") else {}
     claims = claims_of(case["text"], kind, **kw)
+    for fact in case["facts"]:
+        assert set(_recorded(kind)) | {"quote"} == set(fact), "the case records every field"
     assert _sorted([_row(kind, c) for c in claims]) == _sorted(case["facts"])
+    declared = declared_rule_ids()
     for claim in claims:
         ev = claim.evidence
-        assert ev.rule is not None
-        assert ev.extractor == EXTRACTOR[ev.rule.split(".")[0]]
-        assert ev.extractor in registered()
+        assert ev.rule is not None and ev.extractor in registered()
+        rule_file: Any = rules_file(declared[ev.rule], SCHEMAS[declared[ev.rule]])
+        assert ev.extractor == rule_file.extractor  # the extractor whose rule file declares it
         assert ev.quote in ev.sentence
 
 
-@pytest.mark.parametrize("case", _params("tariff"))
-def test_tariff_case(case: dict[str, Any]) -> None:
-    _check("tariff", case)
-
-
-@pytest.mark.parametrize("case", _params("event"))
-def test_event_case(case: dict[str, Any]) -> None:
-    _check("event", case)
-
-
-@pytest.mark.parametrize("case", _params("quote"))
-def test_quote_case(case: dict[str, Any]) -> None:
-    _check("quote", case)
-
-
-@pytest.mark.parametrize("case", _params("figure"))
-def test_figure_case(case: dict[str, Any]) -> None:
-    _check("figure", case)
+def test_every_kind_with_a_case_file_is_run() -> None:
+    assert set(KINDS) == {"tariff", "event", "quote", "figure"}
 
 
 def _rule_values(node: Any) -> Iterator[str]:
