@@ -138,3 +138,12 @@ def test_a_malformed_declaration_names_the_file_and_key() -> None:
     del body["colour"]
     with pytest.raises(RuleError, match=r"missing key 'viewer'"):
         convert(body, KindDecl, "ontology/kinds.yaml: kinds.x")
+
+
+def test_a_rule_file_has_one_schema() -> None:
+    from kg.rules import SCHEMAS, QuoteRules, TariffRules, register_schema
+
+    register_schema("tariffs", TariffRules)  # the same schema again: nothing changes
+    assert SCHEMAS["tariffs"] is TariffRules
+    with pytest.raises(RuleError, match=r"rules/tariffs\.yaml has a schema already"):
+        register_schema("tariffs", QuoteRules)
