@@ -70,7 +70,7 @@ class KindDecl:
     label: list[str]
     viewer: ViewerDecl
     scored: bool
-    extractor: str
+    module: str
     classes: list[str] = field(default_factory=list, metadata={"key": "class"})
     actors: str | None = None
     hook: str | None = None
@@ -101,7 +101,7 @@ class KindSpec:
     """A fact kind as ontology/kinds.yaml declares it."""
 
     name: str
-    extractor: str  # the module of the kind's extractor
+    module: str  # the module of the kind's extractor
     classes: tuple[str, ...]  # full IRIs, besides kg:Fact
     fields: tuple[FieldSpec, ...]
     merge: MergeDecl
@@ -181,7 +181,7 @@ def _spec(name: str, decl: KindDecl) -> KindSpec:
         )
     return KindSpec(
         name=name,
-        extractor=decl.extractor,
+        module=decl.module,
         classes=tuple(expand(c, f"{where}.class") for c in decl.classes),
         fields=tuple(fields),
         merge=decl.merge,
