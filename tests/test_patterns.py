@@ -94,6 +94,9 @@ def test_malformed_paths_name_the_file_the_path_and_the_problem() -> None:
         compile_path(_decl([{"climb": {"through": "$nowhere"}}]), words, "rules/patterns.yaml", {})
     with pytest.raises(RuleError, match=r"follow 'path\.later': no path of that id declared"):
         compile_path(_decl([{"follow": "path.later"}]), words, "rules/patterns.yaml", {})
+    # YAML reads an unquoted `on` as true: the error says so rather than failing in .lower()
+    with pytest.raises(RuleError, match=r"\[True, 'for'\] is not a list of words .* quote them"):
+        compile_path(_decl([{"scan": {"words": [True, "for"]}}]), words, "rules/patterns.yaml", {})
 
 
 def test_follow_reuses_the_steps_of_an_earlier_path() -> None:

@@ -79,6 +79,11 @@ class Words:
                     + ", ".join(f"${k}" for k in sorted(self.tables))
                 )
             return self.tables[value[1:]]
+        if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+            raise RuleError(
+                f"{self.where}: {value!r} is not a list of words (YAML reads unquoted on, off,"
+                " yes, no as true or false: quote them)"
+            )
         return frozenset(w.lower() for w in value)
 
 
