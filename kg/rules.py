@@ -8,6 +8,7 @@ extractors build their matchers and tables from these typed objects, never from 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -315,39 +316,40 @@ def rules_file(name: str, schema: type[T]) -> T:
     return load(f"rules/{name}.yaml", schema)
 
 
-def rule_table() -> list[dict[str, Any]]:
-    """Every declared rule: id, the file declaring it, confidence and description, by id. The
-    ids are what a fact's evidence carries in ``rule`` (and ``kg:rule`` in RDF)."""
+def _declared_rules() -> Iterator[tuple[str, Any]]:
+    """(rule file name, rule) for every rule of every rule file with a schema."""
     import kg.extract.builtin  # noqa: F401  (extractor modules register their rule files)
 
-    out = []
     for name, schema in SCHEMAS.items():
         data: Any = rules_file(name, schema)
         for rule in data.rules:
-            out.append(
-                {
-                    "id": rule.id,
-                    "file": f"ontology/rules/{name}.yaml",
-                    "confidence": rule.confidence,
-                    "description": rule.description,
-                }
-            )
+            yield name, rule
+
+
+def rule_table() -> list[dict[str, Any]]:
+    """Every declared rule: id, the file declaring it, confidence and description, by id. The
+    ids are what a fact's evidence carries in ``rule`` (and ``kg:rule`` in RDF)."""
+    out = [
+        {
+            "id": rule.id,
+            "file": f"ontology/rules/{name}.yaml",
+            "confidence": rule.confidence,
+            "description": rule.description,
+        }
+        for name, rule in _declared_rules()
+    ]
     return sorted(out, key=lambda r: r["id"])
 
 
 @functools.cache
 def declared_rule_ids() -> dict[str, str]:
     """Every rule id any rule file declares -> the file that declares it."""
-    import kg.extract.builtin  # noqa: F401  (extractor modules register their rule files)
-
     out: dict[str, str] = {}
-    for name, schema in SCHEMAS.items():
-        data: Any = rules_file(name, schema)
-        for rule in data.rules:
-            if rule.id in out:
-                raise RuleError(
-                    f"rule id {rule.id!r} is declared twice (rules/{out[rule.id]}.yaml and"
-                    f" rules/{name}.yaml); rule ids are unique"
-                )
-            out[rule.id] = name
+    for name, rule in _declared_rules():
+        if rule.id in out:
+            raise RuleError(
+                f"rule id {rule.id!r} is declared twice (rules/{out[rule.id]}.yaml and"
+                f" rules/{name}.yaml); rule ids are unique"
+            )
+        out[rule.id] = name
     return out

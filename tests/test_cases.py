@@ -3,6 +3,7 @@ kind the extractors must produce for them, with the evidence's rule and its exac
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ KINDS = [
 ]
 
 
+@functools.cache
 def _recorded(kind: str) -> list[str]:
     """The keys every fact of the kind's case file records, in a fixed order."""
     extra = sorted(
@@ -39,6 +41,7 @@ def _recorded(kind: str) -> list[str]:
     return [*kinds()[kind].field_names, "rule", *extra]
 
 
+@functools.cache
 def _cases(kind: str) -> list[dict[str, Any]]:
     return yaml.safe_load((CASES / f"{kind}s.yaml").read_text("utf-8"))["cases"]
 

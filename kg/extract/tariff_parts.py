@@ -17,10 +17,11 @@ from kg.extract.speakers import mention_of
 from kg.model import Mention
 from kg.rules import TariffRules, rules_file
 
-ACTOR_TYPES = frozenset(
+# Who can impose a tariff: narrower than kg.model.ACTOR_TYPES (no media, companies, parties).
+IMPOSER_TYPES = frozenset(
     {"Country", "Organization", "GovernmentBody", "InternationalOrganization", "Person"}
 )
-PARTY_TYPES = ACTOR_TYPES - {"Person"}  # whose goods, on whom a tariff falls
+PARTY_TYPES = IMPOSER_TYPES - {"Person"}  # whose goods, on whom a tariff falls
 R = TypeVar("R")
 
 
@@ -83,7 +84,7 @@ def first(rules: Iterable[Callable[..., R | None]], *args: Any) -> R | None:
 
 
 def actor(
-    ctx: ExtractionContext, tok: Token, types: frozenset[str] = ACTOR_TYPES
+    ctx: ExtractionContext, tok: Token, types: frozenset[str] = IMPOSER_TYPES
 ) -> Mention | None:
     """The mention ``tok`` belongs to (or a pronoun names) when it is of one of ``types``."""
     m = mention_of(ctx, tok)
