@@ -34,6 +34,9 @@ class MergeDecl:
     key: list[str]
     value: list[str] = field(default_factory=list)
     collect: list[str] = field(default_factory=list)
+    # fields that, stated differently by two claims, make them two facts, not a conflict
+    # (a meeting in June and one in September); a date joins a more precise one it contains
+    distinct: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,7 @@ def _spec(name: str, decl: KindDecl) -> KindSpec:
         ("merge.key", decl.merge.key),
         ("merge.value", decl.merge.value),
         ("merge.collect", decl.merge.collect),
+        ("merge.distinct", decl.merge.distinct),
         ("label", decl.label),
         ("viewer.mention", decl.viewer.mention),
         ("viewer.edge", ends),

@@ -26,6 +26,8 @@ class LexEntry:
     type: str  # an entity type of kg.model.ENTITY_TYPES
     wikidata: str | None
     country: str | None = None  # for organisations: the country they belong to
+    venue: bool = False  # its name is also the building it sits in (events are held "at" it)
+    forum: bool = False  # its name alone stands for its gatherings ("at the G20")
 
 
 def entry_mention(
@@ -146,7 +148,13 @@ def load_lexicon() -> Lexicon:
         key = f"org:{item['name']}"
         etype = _entity_type(item.get("type", "Organization"), f"{where}: {item['name']}")
         lex.entries[key] = LexEntry(
-            key, item["name"], etype, item.get("wikidata"), item.get("country")
+            key,
+            item["name"],
+            etype,
+            item.get("wikidata"),
+            item.get("country"),
+            venue=item.get("venue") is True,
+            forum=item.get("forum") is True,
         )
         for alias in [item["name"], *item.get("aliases", []), *item.get("metonyms", [])]:
             _add_surface(lex, lex.surface, alias, key, where)

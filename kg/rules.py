@@ -156,6 +156,7 @@ class TokenTest:
     has_child: list[str] | None = None  # a child with one of these dependencies
     no_child: list[str] | None = None
     child_lower: list[str] | None = None  # a child that is one of these words
+    no_child_lower: list[str] | str | None = None  # no child is one of these words
     no_aux: list[str] | None = None  # no auxiliary child that is one of these words
     head_lower: list[str] | str | None = None  # its head is one of these words
 
@@ -224,12 +225,15 @@ class FrameRequire:
     future: bool = False
     initiator_not: list[str] = field(default_factory=list)
     initiator_words: list[str] | str | None = None
+    context: bool = False  # kept only with a time or a place tied to the trigger
+    alone: list[str] = field(default_factory=list)  # types one participant may be of alone
 
 
 @dataclass(frozen=True)
 class Explicit:
     participants: int = 0
     listed: list[str] | None = None
+    not_via: list[str] = field(default_factory=list)  # participants these paths found don't count
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,8 @@ class Upgrade:
     type: str
     listed_words: list[str] = field(default_factory=list)
     category: str | None = None
+    bilateral: bool = False  # two participants, each a person or a country
+    forum: bool = False  # a participant is a body whose gatherings are summits (lexicon `forum`)
 
 
 @dataclass(frozen=True)
@@ -259,6 +265,7 @@ class FrameDecl:
     distinct_initiator: bool = False
     participants_from: str | None = None
     upgrade: Upgrade | None = None
+    each: bool = False  # one event per participant ("nominees for A, X, and B, Y")
     hooks: list[str] = field(default_factory=list)
 
 
@@ -275,6 +282,7 @@ class EventTypeDecl:
     attach: list[str] = field(default_factory=list)
     needs_context: bool = False
     coreference: str | None = None
+    defer_to: list[str] = field(default_factory=list)  # types that win on the same word
     frames: list[FrameDecl] = field(default_factory=list)
 
 

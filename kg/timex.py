@@ -90,7 +90,7 @@ def _rules() -> _Rules:
     year = r"(?P<year>(?:19|20)\d{2})"
     ana = _alt(anaphoric)
     cue = (
-        r"(?:in|since|until|till|by|from|during|before|after|through|of|last|next|this|early|late"
+        r"(?i:in|since|until|till|by|from|during|before|after|through|of|last|next|this|early|late"
         r"|mid-?)"
     )
     patterns = [
@@ -464,9 +464,10 @@ def _month_day(anchor: dt.date, month: int, day: int, future: bool) -> str | Non
 
 
 def _weekday(anchor: dt.date, weekday: int, future: bool) -> dt.date:
+    """The day a weekday names, looking back from the publication (forward for a plan); the
+    publication's own weekday is that day ("X meets Y Friday" in Friday's paper), either way."""
     if future:
-        delta = (weekday - anchor.weekday()) % 7 or 7
-        return anchor + dt.timedelta(days=delta)
+        return anchor + dt.timedelta(days=(weekday - anchor.weekday()) % 7)
     return anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7)
 
 

@@ -118,7 +118,7 @@ def test_rules_lists_every_declared_rule_with_its_file_and_description() -> None
     result = runner.invoke(app, ["rules", "event.call", "--json"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
-    assert [r["id"] for r in rows] == ["event.call", "event.call.coreference"]
+    assert [r["id"] for r in rows] == ["event.call", "event.call.coreference", "event.call.verb"]
     assert rows[0]["file"] == "ontology/rules/events.yaml" and rows[0]["confidence"] == 0.9
     assert "phone call" in rows[0]["description"]
     paths = runner.invoke(app, ["rules", "path.subject"])

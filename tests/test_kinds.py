@@ -147,3 +147,20 @@ def test_a_rule_file_has_one_schema() -> None:
     assert SCHEMAS["tariffs"] is TariffRules
     with pytest.raises(RuleError, match=r"rules/tariffs\.yaml has a schema already"):
         register_schema("tariffs", QuoteRules)
+
+
+def test_docs_list_every_event_type_with_its_code_and_rule_ids() -> None:
+    """docs/extraction.md "Every event type": one row per type of rules/events.yaml, with its
+    class, CAMEO code and the rule ids of its frames."""
+    from kg.resources import load_yaml
+
+    doc = (Path(__file__).parent.parent / "docs" / "extraction.md").read_text("utf-8")
+    rows = {line.split("|")[1].strip(): line for line in doc.splitlines() if line.startswith("| `")}
+    for name, t in (load_yaml("rules/events.yaml") or {})["types"].items():
+        row = rows.get(f"`{name}`")
+        assert row is not None, f"docs/extraction.md has no row for event type {name}"
+        cells = [c.strip() for c in row.split("|")]
+        assert cells[2] == f"`{t['class']}`" and cells[3] == (t.get("cameo") or "–"), row
+        for f in t.get("frames", []):
+            for rule in (f.get("rule"), f.get("otherwise")):
+                assert rule is None or f"`{rule}`" in cells[5], f"{name}: {rule} not in its row"

@@ -254,12 +254,19 @@ def test_organizations_shape_and_values() -> None:
     for org in entries("lexicon/organizations.yaml"):
         where = f"organizations.yaml: {org.get('name')!r}"
         missing = {"name", "type", "aliases"} - set(org)
-        extra = set(org) - {"name", "type", "aliases", "wikidata", "country", "metonyms"}
+        extra = set(org) - {
+            "name", "type", "aliases", "wikidata", "country", "metonyms", "venue", "forum"
+        }
         if missing or extra:
             problems.append(f"{where}: missing {sorted(missing)}, unknown {sorted(extra)}")
             continue
         if org["type"] not in ORG_TYPES:
             problems.append(f"{where}: unknown type {org['type']!r}")
+        for flag in ("venue", "forum"):  # true or absent: "venue: false" says nothing
+            if flag in org and org[flag] is not True:
+                problems.append(f"{where}: {flag} is {org[flag]!r}, not true")
+        if org.get("forum") and org["type"] != "InternationalOrganization":
+            problems.append(f"{where}: a forum is an international organisation")
         if "wikidata" in org and not QID.match(str(org["wikidata"])):
             problems.append(f"{where}: wikidata {org['wikidata']!r} is not a Q-id")
         if "country" in org and org["country"] not in countries:

@@ -25,11 +25,11 @@ from kg.evaluate.names import (
 # Gold event kinds and the predicted event_type values that count as the same kind of event.
 # A gold kind not listed here matches only itself.
 EVENT_TYPE_SYNONYMS: dict[str, frozenset[str]] = {
-    "phone_call": frozenset({"phone_call", "call", "video_call"}),
+    "phone_call": frozenset({"phone_call", "call", "video_call", "conversation"}),
     "trade_talks": frozenset({"trade_talks", "talks", "negotiations"}),
     "talks": frozenset({"talks", "trade_talks", "negotiations", "meeting"}),
     "negotiations": frozenset({"negotiations", "talks", "trade_talks"}),
-    "meeting": frozenset({"meeting", "summit", "talks"}),
+    "meeting": frozenset({"meeting", "summit", "talks", "working_meal"}),
     "summit": frozenset({"summit", "meeting"}),
     "state_visit": frozenset({"state_visit", "visit"}),
     "visit": frozenset({"visit", "state_visit"}),
@@ -44,7 +44,15 @@ EVENT_TYPE_SYNONYMS: dict[str, frozenset[str]] = {
     "news_conference": frozenset({"news_conference", "press_conference", "announcement"}),
     "signing": frozenset({"signing", "announcement"}),
     "hearing": frozenset({"hearing", "confirmation_hearing"}),
+    "confirmation": frozenset({"confirmation", "committee_vote"}),
 }
+# The event kinds a gold file names (the brief's list); its kind `other` (with a `what`) is any
+# predicted type outside them and their synonyms (an investigation, an inauguration...).
+BRIEF_EVENT_KINDS = (
+    "phone_call", "meeting", "trade_talks", "summit", "state_visit", "visit", "invitation",
+    "announcement", "appointment", "confirmation", "signing", "news_conference", "trade_truce",
+    "agreement",
+)
 
 
 _FUNCTION_WORDS = frozenset(
@@ -96,9 +104,26 @@ def _refs(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def event_types(kind: str) -> frozenset[str]:
+def event_types(kind: str) -> frozenset[str] | _Outside:
     """Predicted event types accepted for a gold event kind."""
+    if kind == "other":
+        return _OUTSIDE
     return EVENT_TYPE_SYNONYMS.get(kind, frozenset({kind}))
+
+
+class _Outside:
+    """The predicted types a gold `other` accepts: any outside the brief's kinds."""
+
+    def __init__(self) -> None:
+        self.named = frozenset(
+            t for k in BRIEF_EVENT_KINDS for t in EVENT_TYPE_SYNONYMS.get(k, frozenset({k}))
+        )
+
+    def __contains__(self, etype: object) -> bool:
+        return isinstance(etype, str) and etype not in self.named
+
+
+_OUTSIDE = _Outside()
 
 
 def compare(gold: GoldItem, fact: Mapping[str, Any], index: NameIndex) -> Comparison:

@@ -41,9 +41,17 @@ PLACE_TYPES = frozenset({"Place", "Country"})
 _VOTE = re.compile(r"(?<![\w.])(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})(?![\w%]|\.\d)")
 _NOUN_POS = frozenset({"NOUN", "PROPN"})
 _LISTS = ("nouns", "verbs", "phrases", "refer_back")
-_HOOKS = ("title", "vote", "reciprocal")
+_HOOKS = ("title", "vote", "reciprocal", "committee")
 _ATTACH = frozenset({"time", "place", "duration", "topics", "initiator"})
 _FROM = frozenset({"anchor", "last", "trigger", "governor"})
+# the verb lists of events.yaml whose verbs, governing an event noun, tell its status by their tense
+_TELLING = (
+    "holding_verbs", "occurring_verbs", "agreement_verbs", "signing_verbs", "conference_verbs",
+    "advancing_verbs", "hearing_verbs", "statement_verbs", "meal_verbs", "initiating_verbs",
+    "invitation_giving", "invitation_receiving", "opening_verbs", "filing_verbs", "ruling_verbs",
+    "launching_verbs", "negotiating_verbs",
+)
+_COREFERENCE = ("first_explicit", "delegation", "same_parties")
 
 TokenCheck = Callable[[Token], bool]
 
@@ -115,6 +123,14 @@ class Rules:
     topic_negators: frozenset[str]
     resuming: frozenset[str]
     governor: Path
+    cancelling: frozenset[str]  # verbs (every inflection) that call an event off
+    postponing: frozenset[str]
+    planned_cues: frozenset[str]  # words as written: "scheduled", "upcoming"
+    ongoing_cues: frozenset[str]
+    past_cues: frozenset[str]  # words of a date that put it before the publication
+    telling: frozenset[str]  # verbs whose tense is that of the event their object names
+    planning: frozenset[str]  # verbs before "to" that make the event a plan ("agreed to meet")
+    attending: frozenset[str]  # "visiting France to attend the summit"
 
 
 @functools.cache
@@ -129,21 +145,7 @@ def event_rules() -> Rules:
         name: EventType(name, t, tuple(roles.frame(f, f"{where}: types.{name}") for f in t.frames))
         for name, t in data.types.items()
     }
-    declared = data.ids
-    for name, t in types.items():
-        unknown = set(t.decl.attach) - _ATTACH
-        if unknown:
-            raise RuleError(f"{where}: types.{name}.attach: unknown {sorted(unknown)}")
-        for f in t.decl.frames:
-            for rule in (f.rule, f.otherwise):
-                if rule is not None and rule not in declared:
-                    raise RuleError(
-                        f"{where}: types.{name}: frame rule {rule!r} is not declared; add it to"
-                        " the file's `rules` with a description and a confidence"
-                    )
-            for other in (f.type, f.upgrade.type if f.upgrade else None):
-                if other is not None and other not in types:
-                    raise RuleError(f"{where}: types.{name}: {other!r} is no declared event type")
+    _check_types(types, data, set(compiled), where)
     topics: dict[str, str] = {}
     from kg.resources import load_yaml
 
@@ -172,7 +174,48 @@ def event_rules() -> Rules:
         topic_negators=frozenset(tables["topic_negators"]),
         resuming=frozenset(tables["resuming_verbs"]),
         governor=compiled["path.governor"],
+        cancelling=frozenset(tables["cancelling_verbs"]),
+        postponing=frozenset(tables["postponing_verbs"]),
+        planned_cues=frozenset(data.words["planned_cues"]),
+        ongoing_cues=frozenset(data.words["ongoing_cues"]),
+        past_cues=frozenset(data.words["past_date_cues"]),
+        telling=frozenset(
+            f
+            for name in _TELLING
+            for f in tables[name]
+        ),
+        planning=frozenset(tables["planning_verbs"]),
+        attending=frozenset(tables["attending_verbs"]),
     )
+
+
+def _check_types(
+    types: dict[str, EventType], data: EventRules, compiled: set[str], where: str
+) -> None:
+    """Every name a type declaration uses is declared: attachments, deferred-to types,
+    coreference modes, paths, rule ids, upgrade and frame types."""
+    declared = data.ids
+    for name, t in types.items():
+        unknown = set(t.decl.attach) - _ATTACH
+        if unknown:
+            raise RuleError(f"{where}: types.{name}.attach: unknown {sorted(unknown)}")
+        for deferred in t.decl.defer_to:
+            if deferred not in data.types:
+                raise RuleError(f"{where}: types.{name}.defer_to: {deferred!r} is no declared type")
+        if t.decl.coreference not in (None, *_COREFERENCE):
+            raise RuleError(f"{where}: types.{name}.coreference: one of {', '.join(_COREFERENCE)}")
+        for f in t.decl.frames:
+            if f.explicit is not None and set(f.explicit.not_via) - compiled:
+                raise RuleError(f"{where}: types.{name}: explicit.not_via names an unknown path")
+            for rule in (f.rule, f.otherwise):
+                if rule is not None and rule not in declared:
+                    raise RuleError(
+                        f"{where}: types.{name}: frame rule {rule!r} is not declared; add it to"
+                        " the file's `rules` with a description and a confidence"
+                    )
+            for other in (f.type, f.upgrade.type if f.upgrade else None):
+                if other is not None and other not in types:
+                    raise RuleError(f"{where}: types.{name}: {other!r} is no declared event type")
 
 
 def _triggers(types: dict[str, EventTypeDecl]) -> dict[str, Trigger]:
@@ -259,6 +302,9 @@ class Event:
     needs_context: bool = False  # no participants: kept only with a place or a time
     vote: tuple[int, int, int, int] | None = None  # a confirmation's vote: start, end, for, against
     refers_back: bool = False  # it names no event of its own: kept only if it adds something
+    anchor: int = -1  # the token the frame's paths started at (the verb of "spoke ... by phone")
+    own_rule: str = ""  # the frame's rule, when the event is taken to refer back (rule `otherwise`)
+    future_always: bool = False  # future by its frame (an invitation's visit), not by its words
 
 
 def unique(mentions: Iterable[Mention]) -> list[Mention]:
@@ -274,8 +320,28 @@ def recognise(ctx: ExtractionContext, span: Span, trigger: Trigger) -> list[Even
     for frame in etype.frames:
         if _when(ctx, frame, span, trigger):
             event = _apply(ctx, etype, frame, span, trigger)
-            return [] if event is None else [event]
+            if event is None:
+                return []
+            return _each(ctx, event) if frame.decl.each else [event]
     return []
+
+
+def _each(ctx: ExtractionContext, ev: Event) -> list[Event]:
+    """One event per participant, each with the office named last before that participant
+    ("nominees for Ambassador to China, X, and Ambassador to Japan, Y")."""
+    out = []
+    titles = ctx.doc.spans.get(TITLES_KEY, [])
+    for m in ev.participants:
+        one = Event(ev.type, ev.rule, ev.trigger, [m], ev.initiator, anchor=ev.anchor)
+        one.extra = dict(ev.extra)
+        one.future, one.future_always = ev.future, ev.future_always
+        if "_title" in ev.extra:
+            before = [t for t in titles if ev.trigger.end <= t.start and t.end_char <= m.start]
+            if before:
+                office = ctx.lexicon.offices.get(before[-1].id_)
+                one.extra["_title"] = office.title if office else before[-1].text
+        out.append(one)
+    return out
 
 
 def _when(ctx: ExtractionContext, frame: Frame, span: Span, trigger: Trigger) -> bool:
@@ -344,6 +410,8 @@ def _fill(
             continue
         start = _start(ctx, role.start, span, anchor)
         found: list[Mention] = []
+        if role.start == "governor" and role.path.id in _SUBJECT_PATHS and _is_subject(span):
+            start = []  # "the visit ... focused on": the event noun is that subject itself
         if start and all(role.test(t) for t in start):
             found = select(ctx, role.path, walk(ctx, role.path, start, span))
             found = [m for m in found if role.types is None or m.type in role.types]
@@ -355,6 +423,16 @@ def _fill(
                 seen.add(m.label)
                 out.append((m, via))
     return out
+
+
+_SUBJECT_PATHS = frozenset({"path.subject", "path.subject_name"})
+
+
+def _is_subject(span: Span) -> bool:
+    root = span.root
+    return root.dep_ in {"nsubj", "nsubjpass"} or (
+        root.dep_ == "conj" and root.head.dep_ in {"nsubj", "nsubjpass"}
+    )
 
 
 def _start(ctx: ExtractionContext, name: str, span: Span, anchor: Token) -> list[Token]:
@@ -393,30 +471,32 @@ def _apply(
     # the paths that filled the roles: why the event has them (provenance, rule coverage)
     used = {p for found in kept for _, via in found for p in via}
     extra: dict[str, Any] = {"_paths": sorted(used)}
-    ev = Event(etype.name, d.rule, span, participants, initiator, invitees)
+    ev = Event(etype.name, d.rule, span, participants, initiator, invitees, anchor=anchor.i)
     ev.place = places[0] if places else None
     for hook in d.hooks:
         _HOOK_FUNCTIONS[hook](ctx, span, ev, extra)
     if not _found(frame, ev, future, extra):
         return None
     if d.explicit is not None:
-        listed = d.explicit.listed
-        ev.explicit = len(participants) >= d.explicit.participants and (
+        listed, not_via = d.explicit.listed, set(d.explicit.not_via)
+        counted = [m for m, via in kept[0] if not set(via) <= not_via]
+        ev.explicit = len(counted) >= d.explicit.participants and (
             listed is None or bool(trigger.listed & set(listed))
         )
         if not ev.explicit and d.otherwise is not None:
-            ev.rule, ev.refers_back = d.otherwise, True
+            ev.own_rule, ev.rule, ev.refers_back = ev.rule, d.otherwise, True
     ev.type = _upgraded(ctx, d, span, ev) or d.type or etype.name
-    ev.future = future
+    ev.future, ev.future_always = future, d.future == "always"
     ev.extra = extra
-    ev.needs_context = etype.decl.needs_context and not participants
+    ev.needs_context = (etype.decl.needs_context and not participants) or d.require.context
     return ev
 
 
 def _found(frame: Frame, ev: Event, future: bool, extra: dict[str, Any]) -> bool:
     """Whether the event has what the frame requires once its roles are filled."""
     req = frame.decl.require
-    if len(ev.participants) < req.participants or (req.future and not future):
+    alone = len(ev.participants) == 1 and ev.participants[0].type in req.alone
+    if (len(ev.participants) < req.participants and not alone) or (req.future and not future):
         return False
     if (req.initiator and ev.initiator is None) or (req.place and ev.place is None):
         return False
@@ -438,6 +518,14 @@ def _upgraded(ctx: ExtractionContext, d: FrameDecl, span: Span, ev: Event) -> st
         return None
     if span.text.lower() in up.listed_words:
         return up.type
+    if up.forum:
+        for m in ev.participants:
+            entry = ctx.lexicon.entries.get(m.key) if m.key else None
+            if entry is not None and entry.forum:
+                return up.type
+    two = len(ev.participants) == 2
+    if up.bilateral and two and all(m.type in {"Person", "Country"} for m in ev.participants):
+        return up.type
     if up.category is not None:
         leaders = ctx.lexicon.categories_where(up.category)
         if any(person_categories(ctx, m) & leaders for m in ev.participants):
@@ -454,6 +542,8 @@ def _future_of(ctx: ExtractionContext, how: str | None, span: Span, anchor: Toke
     if verb is None:
         return False
     words = [c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    if verb.dep_ == "conj" and not words:  # "he will travel to Beijing and host Xi"
+        words = [c.lower_ for c in verb.head.children if c.dep_ in {"aux", "auxpass"}]
     resuming = verb.lower_ in event_rules().resuming
     return is_future(words) or verb.dep_ == "xcomp" or "to" in words or resuming
 
@@ -481,9 +571,38 @@ def _vote_hook(ctx: ExtractionContext, span: Span, ev: Event, extra: dict[str, A
         ev.vote = (vote.start(), vote.end(), int(vote.group(1)), int(vote.group(2)))
 
 
+def _committee_hook(ctx: ExtractionContext, span: Span, ev: Event, extra: dict[str, Any]) -> None:
+    """The committee that the governing verb's subject names ("The U.S. Senate Foreign Relations
+    Committee on Thursday backed her nomination"), as a body of its own, named as written: the
+    chamber a committee belongs to did not vote."""
+    gov = governor(ctx, span.root)
+    while gov is not None and gov.dep_ in {"xcomp", "conj"} and not _has_subject(gov):
+        gov = gov.head  # "the committee voted 12-10 to advance her nomination"
+    words = event_rules().words("$committee_words") or frozenset()
+    subj = next((c for c in gov.children if c.dep_ == "nsubj"), None) if gov is not None else None
+    if subj is None or subj.lower_ not in words:
+        return
+    toks = [t for t in subj.subtree if t.i <= subj.i and t.dep_ != "det"]
+    if not toks or not all(t.text[:1].isupper() or not t.is_alpha for t in toks):
+        return  # "the committee": no name
+    last = subj
+    for prep in (c for c in subj.rights if c.dep_ == "prep" and c.lower_ in {"on", "of", "for"}):
+        named = [t for t in prep.subtree if t is not prep]
+        if named and all(t.text[:1].isupper() or t.lower_ in {"and", "the", "of"} for t in named):
+            last = named[-1]  # "the Senate Committee on Foreign Relations"
+    start, end = toks[0].idx, last.idx + len(last.text)
+    name = ctx.text[start:end]
+    ev.initiator = Mention(name, name, "GovernmentBody", start, end, None, None, "committee-name")
+
+
+def _has_subject(tok: Token) -> bool:
+    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in tok.children)
+
+
 _HOOK_FUNCTIONS: dict[str, Callable[[ExtractionContext, Span, Event, dict[str, Any]], None]] = {
     "title": _title_hook,
     "vote": _vote_hook,
+    "committee": _committee_hook,
 }
 
 
@@ -504,6 +623,7 @@ def _reciprocal(ctx: ExtractionContext, span: Span, rule: str) -> Event | None:
     ev = Event(
         "invitation", rule, span, [me[0]], initiator=me[0], invitees=[inviter[0]], future=True
     )
+    ev.future_always = True  # the visit is to come; the reciprocating is done
     home, place_rule = acting_country(ctx, me[0])
     ev.place = home if home.type == "Country" else None
     ev.extra["_place_rule"] = place_rule

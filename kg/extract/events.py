@@ -13,6 +13,7 @@ in docs/extraction.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kg.extract import ExtractionContext, register
+from kg.extract.countries import acting_country
 from kg.extract.event_types import (
     PLACE_TYPES,
     Event,
@@ -36,7 +38,7 @@ from kg.extract.speakers import mention_of
 from kg.extract.syntax import entities_among, phrase_matcher
 from kg.model import Claim, Mention
 from kg.nlp import TITLES_KEY
-from kg.timex import Timex, find_timexes
+from kg.timex import Timex, find_timexes, is_future
 
 NAME = "kg.events.v1"
 _INITIATORS = frozenset({"Person", "Country"})
@@ -61,7 +63,8 @@ def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
     events: list[Event] = []
     for span in spans:
         events += recognise(ctx, span, rules.triggers[span.label_.lower()])
-    events = _coreference(events)
+    events += _forums(ctx, spans)
+    events = _attending(ctx, _coreference(ctx, _deferred(events)))
     seen: set[tuple[Any, ...]] = set()
     for ev in sorted(events, key=lambda e: (e.trigger.start, e.type)):
         claim = _claim(ctx, ev)
@@ -76,7 +79,7 @@ def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
         if key not in seen:
             seen.add(key)
             yield claim
-            if ev.vote is not None:
+            if ev.vote is not None and claim.fields["participants"]:
                 yield from _vote_figures(ctx, claim, ev.vote)
 
 
@@ -88,9 +91,11 @@ def _vote_figures(
     person, body = claim.fields["participants"][0], claim.fields["initiator"]
     confidence = event_rules().confidence["event.confirmation.vote"]
     evidence = ctx.evidence(start, end, NAME, confidence, "event.confirmation.vote")
+    committee = claim.fields["event_type"] == "committee_vote"
+    what = "advancing the nomination of" if committee else "confirming"
     for side, count in (("for", yes), ("against", no)):
         fields = figure_fields(
-            f"votes {side} confirming {person.label}",
+            f"votes {side} {what} {person.label}",
             float(count),
             "votes",
             [m for m in (person, body) if m is not None],
@@ -138,33 +143,105 @@ def _anchors(ctx: ExtractionContext, ev: Event) -> set[int]:
         gov = governor(ctx, ev.trigger.root)
         if gov is not None:
             out.add(gov.i)
+            if gov.dep_ == "xcomp":  # "voted on Thursday to advance her nomination"
+                out.add(gov.head.i)
     return out
 
 
-def _time(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> Timex | None:
+def _time(
+    ctx: ExtractionContext, sent: Span, anchors: set[int], future: bool
+) -> Timex | None:
     for t in ctx.timexes_in(sent):
         if _tied(ctx.doc[ctx.token_at(t.start)], anchors):
-            if ev.future and t.rule in {"time.weekday", "time.month", "time.month_day"}:
+            if future and t.rule in {"time.weekday", "time.month", "time.month_day"}:
                 again = find_timexes(t.text, ctx.document.published, future=True)
                 t = Timex(t.start, t.end, t.text, again[0].value if again else None, t.rule)
             return t
     return None
 
 
-def _place(ctx: ExtractionContext, sent: Span, anchors: set[int]) -> Mention | None:
+def _place(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> Mention | None:
     doc = ctx.doc
+    own = {t.i for t in ev.trigger}  # "at the G7 Biarritz Summit": the event, not its place
+    root = ev.trigger.root
+    own_phrase = range(root.left_edge.i, root.right_edge.i + 1)
     for i in ctx.in_at_within(sent):
         tok = doc[i]
+        # "met Y in Seoul", "talks in Geneva", "met with Y at the White House", "a truce
+        # reached last month in Geneva"; not "spoke with Y about the situation in Gaza" (the
+        # situation's place, not the event's)
+        if not _own_place_phrase(tok, anchors) and not (
+            root.pos_ in {"NOUN", "PROPN"} and tok.head.pos_ == "PROPN" and tok.head.i in own_phrase
+        ):
+            continue
         if _tied(tok, anchors):
-            objs = [c for c in tok.children if c.dep_ == "pobj"]
+            objs = [c for c in tok.children if c.dep_ == "pobj" and c.i not in own]
             if objs:
                 m = mention_of(ctx, objs[0]) or proper_place(ctx, objs[0])
                 times = ctx.timexes
                 if m is not None and any(t.start < m.end and m.start < t.end for t in times):
                     continue  # "in December" taken for a place by the NER
-                if m is not None and m.type in PLACE_TYPES:
+                if m is not None and find_timexes(f"in {m.text}", "2000-01-01"):
+                    continue  # "in June" where no publication date resolves it
+                if m is not None and is_place(ctx, m):
                     return m
     return _where(ctx, anchors)
+
+
+def _own_place_phrase(prep: Token, anchors: set[int]) -> bool:
+    """Whether "in"/"at" hangs on the event: on an anchor, on a verb hanging on one ("a truce
+    reached in Geneva"), or on a name that is the event's object ("met with Liu He at ...")."""
+    head = prep.head
+    for _ in range(3):
+        if head.i in anchors:
+            return True
+        if head.pos_ == "VERB" and head.dep_ in {"acl", "relcl"}:
+            head = head.head
+        elif head.pos_ in {"PROPN", "PRON"} and head.dep_ in {"pobj", "dobj", "appos", "conj"}:
+            head = head.head.head if head.dep_ == "pobj" else head.head
+        else:
+            return False
+    return head.i in anchors
+
+
+def is_place(ctx: ExtractionContext, m: Mention, countries: bool = True) -> bool:
+    """Whether a mention can be an event's place: a place, a country, or an organisation whose
+    name is also its building (lexicon `venue`: "at the White House")."""
+    if m.type == "Place" or (countries and m.type == "Country"):
+        return True
+    entry = ctx.lexicon.entries.get(m.key) if m.key else None
+    return entry is not None and entry.venue
+
+
+def _named_place(ctx: ExtractionContext, ev: Event) -> Mention | None:
+    """The place a noun's own modifiers name ("the G20 Osaka Summit", "a White House press
+    conference"); a country there names a party ("Japan-U.S. talks"), not the place."""
+    root = ev.trigger.root
+    if root.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    words = ctx.doc[root.left_edge.i : ev.trigger.start]
+    for tok in words:
+        m = mention_of(ctx, tok)
+        if m is not None and is_place(ctx, m, countries=False):
+            return m
+    # "the G20 Osaka Summit", "the NATO Vilnius summit": a name the NER left out, between the
+    # body that convenes the event and the event's noun
+    run: list[Token] = []
+    convener = False
+    for tok in words:
+        m = mention_of(ctx, tok)
+        if m is not None:
+            convener = m.type == "InternationalOrganization"
+            run = []
+        elif convener and tok.pos_ == "PROPN" and tok.dep_ == "compound" and tok.is_title:
+            run.append(tok)
+        else:
+            convener, run = False, []
+    if run and run[-1].i == ev.trigger.start - 1:
+        span = ctx.doc[run[0].i : run[-1].i + 1]
+        return Mention(span.text, span.text, "Place", span.start_char, span.end_char, None, None,
+                       "convener-place")
+    return None
 
 
 def _where(ctx: ExtractionContext, anchors: set[int]) -> Mention | None:
@@ -188,10 +265,14 @@ def _duration(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) 
     """A duration tied to the event ("the 90-minute call", "the call lasted an hour and a
     half"); calls and meetings last less than a day."""
     durations = ctx.durations_in(sent)
-    if not durations:
+    if not durations or _listed_with_others(ev.trigger.root):
         return None
     text = ctx.document.text[sent.start_char : sent.end_char]
     for d in durations:
+        # "a day of talks", "two days of bilateral meetings": the event's own length
+        at = ev.trigger.start_char - sent.start_char
+        if d.end < at and _OF_EVENT.fullmatch(text, d.end, at):
+            return d.iso
         head = ctx.doc[ctx.token_at(sent.start_char + d.end - 1)]
         if not d.iso.startswith("PT") and ev.type in {"phone_call", "meeting"}:
             continue
@@ -199,6 +280,20 @@ def _duration(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) 
         if cue and _tied(head, anchors):
             return d.iso
     return None
+
+
+# "of" and up to three modifiers between a duration and the event noun it measures
+_OF_EVENT = re.compile(r"\s+of\s+(?:[\w’'-]+\s+){0,3}")
+
+
+def _listed_with_others(root: Token) -> bool:
+    """ "held a meeting, a signing ceremony and a working lunch for 90 minutes": the duration
+    is the whole programme's, none of the events' own."""
+    if root.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    return root.dep_ == "conj" or any(
+        c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"} for c in root.children
+    )
 
 
 def find_topic_words(ctx: ExtractionContext) -> list[tuple[int, int, str]]:
@@ -237,6 +332,112 @@ def _topics(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) ->
     return sorted(found)
 
 
+# a year written, or a word that puts the date before the publication ("last June", "yesterday")
+_EXPLICIT_DATES = frozenset(
+    {"time.iso_date", "time.day_month_year", "time.month_day_year", "time.month_year", "time.year"}
+)
+
+
+def _status(ctx: ExtractionContext, ev: Event, anchors: set[int]) -> str | None:
+    """held, ongoing, planned, postponed or cancelled, from the verbs of the event (its own, or
+    the one its noun is an argument of, nearest first), their tense and auxiliaries and the cue
+    words around it; None when nothing says ("the G20 Osaka Summit")."""
+    doc = ctx.doc
+    root = ev.trigger.root
+    near = sorted(anchors, key=lambda i: (abs(i - root.i), i))
+    verbs = [doc[i] for i in near if doc[i].pos_ in {"VERB", "AUX"}]
+    return _cued_status(ctx, ev, verbs) or _tense_status(ctx, ev, verbs)
+
+
+def _cued_status(ctx: ExtractionContext, ev: Event, verbs: list[Token]) -> str | None:
+    """A status words say: "called off", "postponed", "scheduled", "upcoming", "underway"."""
+    rules = event_rules()
+    for v in verbs:
+        phrase = " ".join([v.lower_, *(c.lower_ for c in v.children if c.dep_ == "prt")])
+        if phrase in rules.cancelling or v.lower_ in rules.cancelling:
+            return "cancelled"
+        if phrase in rules.postponing or v.lower_ in rules.postponing:
+            return "postponed"
+    root = ev.trigger.root
+    modifiers = (  # "the upcoming summit"; a verb's left words are a clause ("Next, X met Y")
+        [t.lower_ for t in ctx.doc[root.left_edge.i : ev.trigger.start]]
+        if root.pos_ in {"NOUN", "PROPN"}
+        else []
+    )
+    around = [c.lower_ for v in verbs for c in v.children if c.dep_ in _CUE_DEPS]
+    if any(w in rules.planned_cues for w in [*modifiers, *around, *(v.lower_ for v in verbs)]):
+        return "planned"
+    if any(w in rules.ongoing_cues for w in [*modifiers, *around]):
+        return "ongoing"
+    return None
+
+
+def _tense_status(ctx: ExtractionContext, ev: Event, verbs: list[Token]) -> str | None:
+    """The status the tense of the event's verb gives: "will meet", "agreed to meet", "were
+    to give" (planned); "met", "has met", "was visiting" (held); "is visiting" (ongoing). For
+    an event noun, only a verb whose tense is the event's counts ("held a call", not
+    "supporting X's nominees")."""
+    rules = event_rules()
+    doc = ctx.doc
+    noun = ev.trigger.root.pos_ in {"NOUN", "PROPN"}
+    own = {t.i for t in ev.trigger}
+    for v in verbs:
+        nxt = f"{v.lower_} {v.nbor().lower_}" if v.i + 1 < len(doc) else v.lower_
+        if noun and v.i not in own and not {v.lower_, nxt} & rules.telling:
+            continue
+        aux = {c.lower_ for c in v.children if c.dep_ in {"aux", "auxpass"}}
+        if v.dep_ == "conj" and not aux:  # "will travel to Beijing and host Xi"
+            aux = {c.lower_ for c in v.head.children if c.dep_ in {"aux", "auxpass"}}
+        if is_future(aux):
+            return "planned"
+        if "to" in aux or v.dep_ == "xcomp":
+            return _infinitive_status(v, rules.planning, rules.telling)
+        if v.tag_ == "VBD" or (v.tag_ == "VBN" and aux & _PAST_AUX):
+            return "held"
+        if v.tag_ == "VBG" and aux & _PRESENT_AUX:
+            return "ongoing"
+        if v.tag_ == "VBG" and aux & {"was", "were"}:
+            return "held"  # "who was visiting France"
+    return None
+
+
+def _infinitive_status(
+    v: Token, planning: frozenset[str], telling: frozenset[str]
+) -> str | None:
+    """ "agreed to meet", "were to give a news conference": planned; "the committee voted
+    12-10 to advance her nomination": held; "refused to meet": nothing."""
+    head = v.head if v.dep_ == "xcomp" else None
+    if head is None:
+        return None
+    if head.lower_ in planning or head.lower_ in _BE:
+        return "planned"
+    if head.lower_ in telling and head.tag_ == "VBD":
+        return "held"
+    return None
+
+
+def _dated_status(ctx: ExtractionContext, timex: Timex) -> str | None:
+    """held when the event's date, written with its year or as past ("last June"), is before
+    the publication; planned when it is after."""
+    published = ctx.document.published
+    if not timex.value or not published:
+        return None
+    explicit = timex.rule in _EXPLICIT_DATES or any(
+        w in event_rules().past_cues for w in timex.text.lower().split()
+    )
+    if explicit and timex.value < published[: len(timex.value)]:
+        return "held"
+    if timex.rule in _EXPLICIT_DATES and timex.value > published[: len(timex.value)]:
+        return "planned"
+    return None
+
+
+_BE = frozenset({"is", "are", "was", "were", "be"})
+_CUE_DEPS = frozenset({"acomp", "advmod", "amod", "attr", "xcomp", "oprd"})
+_PAST_AUX = frozenset({"has", "have", "had", "was", "were", "'s", "'ve"})
+_PRESENT_AUX = frozenset({"is", "are", "'s", "'re", "am"})
+
+
 def _initiator(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> Mention | None:
     """ "X initiated the call", "the call was initiated by X", "at the request of X",
     "at X's request": only when the sentence's phrase concerns the event's trigger."""
@@ -265,16 +466,135 @@ def _initiator(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int])
 # --- coreference and claims -----------------------------------------------------------------------
 
 
-def _coreference(events: list[Event]) -> list[Event]:
+def _forums(ctx: ExtractionContext, triggers: list[Span]) -> list[Event]:
+    """ "at the G7", "on the sidelines of APEC": a body whose name stands for its gatherings
+    (lexicon `forum`), after "at" or "sidelines|margins of", is a summit of it (rule
+    event.summit.forum), kept only with a time or place; "at the G7 summit" is the noun's."""
+    doc = ctx.doc
+    taken = {t.i for span in triggers for t in span}
+    out: list[Event] = []
+    seen: set[int] = set()
+    for i, m in sorted(ctx.mention_tokens.items()):
+        if id(m) in seen or i in taken:
+            continue
+        entry = ctx.lexicon.entries.get(m.key) if m.key else None
+        if entry is None or not entry.forum:
+            continue
+        seen.add(id(m))
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or span.root.dep_ != "pobj":
+            continue
+        prep = span.root.head
+        settings = event_rules().words("$forum_settings") or frozenset()
+        if prep.lower_ == "of" and prep.head.lower_ in settings:
+            span = doc[prep.head.i : span.end]  # "the sidelines of the G20": where it is told
+        elif prep.lower_ != "at" or prep.head.pos_ not in {"VERB", "AUX"}:
+            continue  # "officials at NATO said": where they work, no gathering
+        ev = Event("summit", "event.summit.forum", span, [m], anchor=span.root.i)
+        ev.needs_context = True
+        out.append(ev)
+    return out
+
+
+def _attending(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
+    """ "X, who was visiting France to attend the G7 Summit in Biarritz, held a meeting with Y":
+    X takes part in the summit (no visit of its own), and the meeting, placed nowhere else, is
+    where the summit is (rule event.place.summit)."""
+    summits = {e.trigger.root.i: e for e in events if e.type == "summit"}
+    if not summits:
+        return events
+    attend = event_rules().attending
+    out = []
+    for e in events:
+        if e.type in {"visit", "state_visit"}:
+            goal = [
+                c for c in ctx.doc[e.anchor].children
+                if c.dep_ in {"advcl", "xcomp"} and c.lower_ in attend
+            ]
+            held = [summits[o.i] for c in goal for o in c.children if o.i in summits]
+            if held:
+                held[0].participants = unique([*held[0].participants, *e.participants])
+                continue
+        out.append(e)
+    for s in summits.values():
+        if s.place is None:
+            sent = ctx.sentence(s.trigger.start)
+            s.place = _named_place(ctx, s) or _place(ctx, s, sent, _anchors(ctx, s))
+    for e in out:
+        if e.type in {"meeting", "talks", "working_meal"} and e.place is None:
+            sent = ctx.sentence(e.trigger.start)
+            placed = [
+                s for s in summits.values()
+                if s.place is not None and sent.start <= s.trigger.start < sent.end
+            ]
+            if placed:
+                e.place = placed[0].place
+                e.extra["_place_rule"] = "event.place.summit"
+    return out
+
+
+def _deferred(events: list[Event]) -> list[Event]:
+    """Events of a type that `defer_to` another dropped where one of that type starts at the
+    same word ("X spoke with Y by phone" is a phone call, not a conversation as well)."""
+    types = event_rules().types
+    taken = {(e.type, e.anchor) for e in events}
+    return [
+        e
+        for e in events
+        if not any((t, e.anchor) in taken for t in types[e.type].decl.defer_to)
+    ]
+
+
+def _coreference(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
     """Later mentions joined to the document's event, by each type's declared `coreference`."""
-    resolvers = {"first_explicit": _resolve_calls, "delegation": _resolve_talks}
     types = event_rules().types
     out: list[Event] = []
     for name in dict.fromkeys(e.type for e in events):
         group = [e for e in events if e.type == name]
         how = types[name].decl.coreference
-        out += resolvers[how](group) if how is not None else group
+        if how == "first_explicit":
+            out += _resolve_calls(group)
+        elif how == "delegation":
+            out += _resolve_talks(group)
+        elif how == "same_parties":
+            out += _resolve_same_parties(ctx, group)
+        else:
+            out += group
     return out
+
+
+def _resolve_same_parties(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
+    """A later mention that names no party ("the meeting"), names only parties of the first
+    explicit event before it, or only the countries they act for ("the Japan-U.S. summit
+    meeting"), is that event; one naming a party of its own stays an event of its own."""
+    main = next((e for e in events if e.explicit), None)
+    out = []
+    for e in events:
+        if e.explicit:
+            out.append(e)
+            continue
+        before = main is not None and main.trigger.start < e.trigger.start
+        if main is not None and before and _same_parties(ctx, e, main):
+            e.participants = list(main.participants)
+            out.append(e)
+        elif e.participants:
+            e.rule, e.refers_back = e.own_rule, False
+            out.append(e)
+    return out
+
+
+def _same_parties(ctx: ExtractionContext, e: Event, main: Event) -> bool:
+    labels = {m.label for m in main.participants}
+    own = {m.label for m in e.participants}
+    if own <= labels:
+        return True
+    if not all(m.type == "Country" for m in e.participants):
+        return False
+    countries = {acting_country(ctx, m)[0].label for m in main.participants}
+    root = main.trigger.root  # "held a Japan-U.S. summit meeting with Y", then "the Japan-U.S. ..."
+    named = (mention_of(ctx, t) for t in ctx.doc[root.left_edge.i : main.trigger.start])
+    countries |= {m.label for m in named if m is not None and m.type == "Country"}
+    return own <= countries
 
 
 def _resolve_calls(events: list[Event]) -> list[Event]:
@@ -319,9 +639,16 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
     sent = ctx.sentence(ev.trigger.start)
     attach = event_rules().types[ev.type].attach
     anchors = _anchors(ctx, ev)
-    timex = _time(ctx, ev, sent, anchors) if "time" in attach else None
+    status = _status(ctx, ev, anchors)
+    # a weekday or month of a plan is the next one; of what was done, the last one
+    future = ev.future_always or (status == "planned" if status else ev.future)
+    timex = _time(ctx, sent, anchors, future) if "time" in attach else None
+    if status is None and timex is not None:
+        status = _dated_status(ctx, timex)
+    if ev.place is not None and not is_place(ctx, ev.place):
+        ev.place = None  # "welcomed X to the Treasury": a body that is no building
     if ev.place is None and "place" in attach:
-        ev.place = _place(ctx, sent, anchors)
+        ev.place = _named_place(ctx, ev) or _place(ctx, ev, sent, anchors)
     if ev.needs_context and ev.place is None and timex is None:
         return None
     initiator, initiator_rule = ev.initiator, None
@@ -347,6 +674,7 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
         "date_text": timex.text if timex else None,
         "duration": duration,
         "topics": topics,
+        "status": status,
         "_trigger": ev.trigger.text,
         "_date_rule": timex.rule if timex else None,
         "_week": timex.week if timex else None,

@@ -121,6 +121,7 @@ def _checks(test: TokenTest, words: Words) -> list[Callable[[Token], bool] | Non
         _children_with("dep_", test.has_child, True),
         _children_with("dep_", test.no_child, False),
         _children_with("lower_", child_lower, True),
+        _children_with("lower_", words(test.no_child_lower), False),
         None if no_aux is None else lambda tok: not _aux_words(tok) & no_aux,
         None if head_lower is None else lambda tok: tok.head.lower_ in head_lower,
     ]
@@ -286,8 +287,8 @@ def _left(arg: Any, words: Words, where: str) -> Step:
 
 def _scan(arg: dict[str, Any], words: Words, where: str) -> Step:
     """The object of the first of ``words`` within ``within`` tokens after the token, in its
-    clause (a verb, ";" or "." ends the search): the preposition's object phrase, else the ten
-    tokens after it."""
+    clause (a verb, a subordinating conjunction, ";" or "." ends the search): the preposition's
+    object phrase, else the ten tokens after it."""
     wanted = words(arg["words"]) or frozenset()
     within = int(arg.get("within", 8))
 
@@ -301,8 +302,9 @@ def _scan(arg: dict[str, Any], words: Words, where: str) -> Step:
                     if objs:
                         return list(objs[0].subtree)
                     return list(doc[i + 1 : min(i + 10, sent.end)])
-                if doc[i].pos_ == "VERB" or doc[i].text in {";", "."}:
-                    break
+                t = doc[i]
+                if t.pos_ in {"VERB", "SCONJ"} or t.dep_ == "mark" or t.text in {";", "."}:
+                    break  # another clause: "meet in Quebec as a dispute with Trump looms"
         return []
 
     return step

@@ -69,6 +69,7 @@ class _Cluster:
 
     values: dict[str, Any]
     claims: list[tuple[Claim, dict[str, Any]]]
+    apart: dict[str, str]  # the distinct fields' values, the most precise seen
 
 
 def merge_facts(
@@ -100,22 +101,43 @@ def merge_facts(
         names = spec.key if spec.key else tuple(sorted(public))
         key = _key_string(claim.kind, public, names)
         stated = {n: _canon(public[n]) for n in spec.value if public.get(n) not in (None, [])}
+        apart = {n: str(public[n]) for n in spec.distinct if public.get(n) not in (None, [])}
         clusters = groups.setdefault(key, [])
         for cluster in clusters:
-            if all(cluster.values.get(n, v) == v for n, v in stated.items()):
+            if all(cluster.values.get(n, v) == v for n, v in stated.items()) and all(
+                _within(cluster.apart.get(n), v) for n, v in apart.items()
+            ):
                 break
         else:
-            cluster = _Cluster({}, [])
+            cluster = _Cluster({}, [], {})
             clusters.append(cluster)
         cluster.values.update(stated)
+        for n, v in apart.items():
+            if len(v) > len(cluster.apart.get(n, "")):
+                cluster.apart[n] = v
         cluster.claims.append((claim, fields))
     facts: dict[str, Fact] = {}
     for key, clusters in groups.items():
         ids = [_fact_from(key, cluster, specs, base, facts) for cluster in clusters]
-        if len(ids) > 1:
-            for fid in ids:
-                facts[fid].conflicts_with = sorted(set(ids) - {fid})
+        for i, fid in enumerate(ids):  # clusters apart by a distinct field are two things
+            rivals = {
+                other
+                for j, other in enumerate(ids)
+                if j != i and _compatible(clusters[i].apart, clusters[j].apart) and other != fid
+            }
+            if rivals:
+                facts[fid].conflicts_with = sorted(set(facts[fid].conflicts_with) | rivals)
     return [facts[k] for k in sorted(facts)]
+
+
+def _within(known: str | None, value: str) -> bool:
+    """Whether a stated distinct value fits a cluster's: equal, or one contains the other
+    ("2019-06" and "2019-06-13")."""
+    return known is None or known.startswith(value) or value.startswith(known)
+
+
+def _compatible(a: dict[str, str], b: dict[str, str]) -> bool:
+    return all(_within(a.get(n), v) for n, v in b.items())
 
 
 def _fact_from(
@@ -126,6 +148,8 @@ def _fact_from(
     spec = specs.get(claim.kind, _NO_SPEC)
     public = {k: v for k, v in fields.items() if not k.startswith("_")}
     full = key + json.dumps([cluster.values.get(n) for n in spec.value], ensure_ascii=False)
+    if cluster.apart:  # only then: facts without distinct values keep their ids
+        full += json.dumps([cluster.apart.get(n) for n in spec.distinct], ensure_ascii=False)
     fact_id = mint_iri(f"fact/{claim.kind}", full, _label(claim.kind, public), base)
     fact = facts.get(fact_id)
     if fact is None:
