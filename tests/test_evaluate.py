@@ -406,3 +406,39 @@ def test_report_on_the_exported_sample_build_is_well_formed() -> None:
     assert len(report.extras) == report.overall.fp
     assert json.loads(json.dumps(report.to_dict()))["gold_path"].endswith("gold.yaml")
     assert "precision" in format_report(report)
+
+
+def test_a_fact_matches_only_gold_of_its_own_documents_and_other_is_any_unnamed_type(
+    tmp_path: Path,
+) -> None:
+    """A predicted fact whose sources lie in none of a gold item's documents is not that item
+    (two reports of one kind of event in different articles are not each other); a gold event
+    of kind `other` takes any predicted type outside the brief's kinds."""
+    text = "The European Commission launched an anti-subsidy investigation into Chinese cars."
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a", "b"):
+        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(
+        "docs: {a: {}, b: {}}\npeople: []\nevents:\n"
+        "  - {kind: other, what: investigation, participants: [European Commission],"
+        " docs: [a], quote: 'launched an anti-subsidy investigation'}\n",
+        encoding="utf-8",
+    )
+    ec = _ref("European Commission", "GovernmentBody")
+
+    def scored(doc: str, event_type: str) -> tuple[int, int]:
+        build = tmp_path / f"build-{doc}-{event_type}"
+        build.mkdir()
+        source = _source({doc: text}, doc, "launched an anti-subsidy investigation")
+        fact = _fact("f:x", "event", source, event_type=event_type, participants=[ec])
+        fact.update(conflicts_with=[], support=1)
+        (build / "facts.jsonl").write_text(json.dumps(fact) + "\n")
+        (build / "entities.jsonl").write_text(json.dumps({**ec, "aliases": [], "docs": [doc]}))
+        score = evaluate(gold, corpus, build).score("event")
+        return score.tp, score.fp
+
+    assert scored("a", "investigation") == (1, 0)
+    assert scored("b", "investigation") == (0, 1)  # the same words, in another article
+    assert scored("a", "meeting") == (0, 1)  # a kind of the brief is no `other`

@@ -233,6 +233,8 @@ def _assign(
             continue
         g, f = golds[gi], preds[pi]
         gold_docs, pred_docs = set(g.docs), set(_source_docs(f))
+        if pred_docs and not gold_docs & pred_docs:
+            continue  # a fact no document of the gold item states is not that item
         jaccard = len(gold_docs & pred_docs) / len(gold_docs | pred_docs) if pred_docs else 0.0
         done = [c.ok for c in comparison.details]
         score = (

@@ -305,6 +305,7 @@ class Event:
     anchor: int = -1  # the token the frame's paths started at (the verb of "spoke ... by phone")
     own_rule: str = ""  # the frame's rule, when the event is taken to refer back (rule `otherwise`)
     future_always: bool = False  # future by its frame (an invitation's visit), not by its words
+    governed_by: int = -1  # for a noun: the verb it is an argument of ("announced an agreement")
 
 
 def unique(mentions: Iterable[Mention]) -> list[Mention]:
@@ -472,6 +473,9 @@ def _apply(
     used = {p for found in kept for _, via in found for p in via}
     extra: dict[str, Any] = {"_paths": sorted(used)}
     ev = Event(etype.name, d.rule, span, participants, initiator, invitees, anchor=anchor.i)
+    if span.root.pos_ in _NOUN_POS:
+        gov = governor(ctx, span.root)
+        ev.governed_by = gov.i if gov is not None else -1
     ev.place = places[0] if places else None
     for hook in d.hooks:
         _HOOK_FUNCTIONS[hook](ctx, span, ev, extra)

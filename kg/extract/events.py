@@ -149,10 +149,12 @@ def _anchors(ctx: ExtractionContext, ev: Event) -> set[int]:
 
 
 def _time(
-    ctx: ExtractionContext, sent: Span, anchors: set[int], future: bool
+    ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int], future: bool
 ) -> Timex | None:
+    root = ev.trigger.root
     for t in ctx.timexes_in(sent):
-        if _tied(ctx.doc[ctx.token_at(t.start)], anchors):
+        tok = ctx.doc[ctx.token_at(t.start)]
+        if _tied(tok, anchors) and _own_time(ctx, root, tok, t, anchors):
             if future and t.rule in {"time.weekday", "time.month", "time.month_day"}:
                 again = find_timexes(t.text, ctx.document.published, future=True)
                 t = Timex(t.start, t.end, t.text, again[0].value if again else None, t.rule)
@@ -164,15 +166,12 @@ def _place(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> 
     doc = ctx.doc
     own = {t.i for t in ev.trigger}  # "at the G7 Biarritz Summit": the event, not its place
     root = ev.trigger.root
-    own_phrase = range(root.left_edge.i, root.right_edge.i + 1)
     for i in ctx.in_at_within(sent):
         tok = doc[i]
         # "met Y in Seoul", "talks in Geneva", "met with Y at the White House", "a truce
         # reached last month in Geneva"; not "spoke with Y about the situation in Gaza" (the
         # situation's place, not the event's)
-        if not _own_place_phrase(tok, anchors) and not (
-            root.pos_ in {"NOUN", "PROPN"} and tok.head.pos_ == "PROPN" and tok.head.i in own_phrase
-        ):
+        if not _own_place_phrase(tok, anchors) and not _in_noun_phrase(root, tok):
             continue
         if _tied(tok, anchors):
             objs = [c for c in tok.children if c.dep_ == "pobj" and c.i not in own]
@@ -186,6 +185,30 @@ def _place(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> 
                 if m is not None and is_place(ctx, m):
                     return m
     return _where(ctx, anchors)
+
+
+def _own_time(
+    ctx: ExtractionContext, root: Token, tok: Token, t: Timex, anchors: set[int]
+) -> bool:
+    """Whether a time expression is the event's and not that of a noun listed with it
+    ("Yellen's visit to Beijing in July and the subsequent launch of the Working Groups":
+    July is the visit's, not the launch's)."""
+    span = ctx.doc.char_span(t.start, t.end, alignment_mode="expand")
+    head = span.root if span is not None else tok
+    while head.dep_ in {"compound", "nummod", "amod", "det"} and head.head is not head:
+        head = head.head
+    # "in July": what the preposition hangs on; "last week": what the phrase hangs on
+    head = head.head.head if head.dep_ == "pobj" else head.head
+    listed = {c.i for c in root.children if c.dep_ == "conj"}
+    if root.dep_ == "conj":
+        listed.add(root.head.i)
+    return head.i not in listed or head.i in anchors
+
+
+def _in_noun_phrase(root: Token, tok: Token) -> bool:
+    """Whether ``tok`` is inside the phrase of an event noun ("the first meeting between A and
+    B representatives in October")."""
+    return root.pos_ in {"NOUN", "PROPN"} and root.left_edge.i <= tok.i <= root.right_edge.i
 
 
 def _own_place_phrase(prep: Token, anchors: set[int]) -> bool:
@@ -535,9 +558,10 @@ def _attending(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
 
 def _deferred(events: list[Event]) -> list[Event]:
     """Events of a type that `defer_to` another dropped where one of that type starts at the
-    same word ("X spoke with Y by phone" is a phone call, not a conversation as well)."""
+    same word ("X spoke with Y by phone" is a phone call, not a conversation as well) or is
+    the object of their word ("X announced an agreement with Y": the agreement)."""
     types = event_rules().types
-    taken = {(e.type, e.anchor) for e in events}
+    taken = {(e.type, e.anchor) for e in events} | {(e.type, e.governed_by) for e in events}
     return [
         e
         for e in events
@@ -642,7 +666,7 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
     status = _status(ctx, ev, anchors)
     # a weekday or month of a plan is the next one; of what was done, the last one
     future = ev.future_always or (status == "planned" if status else ev.future)
-    timex = _time(ctx, sent, anchors, future) if "time" in attach else None
+    timex = _time(ctx, ev, sent, anchors, future) if "time" in attach else None
     if status is None and timex is not None:
         status = _dated_status(ctx, timex)
     if ev.place is not None and not is_place(ctx, ev.place):
