@@ -129,3 +129,12 @@ def test_numbers_percent_and_money() -> None:
         (295e9, "USD"),
         (10e9, "CNY"),
     ]
+
+
+def test_parts_of_the_publication_day_are_that_day() -> None:
+    """ "welcomed Biden to Downing Street this morning" (gov.uk readouts), "spoke last night"."""
+    found = find_timexes("He arrived this morning and spoke last night.", "2023-07-10")
+    assert [(t.text, t.value, t.rule) for t in found] == [
+        ("this morning", "2023-07-10", "time.relative_day"),
+        ("last night", "2023-07-09", "time.relative_day"),
+    ]
