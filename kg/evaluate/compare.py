@@ -104,26 +104,17 @@ def _refs(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def event_types(kind: str) -> frozenset[str] | _Outside:
-    """Predicted event types accepted for a gold event kind."""
+def event_type_matches(kind: str, etype: object) -> bool:
+    """Whether a predicted event type is right for a gold event kind: one of its synonyms, or
+    for `other` any type outside the brief's kinds and their synonyms."""
     if kind == "other":
-        return _OUTSIDE
-    return EVENT_TYPE_SYNONYMS.get(kind, frozenset({kind}))
+        return isinstance(etype, str) and etype not in _NAMED_TYPES
+    return etype in EVENT_TYPE_SYNONYMS.get(kind, frozenset({kind}))
 
 
-class _Outside:
-    """The predicted types a gold `other` accepts: any outside the brief's kinds."""
-
-    def __init__(self) -> None:
-        self.named = frozenset(
-            t for k in BRIEF_EVENT_KINDS for t in EVENT_TYPE_SYNONYMS.get(k, frozenset({k}))
-        )
-
-    def __contains__(self, etype: object) -> bool:
-        return isinstance(etype, str) and etype not in self.named
-
-
-_OUTSIDE = _Outside()
+_NAMED_TYPES = frozenset(
+    t for k in BRIEF_EVENT_KINDS for t in EVENT_TYPE_SYNONYMS.get(k, frozenset({k}))
+)
 
 
 def compare(gold: GoldItem, fact: Mapping[str, Any], index: NameIndex) -> Comparison:
@@ -194,7 +185,8 @@ def _duration_check(g: Mapping[str, Any], f: Mapping[str, Any]) -> Check:
 
 def _event(g: Mapping[str, Any], f: Mapping[str, Any], idx: NameIndex) -> Comparison:
     etype = f.get("event_type")
-    core = [Check("event_type", etype in event_types(g["event_type"]), g["event_type"], etype)]
+    ok = event_type_matches(g["event_type"], etype)
+    core = [Check("event_type", ok, g["event_type"], etype)]
     participants = _refs(f.get("participants"))
     initiator = _refs(f.get("initiator"))
     invitees = _refs(f.get("invitees"))

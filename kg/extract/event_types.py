@@ -339,8 +339,7 @@ def _each(ctx: ExtractionContext, ev: Event) -> list[Event]:
         if "_title" in ev.extra:
             before = [t for t in titles if ev.trigger.end <= t.start and t.end_char <= m.start]
             if before:
-                office = ctx.lexicon.offices.get(before[-1].id_)
-                one.extra["_title"] = office.title if office else before[-1].text
+                one.extra["_title"] = _office_title(ctx, before[-1])
         out.append(one)
     return out
 
@@ -560,10 +559,15 @@ def _title_hook(ctx: ExtractionContext, span: Span, ev: Event, extra: dict[str, 
     end = ctx.sentence(span.start).end
     for title in ctx.doc.spans.get(TITLES_KEY, []):
         if span.end <= title.start < end:
-            office = ctx.lexicon.offices.get(title.id_)
-            extra["_title"] = office.title if office else title.text
+            extra["_title"] = _office_title(ctx, title)
             return
     extra["_title"] = None
+
+
+def _office_title(ctx: ExtractionContext, title: Span) -> str:
+    """The lexicon's title of the office a title span names, else the span as written."""
+    office = ctx.lexicon.offices.get(title.id_)
+    return office.title if office else title.text
 
 
 def _vote_hook(ctx: ExtractionContext, span: Span, ev: Event, extra: dict[str, Any]) -> None:

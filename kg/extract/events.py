@@ -14,7 +14,7 @@ in docs/extraction.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -180,8 +180,6 @@ def _place(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> 
                 times = ctx.timexes
                 if m is not None and any(t.start < m.end and m.start < t.end for t in times):
                     continue  # "in December" taken for a place by the NER
-                if m is not None and find_timexes(f"in {m.text}", "2000-01-01"):
-                    continue  # "in June" where no publication date resolves it
                 if m is not None and is_place(ctx, m):
                     return m
     return _where(ctx, anchors)
@@ -199,10 +197,7 @@ def _own_time(
         head = head.head
     # "in July": what the preposition hangs on; "last week": what the phrase hangs on
     head = head.head.head if head.dep_ == "pobj" else head.head
-    listed = {c.i for c in root.children if c.dep_ == "conj"}
-    if root.dep_ == "conj":
-        listed.add(root.head.i)
-    return head.i not in listed or head.i in anchors
+    return head.i not in _listed_with(root) or head.i in anchors
 
 
 def _in_noun_phrase(root: Token, tok: Token) -> bool:
@@ -242,17 +237,14 @@ def _named_place(ctx: ExtractionContext, ev: Event) -> Mention | None:
     root = ev.trigger.root
     if root.pos_ not in {"NOUN", "PROPN"}:
         return None
-    words = ctx.doc[root.left_edge.i : ev.trigger.start]
-    for tok in words:
+    # else "the G20 Osaka Summit", "the NATO Vilnius summit": a name the NER left out, between
+    # the body that convenes the event and the event's noun
+    run: list[Token] = []
+    convener = False
+    for tok in ctx.doc[root.left_edge.i : ev.trigger.start]:
         m = mention_of(ctx, tok)
         if m is not None and is_place(ctx, m, countries=False):
             return m
-    # "the G20 Osaka Summit", "the NATO Vilnius summit": a name the NER left out, between the
-    # body that convenes the event and the event's noun
-    run: list[Token] = []
-    convener = False
-    for tok in words:
-        m = mention_of(ctx, tok)
         if m is not None:
             convener = m.type == "InternationalOrganization"
             run = []
@@ -288,8 +280,8 @@ def _duration(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) 
     """A duration tied to the event ("the 90-minute call", "the call lasted an hour and a
     half"); calls and meetings last less than a day."""
     durations = ctx.durations_in(sent)
-    if not durations or _listed_with_others(ev.trigger.root):
-        return None
+    if not durations or _listed_with(ev.trigger.root):
+        return None  # "held a meeting, a ceremony and a lunch for 90 minutes": the programme's
     text = ctx.document.text[sent.start_char : sent.end_char]
     for d in durations:
         # "a day of talks", "two days of bilateral meetings": the event's own length
@@ -309,14 +301,15 @@ def _duration(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) 
 _OF_EVENT = re.compile(r"\s+of\s+(?:[\w’'-]+\s+){0,3}")
 
 
-def _listed_with_others(root: Token) -> bool:
-    """ "held a meeting, a signing ceremony and a working lunch for 90 minutes": the duration
-    is the whole programme's, none of the events' own."""
+def _listed_with(root: Token) -> set[int]:
+    """The nouns an event noun is listed with ("held a meeting, a signing ceremony and a
+    working lunch"; "X's visit in July and the subsequent launch")."""
     if root.pos_ not in {"NOUN", "PROPN"}:
-        return False
-    return root.dep_ == "conj" or any(
-        c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"} for c in root.children
-    )
+        return set()
+    out = {c.i for c in root.children if c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"}}
+    if root.dep_ == "conj":
+        out.add(root.head.i)
+    return out
 
 
 def find_topic_words(ctx: ExtractionContext) -> list[tuple[int, int, str]]:
@@ -495,20 +488,16 @@ def _forums(ctx: ExtractionContext, triggers: list[Span]) -> list[Event]:
     event.summit.forum), kept only with a time or place; "at the G7 summit" is the noun's."""
     doc = ctx.doc
     taken = {t.i for span in triggers for t in span}
+    settings = event_rules().words("$forum_settings") or frozenset()
     out: list[Event] = []
-    seen: set[int] = set()
-    for i, m in sorted(ctx.mention_tokens.items()):
-        if id(m) in seen or i in taken:
-            continue
+    for m in ctx.mentions:
         entry = ctx.lexicon.entries.get(m.key) if m.key else None
         if entry is None or not entry.forum:
             continue
-        seen.add(id(m))
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is None or span.root.dep_ != "pobj":
+        if span is None or span.root.dep_ != "pobj" or span.root.i in taken:
             continue
         prep = span.root.head
-        settings = event_rules().words("$forum_settings") or frozenset()
         if prep.lower_ == "of" and prep.head.lower_ in settings:
             span = doc[prep.head.i : span.end]  # "the sidelines of the G20": where it is told
         elif prep.lower_ != "at" or prep.head.pos_ not in {"VERB", "AUX"}:
@@ -571,19 +560,17 @@ def _deferred(events: list[Event]) -> list[Event]:
 
 def _coreference(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
     """Later mentions joined to the document's event, by each type's declared `coreference`."""
+    resolvers: dict[str, Callable[[list[Event]], list[Event]]] = {
+        "first_explicit": _resolve_calls,
+        "delegation": _resolve_talks,
+        "same_parties": lambda group: _resolve_same_parties(ctx, group),
+    }
     types = event_rules().types
     out: list[Event] = []
     for name in dict.fromkeys(e.type for e in events):
         group = [e for e in events if e.type == name]
         how = types[name].decl.coreference
-        if how == "first_explicit":
-            out += _resolve_calls(group)
-        elif how == "delegation":
-            out += _resolve_talks(group)
-        elif how == "same_parties":
-            out += _resolve_same_parties(ctx, group)
-        else:
-            out += group
+        out += resolvers[how](group) if how is not None else group
     return out
 
 
