@@ -67,6 +67,9 @@ class Lexicon:
     entries: dict[str, LexEntry] = field(default_factory=dict)
     surface: dict[str, str] = field(default_factory=dict)  # alias/metonym -> entry key
     demonyms: dict[str, str] = field(default_factory=dict)  # demonym -> country entry key
+    # metonym -> entry key: the capital or seat that stands for a government ("Beijing hit
+    # back"), which is a city where an event happens ("a visit to Beijing")
+    metonyms: dict[str, str] = field(default_factory=dict)
     offices: dict[str, Office] = field(default_factory=dict)
     categories: dict[str, OfficeCategory] = field(default_factory=dict)
     descriptors: dict[str, str] = field(default_factory=dict)  # lowercase word -> entity type
@@ -140,6 +143,7 @@ def load_lexicon() -> Lexicon:
         lex.entries[key] = LexEntry(key, item["name"], "Country", item.get("wikidata"))
         for alias in [item["name"], *item.get("aliases", []), *item.get("metonyms", [])]:
             _add_surface(lex, lex.surface, alias, key, where)
+        lex.metonyms.update(dict.fromkeys(item.get("metonyms", []), key))
         for demonym in item.get("demonyms", []):
             _add_surface(lex, lex.demonyms, demonym, key, where)
     orgs = load_yaml("lexicon/organizations.yaml") or {}
@@ -158,7 +162,9 @@ def load_lexicon() -> Lexicon:
         )
         for alias in [item["name"], *item.get("aliases", []), *item.get("metonyms", [])]:
             _add_surface(lex, lex.surface, alias, key, where)
+        lex.metonyms.update(dict.fromkeys(item.get("metonyms", []), key))
     lex.surface = {k: v for k, v in lex.surface.items() if v}
+    lex.metonyms = {k: v for k, v in lex.metonyms.items() if lex.surface.get(k) == v}
     lex.demonyms = {k: v for k, v in lex.demonyms.items() if v}
     office_data = load_yaml("lexicon/offices.yaml") or {}
     where = str(data_path("lexicon/offices.yaml"))

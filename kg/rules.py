@@ -155,7 +155,7 @@ class TokenTest:
     not_dep: list[str] | None = None
     has_child: list[str] | None = None  # a child with one of these dependencies
     no_child: list[str] | None = None
-    child_lower: list[str] | None = None  # a child that is one of these words
+    child_lower: list[str] | str | None = None  # a child that is one of these words
     no_child_lower: list[str] | str | None = None  # no child is one of these words
     no_aux: list[str] | None = None  # no auxiliary child that is one of these words
     head_lower: list[str] | str | None = None  # its head is one of these words

@@ -50,6 +50,8 @@ class ExtractionContext:
     # token index -> index of the verb it is an argument of (-1: none), filled by
     # kg.extract.event_types.governor: frames, anchors and time ask it of one trigger often
     governors: dict[int, int] = field(default_factory=dict, repr=False)
+    # nouns whose governor is the verb before them, not the parse's (event_types.governor)
+    reattached: set[int] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         if self.tokens is None:

@@ -123,6 +123,7 @@ class Rules:
     topic_negators: frozenset[str]
     resuming: frozenset[str]
     governor: Path
+    verb_before: Path  # the governor where the parse hangs a noun on no verb or a wrong one
     cancelling: frozenset[str]  # verbs (every inflection) that call an event off
     postponing: frozenset[str]
     planned_cues: frozenset[str]  # words as written: "scheduled", "upcoming"
@@ -131,6 +132,12 @@ class Rules:
     telling: frozenset[str]  # verbs whose tense is that of the event their object names
     planning: frozenset[str]  # verbs before "to" that make the event a plan ("agreed to meet")
     attending: frozenset[str]  # "visiting France to attend the summit"
+    including: frozenset[str]  # "a visit to P, including a meeting with Y"
+    people_references: frozenset[str]  # "the two leaders": the people of the event before
+    side_references: frozenset[str]  # "both sides": the countries they act for
+    reference_quantifiers: frozenset[str]  # "two", "both"
+    reference_types: frozenset[str]  # the events whose people such a phrase refers to
+    side_reference_events: frozenset[str]  # the events "both sides" can be the parties of
 
 
 @functools.cache
@@ -174,6 +181,7 @@ def event_rules() -> Rules:
         topic_negators=frozenset(tables["topic_negators"]),
         resuming=frozenset(tables["resuming_verbs"]),
         governor=compiled["path.governor"],
+        verb_before=compiled["path.verb_before"],
         cancelling=frozenset(tables["cancelling_verbs"]),
         postponing=frozenset(tables["postponing_verbs"]),
         planned_cues=frozenset(data.words["planned_cues"]),
@@ -186,6 +194,12 @@ def event_rules() -> Rules:
         ),
         planning=frozenset(tables["planning_verbs"]),
         attending=frozenset(tables["attending_verbs"]),
+        including=frozenset(tables["including_verbs"]),
+        people_references=frozenset(data.words["people_references"]),
+        side_references=frozenset(data.words["side_references"]),
+        reference_quantifiers=frozenset(data.words["reference_quantifiers"]),
+        reference_types=frozenset(data.words["reference_types"]),
+        side_reference_events=frozenset(data.words["side_reference_events"]),
     )
 
 
@@ -306,6 +320,7 @@ class Event:
     own_rule: str = ""  # the frame's rule, when the event is taken to refer back (rule `otherwise`)
     future_always: bool = False  # future by its frame (an invitation's visit), not by its words
     governed_by: int = -1  # for a noun: the verb it is an argument of ("announced an agreement")
+    spans: list[tuple[int, int]] = field(default_factory=list)  # more of the quote ("both sides")
 
 
 def unique(mentions: Iterable[Mention]) -> list[Mention]:
@@ -357,7 +372,7 @@ def _when(ctx: ExtractionContext, frame: Frame, span: Span, trigger: Trigger) ->
         return False
     if when.word is not None and trigger.lemma not in when.word:
         return False
-    if when.dep is not None and root.dep_ not in when.dep:
+    if when.dep is not None and argument_dep(ctx, root) not in when.dep:
         return False
     if frame.when_governor is not None:
         gov = governor(ctx, root)
@@ -371,12 +386,40 @@ def _when(ctx: ExtractionContext, frame: Frame, span: Span, trigger: Trigger) ->
 
 
 def governor(ctx: ExtractionContext, tok: Token) -> Token | None:
-    """The verb the noun ``tok`` is an argument of (path.governor), walked once per token."""
+    """The verb the noun ``tok`` is an argument of (path.governor), walked once per token.
+
+    Where the parse hangs the noun on no verb, or makes it the subject of a later non-finite
+    verb ("signed a Proclamation invoking P", "concluded a working visit ... to focus on P":
+    an infinitive or participle has no subject of its own), the verb right before the noun's
+    phrase governs it, as its object (path.verb_before; ``argument_dep`` says "dobj").
+    """
     i = ctx.governors.get(tok.i)
     if i is None:
-        found = walk(ctx, event_rules().governor, [tok], None)
-        i = ctx.governors[tok.i] = found[0].i if found else -1
+        rules = event_rules()
+        found = walk(ctx, rules.governor, [tok], None)
+        gov = found[0] if found else None
+        if gov is None or _misparsed_subject(tok, gov):
+            before = walk(ctx, rules.verb_before, [tok.left_edge], None)
+            if before:
+                gov = before[0]
+                ctx.reattached.add(tok.i)
+        i = ctx.governors[tok.i] = gov.i if gov is not None else -1
     return ctx.doc[i] if i >= 0 else None
+
+
+def _misparsed_subject(tok: Token, gov: Token) -> bool:
+    """A noun parsed as the subject of a later infinitive or participle."""
+    if tok.dep_ != "nsubj" or tok.head.i != gov.i or gov.i < tok.i:
+        return False
+    return gov.tag_ == "VBG" or (
+        gov.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in gov.children)
+    )
+
+
+def argument_dep(ctx: ExtractionContext, tok: Token) -> str:
+    """The noun's dependency on its governor: "dobj" where ``governor`` re-attached it."""
+    governor(ctx, tok)
+    return "dobj" if tok.i in ctx.reattached else tok.dep_
 
 
 def _required(ctx: ExtractionContext, frame: Frame, span: Span, anchor: Token) -> bool:
@@ -410,14 +453,26 @@ def _fill(
             continue
         start = _start(ctx, role.start, span, anchor)
         found: list[Mention] = []
-        if role.start == "governor" and role.path.id in _SUBJECT_PATHS and _is_subject(span):
+        if (
+            role.start == "governor"
+            and role.path.id in _SUBJECT_PATHS
+            and argument_dep(ctx, span.root) != "dobj"
+            and _is_subject(span)
+        ):
             start = []  # "the visit ... focused on": the event noun is that subject itself
         if start and all(role.test(t) for t in start):
-            found = select(ctx, role.path, walk(ctx, role.path, start, span))
+            walked = walk(ctx, role.path, start, span)
+            found = select(ctx, role.path, walked)
+            if not found and role.path.id in _REFERRING_PATHS:
+                found = _party_reference(ctx, walked)
             found = [m for m in found if role.types is None or m.type in role.types]
         if role.required and not found:
             return None
-        via = ("path.governor", role.path.id) if role.start == "governor" else (role.path.id,)
+        if role.start == "governor":  # the verb the noun hangs on, by the parse or before it
+            gov_path = "path.verb_before" if span.root.i in ctx.reattached else "path.governor"
+            via: tuple[str, ...] = (gov_path, role.path.id)
+        else:
+            via = (role.path.id,)
         for m in found:
             if m.label not in seen:
                 seen.add(m.label)
@@ -426,6 +481,57 @@ def _fill(
 
 
 _SUBJECT_PATHS = frozenset({"path.subject", "path.subject_name"})
+# paths whose subject may be "the two leaders", "both sides" or "they" (party_reference)
+_REFERRING_PATHS = _SUBJECT_PATHS | {"path.agent"}
+PARTY_REFERENCE = "party-reference"  # Mention.resolved_by of a stand-in for "the two leaders"
+
+
+def _party_reference(ctx: ExtractionContext, toks: list[Token]) -> list[Mention]:
+    """A stand-in for the parties a subject refers back to: "the two leaders", "both
+    leaders", "the leaders" (people), "both sides", "the two sides" (the countries they act
+    for), or "they" in a clause under such a subject ("the leaders discussed progress made
+    since they announced X"). Its label is the phrase; kg.extract.events puts the parties of
+    the event named before in its place, or drops it."""
+    heads = [t for t in toks if t.head.i == t.i or t.head not in toks]
+    if len(heads) != 1:
+        return []
+    tok = heads[0]
+    if tok.lower_ == "they":
+        tok = _they_antecedent(tok) or tok
+    kind = _reference_kind(tok)
+    if kind is None:
+        return []
+    phrase = ctx.doc[tok.left_edge.i : tok.i + 1]
+    return [
+        Mention(phrase.text, phrase.text, kind, phrase.start_char, phrase.end_char, None, None,
+                PARTY_REFERENCE)
+    ]
+
+
+def _reference_kind(tok: Token) -> str | None:
+    """ "Person" for "the (two) leaders", "Country" for "both sides", else None."""
+    rules = event_rules()
+    words = {c.lower_ for c in tok.children if c.dep_ in {"det", "nummod", "predet", "amod"}}
+    counted = bool(words & rules.reference_quantifiers)
+    if tok.lower_ in rules.people_references and (counted or "the" in words):
+        return "Person"
+    if tok.lower_ in rules.side_references and counted:
+        return "Country"
+    return None
+
+
+def _they_antecedent(tok: Token) -> Token | None:
+    """The subject of a clause above "they" that refers back to parties ("the leaders ...
+    since they announced"): "they" is those parties."""
+    head = tok.head
+    for _ in range(4):
+        if head.head.i == head.i:
+            break
+        head = head.head
+        subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.i != tok.i and _reference_kind(subj) is not None:
+            return subj
+    return None
 
 
 def _is_subject(span: Span) -> bool:
@@ -499,7 +605,9 @@ def _found(frame: Frame, ev: Event, future: bool, extra: dict[str, Any]) -> bool
     """Whether the event has what the frame requires once its roles are filled."""
     req = frame.decl.require
     alone = len(ev.participants) == 1 and ev.participants[0].type in req.alone
-    if (len(ev.participants) < req.participants and not alone) or (req.future and not future):
+    # "both sides", "the two leaders": a phrase standing for two parties or more
+    count = sum(2 if m.resolved_by == PARTY_REFERENCE else 1 for m in ev.participants)
+    if (count < req.participants and not alone) or (req.future and not future):
         return False
     if (req.initiator and ev.initiator is None) or (req.place and ev.place is None):
         return False

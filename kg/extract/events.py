@@ -25,6 +25,7 @@ from spacy.vocab import Vocab
 from kg.extract import ExtractionContext, register
 from kg.extract.countries import acting_country
 from kg.extract.event_types import (
+    PARTY_REFERENCE,
     PLACE_TYPES,
     Event,
     event_rules,
@@ -64,6 +65,7 @@ def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
     for span in spans:
         events += recognise(ctx, span, rules.triggers[span.label_.lower()])
     events += _forums(ctx, spans)
+    events = _referred_parties(ctx, events)
     events = _attending(ctx, _coreference(ctx, _deferred(events)))
     seen: set[tuple[Any, ...]] = set()
     for ev in sorted(events, key=lambda e: (e.trigger.start, e.type)):
@@ -148,6 +150,9 @@ def _anchors(ctx: ExtractionContext, ev: Event) -> set[int]:
     return out
 
 
+_CONGRATULATED = frozenset({"path.congratulated", "path.congratulations_to"})
+
+
 def _time(
     ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int], future: bool
 ) -> Timex | None:
@@ -225,10 +230,30 @@ def _own_place_phrase(prep: Token, anchors: set[int]) -> bool:
 def is_place(ctx: ExtractionContext, m: Mention, countries: bool = True) -> bool:
     """Whether a mention can be an event's place: a place, a country, or an organisation whose
     name is also its building (lexicon `venue`: "at the White House")."""
-    if m.type == "Place" or (countries and m.type == "Country"):
+    if m.type == "Place" or (countries and m.type == "Country") or _metonym(ctx, m):
         return True
     entry = ctx.lexicon.entries.get(m.key) if m.key else None
     return entry is not None and entry.venue
+
+
+def _metonym(ctx: ExtractionContext, m: Mention) -> str | None:
+    """The entry key of a mention written as a capital or seat ("Beijing", "Brussels")."""
+    text = m.text[4:] if m.text.startswith("the ") else m.text
+    key = ctx.lexicon.metonyms.get(text)
+    return key if key is not None and key == m.key else None
+
+
+def as_city(ctx: ExtractionContext, m: Mention | None) -> Mention | None:
+    """An event's place written as a capital that stands for a government ("a visit to
+    Beijing", "talks in Brussels", "a visit to Washington, D.C."): the city, as a Place
+    labelled as written, not the government it stands for elsewhere."""
+    if m is None or m.type == "Place":
+        return m
+    key = _metonym(ctx, m)
+    if key is None:
+        return m
+    label = m.text[4:] if m.text.startswith("the ") else m.text
+    return Mention(label, label, "Place", m.start, m.end, None, None, "metonym-as-place")
 
 
 def _named_place(ctx: ExtractionContext, ev: Event) -> Mention | None:
@@ -512,6 +537,7 @@ def _attending(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
     """ "X, who was visiting France to attend the G7 Summit in Biarritz, held a meeting with Y":
     X takes part in the summit (no visit of its own), and the meeting, placed nowhere else, is
     where the summit is (rule event.place.summit)."""
+    _part_of_visit(ctx, events)
     summits = {e.trigger.root.i: e for e in events if e.type == "summit"}
     if not summits:
         return events
@@ -532,6 +558,10 @@ def _attending(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
         if s.place is None:
             sent = ctx.sentence(s.trigger.start)
             s.place = _named_place(ctx, s) or _place(ctx, s, sent, _anchors(ctx, s))
+        if s.place is None:
+            s.place = _purpose_place(ctx, s)
+            if s.place is not None:
+                s.extra["_place_rule"] = "event.place.purpose"
     for e in out:
         if e.type in {"meeting", "talks", "working_meal"} and e.place is None:
             sent = ctx.sentence(e.trigger.start)
@@ -543,6 +573,94 @@ def _attending(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
                 e.place = placed[0].place
                 e.extra["_place_rule"] = "event.place.summit"
     return out
+
+
+def _purpose_place(ctx: ExtractionContext, ev: Event) -> Mention | None:
+    """ "X met Y in New Delhi, India for the G20 Summit", "X arrived in Rome for the summit":
+    the place where someone is, or meets, for the event is the event's place."""
+    root = ev.trigger.root
+    if root.dep_ != "pobj" or root.head.lower_ != "for":
+        return None
+    head = root.head.head
+    while head.dep_ == "appos" and head.head is not head:
+        head = head.head
+    if head.dep_ == "pobj" and head.head.lower_ in {"in", "at"}:
+        m = mention_of(ctx, head)
+        return m if m is not None and is_place(ctx, m) else None
+    if head.pos_ != "VERB":
+        return None
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in {"in", "at"}:
+            objs = [o for o in prep.children if o.dep_ == "pobj"]
+            m = mention_of(ctx, objs[0]) if objs else None
+            if m is not None and is_place(ctx, m):
+                return m
+    return None
+
+
+def _referred_parties(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
+    """ "The two leaders agreed to ...", "both sides reached consensus", "they announced X":
+    the people of the last event before it with two or more people (a meeting, call, talks),
+    or the countries they act for; an event whose only parties are such a phrase with no
+    event before it to refer to is dropped (rule event.party_reference)."""
+    rules = event_rules()
+    kinds = rules.reference_types
+    def counted(e: Event) -> int:
+        return sum(m.type == "Person" and m.resolved_by != PARTY_REFERENCE for m in e.participants)
+
+    named = sorted(
+        (e for e in events if e.type in kinds and counted(e) >= 2), key=lambda e: e.trigger.start
+    )
+    out = []
+    for e in events:
+        refs = [m for m in e.participants if m.resolved_by == PARTY_REFERENCE]
+        if not refs:
+            out.append(e)
+            continue
+        before = [b for b in named if b.trigger.start < e.trigger.start]
+        parties: list[Mention] = []
+        if before:
+            people = [m for m in before[-1].participants if m.type == "Person"]
+            for ref in refs:
+                if ref.type == "Person":
+                    parties += people
+                elif e.type in rules.side_reference_events:
+                    acting = (acting_country(ctx, m)[0] for m in people)
+                    parties += [c for c in acting if c.type == "Country"]
+        e.participants = unique([*(m for m in e.participants if m not in refs), *parties])
+        e.spans += [(m.start, m.end) for m in refs]  # the quote shows what was referred to
+        if e.initiator is not None and e.initiator.resolved_by == PARTY_REFERENCE:
+            e.initiator = None
+        if parties:
+            e.extra["_participants_rule"] = "event.party_reference"
+        if e.participants:
+            out.append(e)
+    return out
+
+
+_PARTS_OF_VISITS = frozenset({"meeting", "talks", "working_meal", "news_conference", "signing"})
+
+
+def _part_of_visit(ctx: ExtractionContext, events: list[Event]) -> None:
+    """ "X concluded a visit to P, including a meeting with Y", "a trip that included talks
+    with Y": the visitor takes part in the event the visit includes (including_verbs)."""
+    visits = {e.trigger.root.i: e for e in events if e.type in {"visit", "state_visit"}}
+    if not visits:
+        return
+    including = event_rules().including
+    for e in events:
+        if e.type not in _PARTS_OF_VISITS or e.trigger.root.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        root = e.trigger.root
+        while root.dep_ == "conj" and root.head is not root:  # "talks with X and a meeting with Y"
+            root = root.head
+        verb = root.head if root.dep_ in {"pobj", "dobj"} else None
+        if verb is None or verb.lower_ not in including:
+            continue
+        visit = visits.get(verb.head.i) if verb.dep_ in {"prep", "relcl", "acl"} else None
+        if visit is not None and visit.participants:
+            e.participants = unique([*visit.participants, *e.participants])
+            e.extra["_participants_rule"] = "event.part_of_visit"
 
 
 def _deferred(events: list[Event]) -> list[Event]:
@@ -653,13 +771,18 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
     status = _status(ctx, ev, anchors)
     # a weekday or month of a plan is the next one; of what was done, the last one
     future = ev.future_always or (status == "planned" if status else ev.future)
-    timex = _time(ctx, ev, sent, anchors, future) if "time" in attach else None
+    # "congratulated Y on his inauguration in a call on Monday": the sentence's time and place
+    # are the congratulation's, not the event's
+    congratulated = bool(_CONGRATULATED & set(ev.extra.get("_paths", ())))
+    timed = "time" in attach and not congratulated
+    timex = _time(ctx, ev, sent, anchors, future) if timed else None
     if status is None and timex is not None:
         status = _dated_status(ctx, timex)
     if ev.place is not None and not is_place(ctx, ev.place):
         ev.place = None  # "welcomed X to the Treasury": a body that is no building
-    if ev.place is None and "place" in attach:
+    if ev.place is None and "place" in attach and not congratulated:
         ev.place = _named_place(ctx, ev) or _place(ctx, ev, sent, anchors)
+    ev.place = as_city(ctx, ev.place)
     if ev.needs_context and ev.place is None and timex is None:
         return None
     initiator, initiator_rule = ev.initiator, None
@@ -668,7 +791,7 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
         initiator_rule = "event.initiator" if initiator is not None else None
     duration = _duration(ctx, ev, sent, anchors) if "duration" in attach else None
     topics = _topics(ctx, ev, sent, anchors) if "topics" in attach else []
-    spans = [(ev.trigger.start_char, ev.trigger.end_char)]
+    spans = [(ev.trigger.start_char, ev.trigger.end_char), *ev.spans]
     for m in [*ev.participants, *ev.invitees, initiator, ev.place]:
         if m is not None and sent.start_char <= m.start and m.end <= sent.end_char:
             spans.append((m.start, m.end))

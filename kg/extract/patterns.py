@@ -23,6 +23,7 @@ from kg.errors import RuleError
 from kg.extract.context import ExtractionContext
 from kg.extract.speakers import mention_of
 from kg.model import ACTOR_TYPES, ENTITY_TYPES, PARTICIPANT_TYPES, Mention
+from kg.nlp import TITLES_KEY
 from kg.rules import PathDecl, PatternRules, TokenTest, rules_file
 
 # Named sets of entity types a selection may use besides the types themselves.
@@ -192,15 +193,16 @@ def _climb(arg: dict[str, Any], words: Words, where: str) -> Step:
 
 
 def _before(arg: dict[str, Any], words: Words, where: str) -> Step:
-    """The token before each one, past tokens whose part of speech is in ``skip_pos`` ("China
-    has now raised": China)."""
+    """The token before each one, past tokens whose part of speech is in ``skip_pos`` or whose
+    dependency is in ``skip_dep`` ("China has now raised": China)."""
     skip = frozenset(arg.get("skip_pos", []))
+    skip_dep = frozenset(arg.get("skip_dep", []))
 
     def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
         out = []
         for tok in toks:
             k = tok.i - 1
-            while k >= 0 and ctx.doc[k].pos_ in skip:
+            while k >= 0 and (ctx.doc[k].pos_ in skip or ctx.doc[k].dep_ in skip_dep):
                 k -= 1
             if k >= 0:
                 out.append(ctx.doc[k])
@@ -300,7 +302,8 @@ def _scan(arg: dict[str, Any], words: Words, where: str) -> Step:
                 if doc[i].lower_ in wanted:
                     objs = [c for c in doc[i].children if c.dep_ == "pobj"]
                     if objs:
-                        return list(objs[0].subtree)
+                        phrase = list(objs[0].subtree)
+                        return phrase + _holder_after(ctx, objs[0], phrase[-1].i, sent.end)
                     return list(doc[i + 1 : min(i + 10, sent.end)])
                 t = doc[i]
                 if t.pos_ in {"VERB", "SCONJ"} or t.dep_ == "mark" or t.text in {";", "."}:
@@ -308,6 +311,24 @@ def _scan(arg: dict[str, Any], words: Words, where: str) -> Step:
         return []
 
     return step
+
+
+def _holder_after(ctx: ExtractionContext, obj: Token, last: int, end: int) -> list[Token]:
+    """The name in apposition right after a title object that the parse left unattached ("a
+    meeting with the President of the United States, Donald J. Trump, at P"): the tokens of
+    that person, when the object is a title (not a name) and the name closes the apposition."""
+    doc = ctx.doc
+    if obj.i in ctx.mention_tokens or last + 2 >= end or doc[last + 1].text != ",":
+        return []
+    if not any(t.start <= obj.i < t.end for t in doc.spans.get(TITLES_KEY, [])):
+        return []
+    m = ctx.mention_tokens.get(last + 2)
+    if m is None or m.type != "Person" or m.start != doc[last + 2].idx:
+        return []
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or (span.end < end and doc[span.end].text not in {",", ";", ")", "."}):
+        return []
+    return list(span)
 
 
 def _between(arg: dict[str, Any], words: Words, where: str) -> Step:
