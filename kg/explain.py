@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError
+from kg.export.records import jsonl_lines
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise KGError(f"{path}: not found; pass the folder a `kg build --out` wrote")
     out = []
-    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+    for n, line in jsonl_lines(path):
         try:
             out.append(json.loads(line))
         except json.JSONDecodeError as exc:
