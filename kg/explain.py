@@ -6,6 +6,7 @@ Both read the build's ``entities.jsonl`` and ``facts.jsonl``, so they work on an
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,17 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             raise KGError(f"{path}:{n}: not a JSON line ({exc.msg}); rebuild the folder") from exc
     return out
+
+
+# Characters that would act on the terminal instead of showing: control characters (an escape
+# sequence from an article, a line break inside a name), line and paragraph separators, bidi
+# overrides. They are printed escaped, as Python writes them.
+_ACTIVE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(value: Any) -> str:
+    """``value`` as text safe to print on a terminal: see ``_ACTIVE``."""
+    return _ACTIVE.sub(lambda m: repr(m.group())[1:-1], str(value))
 
 
 def _fold(text: str) -> str:
@@ -65,24 +77,25 @@ def explain(build_dir: str | Path, name: str) -> list[Explanation]:
 
 
 def format_explanation(ex: Explanation) -> str:
+    """The entity, its aliases, merges and facts as lines of text (values escaped by ``shown``)."""
     e = ex.entity
-    lines = [f"{e['label']} ({e['type']})  {e['id']}"]
+    lines = [f"{shown(e['label'])} ({shown(e['type'])})  {shown(e['id'])}"]
     if e.get("wikidata"):
-        lines.append(f"  wikidata: {e['wikidata']}")
-    lines.append(f"  aliases: {', '.join(e.get('aliases', []))}")
-    lines.append(f"  documents: {', '.join(e.get('docs', []))}")
+        lines.append(f"  wikidata: {shown(e['wikidata'])}")
+    lines.append(f"  aliases: {', '.join(shown(a) for a in e.get('aliases', []))}")
+    lines.append(f"  documents: {', '.join(shown(d) for d in e.get('docs', []))}")
     lines.append("  merged from:")
     for m in e.get("merges", []):
-        where = f" in {m['doc']}" if m.get("doc") else ""
-        lines.append(f"    {m['alias']!r}{where}: {m['reason']}")
+        where = f" in {shown(m['doc'])}" if m.get("doc") else ""
+        lines.append(f"    {m['alias']!r}{where}: {shown(m['reason'])}")
     lines.append(f"  facts ({len(ex.facts)}):")
     for f in ex.facts:
-        lines.append(f"    [{f['kind']}] {summarise(f)}  support {f['support']}")
+        lines.append(f"    [{shown(f['kind'])}] {summarise(f)}  support {f['support']}")
     return "\n".join(lines)
 
 
 def summarise(fact: dict[str, Any]) -> str:
-    """One line naming a fact's main fields."""
+    """One line naming a fact's main fields (values escaped by ``shown``)."""
     parts = []
     for key, value in fact.items():
         if key in {"id", "kind", "support", "sources", "conflicts_with"} or value in (None, []):
@@ -93,7 +106,7 @@ def summarise(fact: dict[str, Any]) -> str:
             value = ", ".join(
                 str(v.get("label", v)) if isinstance(v, dict) else str(v) for v in value
             )
-        parts.append(f"{key}={value}")
+        parts.append(f"{key}={shown(value)}")
     return "; ".join(parts)
 
 
@@ -113,9 +126,9 @@ def format_conflicts(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
         return "no conflicting facts"
     lines = []
     for a, b in pairs:
-        lines.append(f"[{a['kind']}] conflict:")
+        lines.append(f"[{shown(a['kind'])}] conflict:")
         for f in (a, b):
             lines.append(f"  {summarise(f)}  (support {f['support']})")
             for s in f["sources"]:
-                lines.append(f"    {s['doc']} [{s['start']}:{s['end']}] {s['quote']!r}")
+                lines.append(f"    {shown(s['doc'])} [{s['start']}:{s['end']}] {s['quote']!r}")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ ontology/shapes.ttl, be well-formed XML where it is XML, and be readable by ``kg
 from __future__ import annotations
 
 import json
+import re
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -37,6 +38,8 @@ from tests.test_ontology import shacl, union
 runner = CliRunner()
 CONTROLS = "".join(chr(c) for c in range(1, 32))
 ZALGO = "Za" + "\u0301" * 100_000 + "lgo"
+# What a terminal would act on rather than show (kg explain and kg conflicts print it escaped).
+ACTIVE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 # One line per hostile case; the texts are ordinary news sentences with the hostile part inside
 # the names, so that the names reach entities.jsonl, facts.jsonl and every graph.
@@ -128,10 +131,15 @@ def test_explain_conflicts_and_eval_read_the_hostile_build(build, tmp_path: Path
     _, corpus, out = build
     result = runner.invoke(app, ["explain", "Xi Jinping", "--build", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Xi\u2029Jinping" in result.output  # the alias, read back whole
+    assert "Xi\\u2029Jinping" in result.output  # the alias, read back whole, shown escaped
+    assert not ACTIVE.search(result.output.replace("\n", ""))
+    result = runner.invoke(app, ["explain", "Donald Trump", "--build", str(out)])
+    assert result.exit_code == 0 and "Donald\\u2028Trump" in result.output
+    assert "nul\\x00id" in result.output  # the document with a NUL in its id
     result = runner.invoke(app, ["conflicts", "--build", str(out)])
     assert result.exit_code == 0, result.output
     assert "status=former" in result.output and "status=current" in result.output
+    assert not ACTIVE.search(result.output.replace("\n", ""))
     gold = tmp_path / "gold.yaml"
     gold.write_text(
         "docs:\n  ls: {title: null, author: null}\npeople:\n  - name: Donald Trump\n"
