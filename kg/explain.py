@@ -6,7 +6,6 @@ Both read the build's ``entities.jsonl`` and ``facts.jsonl``, so they work on an
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 from kg.errors import KGError
 from kg.export.records import jsonl_lines
+from kg.terminal import shown
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -26,17 +26,6 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             raise KGError(f"{path}:{n}: not a JSON line ({exc.msg}); rebuild the folder") from exc
     return out
-
-
-# Characters that would act on the terminal instead of showing: control characters (an escape
-# sequence from an article, a line break inside a name), line and paragraph separators, bidi
-# overrides. They are printed escaped, as Python writes them.
-_ACTIVE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def shown(value: Any) -> str:
-    """``value`` as text safe to print on a terminal: see ``_ACTIVE``."""
-    return _ACTIVE.sub(lambda m: repr(m.group())[1:-1], str(value))
 
 
 def _fold(text: str) -> str:

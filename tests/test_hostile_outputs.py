@@ -177,3 +177,31 @@ def test_any_text_makes_valid_graphml(ids: list[str]) -> None:
     nx.write_graphml(to_networkx(pg), buffer, encoding="utf-8")
     back = nx.read_graphml(io.BytesIO(buffer.getvalue()))
     assert back.number_of_nodes() == len(ids)
+
+
+def test_the_jsonld_export_parses_with_both_parsers(build, tmp_path: Path) -> None:
+    result, _, out = build
+    path = export("jsonld", result, tmp_path)
+    quads = list(ox.parse(path=str(path), format=ox.RdfFormat.JSON_LD))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset = Dataset()
+        dataset.parse(path, format="json-ld")
+    graph = union(dataset)
+    nq = ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    nq = {(q.subject, q.predicate, q.object) for q in nq}
+    assert len({(q.subject, q.predicate, q.object) for q in quads}) == len(nq) == len(graph)
+
+
+def test_query_tables_escape_terminal_controls_and_csv_keeps_them(build) -> None:
+    _, _, out = build
+    query = (
+        "SELECT ?name WHERE { ?e a schema:Person ; skos:altLabel ?name"
+        ' FILTER(CONTAINS(?name, "Donald\\u2028")) }'
+    )
+    args = ["query", query, "--data", str(out / "graph.nq")]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "Donald\\u2028Trump" in table.stdout and "\u2028" not in table.stdout
+    csv_text = runner.invoke(app, [*args, "--format", "csv"])
+    assert csv_text.exit_code == 0 and "Donald\u2028Trump" in csv_text.stdout

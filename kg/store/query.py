@@ -21,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KGError
+from kg.terminal import shown
 from kg.vocab import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -248,7 +249,8 @@ def short(term: Any) -> str:
 
 
 def format_results(results: Any, fmt: str) -> str:
-    """Query results as text: an aligned table, or SPARQL 1.1 CSV, TSV or JSON results."""
+    """Query results as text: an aligned table (for people: terminal controls in the data
+    escaped, kg.terminal), or SPARQL 1.1 CSV, TSV or JSON results (the exact values)."""
     if fmt not in FORMATS:
         raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
     if isinstance(results, ox.QueryBoolean):
@@ -275,7 +277,7 @@ def format_results(results: Any, fmt: str) -> str:
 
 
 def _table(names: list[str], rows: list[list[str]]) -> str:
-    cells = [[c.replace("\n", " ") for c in row] for row in rows]
+    cells = [[shown(c.replace("\n", " ")) for c in row] for row in rows]
     widths = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(names)]
     lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
     lines.append("-+-".join("-" * w for w in widths))
