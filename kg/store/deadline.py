@@ -10,6 +10,7 @@ parent only waits, so it always answers within a few milliseconds of the limit.
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing
 import multiprocessing.connection
 import pickle
@@ -55,8 +56,10 @@ def query_with_deadline(job: QueryJob, timeout: float | None = DEFAULT_TIMEOUT) 
     :class:`QueryInterrupted`. A kg error in the child (syntax, SERVICE refused, no store) is
     raised here as itself.
     """
-    if timeout is not None and (timeout != timeout or timeout < 0):  # NaN or negative
+    if timeout is not None and (math.isnan(timeout) or timeout < 0):
         raise QueryError(f"--timeout {timeout!r}: give a number of seconds, 0 for no limit")
+    if timeout is not None and math.isinf(timeout):
+        timeout = None
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child, args=(sender, job), name="kg-query", daemon=True)
