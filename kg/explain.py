@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError
+from kg.export.records import jsonl_lines
+from kg.terminal import shown
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise KGError(f"{path}: not found; pass the folder a `kg build --out` wrote")
     out = []
-    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+    for n, line in jsonl_lines(path):
         try:
             out.append(json.loads(line))
         except json.JSONDecodeError as exc:
@@ -64,24 +66,25 @@ def explain(build_dir: str | Path, name: str) -> list[Explanation]:
 
 
 def format_explanation(ex: Explanation) -> str:
+    """The entity, its aliases, merges and facts as lines of text (values escaped by ``shown``)."""
     e = ex.entity
-    lines = [f"{e['label']} ({e['type']})  {e['id']}"]
+    lines = [f"{shown(e['label'])} ({shown(e['type'])})  {shown(e['id'])}"]
     if e.get("wikidata"):
-        lines.append(f"  wikidata: {e['wikidata']}")
-    lines.append(f"  aliases: {', '.join(e.get('aliases', []))}")
-    lines.append(f"  documents: {', '.join(e.get('docs', []))}")
+        lines.append(f"  wikidata: {shown(e['wikidata'])}")
+    lines.append(f"  aliases: {', '.join(shown(a) for a in e.get('aliases', []))}")
+    lines.append(f"  documents: {', '.join(shown(d) for d in e.get('docs', []))}")
     lines.append("  merged from:")
     for m in e.get("merges", []):
-        where = f" in {m['doc']}" if m.get("doc") else ""
-        lines.append(f"    {m['alias']!r}{where}: {m['reason']}")
+        where = f" in {shown(m['doc'])}" if m.get("doc") else ""
+        lines.append(f"    {m['alias']!r}{where}: {shown(m['reason'])}")
     lines.append(f"  facts ({len(ex.facts)}):")
     for f in ex.facts:
-        lines.append(f"    [{f['kind']}] {summarise(f)}  support {f['support']}")
+        lines.append(f"    [{shown(f['kind'])}] {summarise(f)}  support {f['support']}")
     return "\n".join(lines)
 
 
 def summarise(fact: dict[str, Any]) -> str:
-    """One line naming a fact's main fields."""
+    """One line naming a fact's main fields (values escaped by ``shown``)."""
     parts = []
     for key, value in fact.items():
         if key in {"id", "kind", "support", "sources", "conflicts_with"} or value in (None, []):
@@ -92,7 +95,7 @@ def summarise(fact: dict[str, Any]) -> str:
             value = ", ".join(
                 str(v.get("label", v)) if isinstance(v, dict) else str(v) for v in value
             )
-        parts.append(f"{key}={value}")
+        parts.append(f"{key}={shown(value)}")
     return "; ".join(parts)
 
 
@@ -112,9 +115,9 @@ def format_conflicts(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
         return "no conflicting facts"
     lines = []
     for a, b in pairs:
-        lines.append(f"[{a['kind']}] conflict:")
+        lines.append(f"[{shown(a['kind'])}] conflict:")
         for f in (a, b):
             lines.append(f"  {summarise(f)}  (support {f['support']})")
             for s in f["sources"]:
-                lines.append(f"    {s['doc']} [{s['start']}:{s['end']}] {s['quote']!r}")
+                lines.append(f"    {shown(s['doc'])} [{s['start']}:{s['end']}] {s['quote']!r}")
     return "\n".join(lines)

@@ -449,3 +449,41 @@ def test_real_build_output_in_the_browser(browser: Chromium) -> None:
     if os.environ.get("KG_SCREENSHOT") == "1":
         pick_in_search(browser, "Donald Trump", "Donald Trump")
         browser.screenshot(ROOT / "docs" / "graph.png")
+
+
+def test_huge_labels_and_titles_do_not_freeze_the_tab(browser: Chromium, tmp_path: Path) -> None:
+    """A word with 100,000 combining marks and a 2 MB title froze the tab once the panel showed
+    them (the next DevTools call timed out after 120 s): the page shows them cut, says how much
+    is left out, and stays scriptable."""
+    zalgo = "Za" + "\u0301" * 100_000 + "lgo"
+    person = {"id": "urn:test:zalgo", "label": zalgo, "type": "Person"}
+    org = {"id": "urn:test:org", "label": "Org", "type": "Company"}
+    sentence = "Before " + zalgo + " works at Org. " + "x" * 300_000
+    facts = [{
+        "id": "urn:test:fact", "kind": "affiliation", "person": person, "organization": org,
+        "role": "analyst", "support": 1, "conflicts_with": [],
+        "sources": [{
+            "doc": "big", "sentence": sentence, "start": 7, "end": 7 + len(zalgo), "quote": zalgo,
+            "extractor": "test.v1", "confidence": 0.5,
+        }],
+    }]  # fmt: skip
+    entities = [dict(person, aliases=[zalgo + "x"], docs=["big"]), dict(org, aliases=[], docs=[])]
+    page = tmp_path / "graph.html"
+    write_html(facts, entities, {"docs": {"big": {"title": "T" * 2_000_000}}}, page)
+    browser.open(page.as_uri())
+    assert browser.evaluate("kgViewer.reveal('urn:test:zalgo')") is True
+    shown = browser.evaluate("""(() => {
+        const p = document.getElementById('kg-panel');
+        return {heading: p.querySelector('h2').textContent,
+                doc: p.querySelector('.kg-source-doc').textContent,
+                sentence: p.querySelector('.kg-sentence').textContent,
+                mark: p.querySelector('.kg-sentence mark').textContent,
+                total: p.textContent.length};
+    })()""")
+    assert shown["heading"] == "Za" + "\u0301" * 30 + "lgo"  # the run cut to 30 marks
+    assert shown["mark"] == shown["heading"]
+    assert shown["doc"].startswith("big \u2014 TTT") and shown["doc"].endswith("\u2026")
+    assert len(shown["doc"]) == 200
+    assert shown["sentence"].startswith("Before Za")
+    assert shown["sentence"].endswith(f" [\u2026 {300_000 + 15 - 2000} more characters]")
+    assert shown["total"] < 20_000

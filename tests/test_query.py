@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,16 +21,20 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.commands.common import ExitCode
 from kg.nlp import shared_nlp
 from kg.pipeline import Settings
-from kg.store import build_store, open_rdf
+from kg.store import StoreError, build_store, open_rdf
+from kg.store.deadline import QueryJob, QueryTimeout, query_with_deadline
 from kg.store.query import (
     QueryError,
+    ServiceRefused,
     format_results,
     load_data,
     parse_bindings,
     parse_term,
     run_query,
+    service_endpoint,
 )
 from tests.conftest import SAMPLE
 
@@ -155,3 +168,137 @@ def test_cli_query_inline_file_and_errors(store: Path, offices: list, tmp_path: 
     assert result.exit_code == 2
     result = runner.invoke(app, ["query", OFFICES, "--store", str(store), "--format", "xml"])
     assert result.exit_code == 2
+
+
+# --- time limit, Ctrl-C and SERVICE (issue 16) ---------------------------------------------------
+
+runner = CliRunner()
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+KG = [sys.executable, "-c", "from kg.cli import main; main()"]
+
+
+def _children(pid: int) -> list[int]:
+    """Pids whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_runaway_query_stops_at_the_timeout(store: Path) -> None:
+    done = subprocess.run(
+        [*KG, "query", RUNAWAY, "--store", str(store), "--timeout", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a guard against hanging, not a speed target
+    )
+    assert done.returncode == ExitCode.TIMEOUT == 7, done.stderr
+    assert "the query ran past --timeout 2 s and was stopped" in done.stderr
+    assert done.stdout == ""
+
+
+def test_the_library_raises_timeouts_and_the_childs_errors(store: Path) -> None:
+    with pytest.raises(QueryTimeout, match="ran past --timeout 0.5 s"):
+        query_with_deadline(QueryJob(RUNAWAY, store=str(store)), timeout=0.5)
+    with pytest.raises(QueryError, match="SPARQL syntax error"):
+        query_with_deadline(QueryJob("SELEC", store=str(store)))
+    with pytest.raises(StoreError, match="is not a kg store"):  # raised in the child, as itself
+        query_with_deadline(QueryJob("ASK {}", store=str(store.parent / "none")))
+    text = query_with_deadline(QueryJob(OFFICES, fmt="csv", store=str(store)), timeout=60)
+    assert text.splitlines()[0] == "name,title" and len(text.splitlines()) > 2
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_ctrl_c_stops_a_running_query(store: Path) -> None:
+    proc = subprocess.Popen(
+        [*KG, "query", RUNAWAY, "--store", str(store), "--timeout", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not _children(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _children(proc.pid), "the query process did not start"
+        time.sleep(0.5)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == ExitCode.INTERRUPTED == 130, err
+    assert "interrupted (Ctrl-C)" in err and "the query was stopped" in err
+    assert out == ""
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[bytes]]]:
+    """A loopback socket that records what connects to it (a SERVICE endpoint)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(0.2)
+    heard: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                heard.append(conn.recv(4096))
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql", heard
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_service_is_refused_unless_allowed(store: Path, listener) -> None:
+    url, heard = listener
+    query = f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
+    result = runner.invoke(app, ["query", query, "--store", str(store)])
+    assert result.exit_code == 1
+    assert f"the query calls SERVICE <{url}>" in result.output
+    assert "unless you pass --allow-service" in result.output
+    nested = f"ASK {{ ?s ?p ?o FILTER EXISTS {{ sErViCe SILENT <{url}> {{ ?s ?p ?o }} }} }}"
+    with pytest.raises(ServiceRefused), open_rdf(store) as rdf:
+        run_query(rdf, nested)
+    time.sleep(0.3)
+    assert heard == []  # nothing left the machine
+    runner.invoke(app, ["query", query, "--store", str(store), "--allow-service"])
+    deadline = time.monotonic() + 10
+    while not heard and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert heard and heard[0].startswith(b"POST /sparql")  # the flag lets it through
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?s WHERE { ?s ?p "SERVICE <http://example.org/> { }" }',
+        "SELECT ?s WHERE { ?s ?p '''a SERVICE <http://example.org/> {}''' }",
+        "SELECT ?service WHERE { ?s <http://example.org/SERVICE> ?service } # SERVICE <x>",
+    ],
+)
+def test_the_word_service_in_data_is_not_a_service_call(query: str) -> None:
+    assert service_endpoint(query) is None
+    assert list(run_query(ox.Store(), query)) == []
+
+
+def test_service_found_when_rdflib_cannot_parse_the_query() -> None:
+    from kg.store.query import _service_token
+
+    assert _service_token("SELECT * { \\u0053ERVICE <http://a/> { } }") == "<http://a/>"
+    assert _service_token('SELECT * { ?s ?p "SERVICE <http://a/>" }') is None
+    assert service_endpoint("SELECT * WHERE { SERVICE ex:ep { ?s ?p ?o } }") == "ex:ep"

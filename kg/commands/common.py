@@ -33,6 +33,8 @@ class ExitCode(IntEnum):
     MODEL = 4, "the spaCy model is not installed"
     LOCKED = 5, "the store is locked by another kg process"
     CHECK = 6, "`kg load` found a triple count on the server that differs from the store's"
+    TIMEOUT = 7, "`kg query` ran past `--timeout` and was stopped"
+    INTERRUPTED = 130, "interrupted by Ctrl-C"
 
 
 DEFAULT_OUT = Path("exports/kg")  # where a build writes, and explain and conflicts read
@@ -59,8 +61,14 @@ def fail(message: str, code: ExitCode = ExitCode.ERROR) -> NoReturn:
 @contextlib.contextmanager
 def reported() -> Iterator[None]:
     """Turn kg errors into a message on stderr and the matching exit code."""
+    from kg.store.deadline import QueryInterrupted, QueryTimeout
+
     try:
         yield
+    except QueryTimeout as exc:
+        fail(str(exc), ExitCode.TIMEOUT)
+    except QueryInterrupted as exc:
+        fail(str(exc), ExitCode.INTERRUPTED)
     except StoreLockedError as exc:
         fail(str(exc), ExitCode.LOCKED)
     except ModelNotFoundError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import sys
@@ -14,6 +13,7 @@ import typer
 
 from kg.commands.common import ExitCode, StoreOption, err, fail, reported
 from kg.store import DEFAULT_STORE
+from kg.store.deadline import DEFAULT_TIMEOUT
 
 
 def query_command(
@@ -52,10 +52,28 @@ def query_command(
             " everything).",
         ),
     ] = True,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            help="Stop the query after this many seconds (exit 7); 0 for no limit.",
+            min=0,
+        ),
+    ] = DEFAULT_TIMEOUT,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service",
+            help="Let SERVICE clauses send the query to the servers they name (off: refused).",
+        ),
+    ] = False,
 ) -> None:
-    """Run a SPARQL query against the store (or --data FILE) and print the results."""
-    from kg.store import open_rdf
-    from kg.store.query import FORMATS, format_results, load_data, parse_bindings, run_query
+    """Run a SPARQL query against the store (or --data FILE) and print the results.
+
+    The query runs in a child process, stopped at --timeout or on Ctrl-C (exit 130).
+    """
+    from kg.store.deadline import QueryJob, query_with_deadline
+    from kg.store.query import FORMATS, parse_bindings
 
     if fmt not in FORMATS:
         fail(f"--format {fmt!r} is not one of {', '.join(FORMATS)}", ExitCode.USAGE)
@@ -68,10 +86,16 @@ def query_command(
         except OSError as exc:
             fail(f"{file}: cannot read the query: {exc.strerror}", ExitCode.USAGE)
     with reported():
-        bindings = parse_bindings(bind or [])
-        source = contextlib.nullcontext(load_data(data)) if data is not None else open_rdf(store)
-        with source as rdf:
-            output = format_results(run_query(rdf, text, bindings, union=union), fmt)
+        job = QueryJob(
+            text,
+            fmt,
+            store=None if data is not None else str(store),
+            data=None if data is None else str(data),
+            bindings=parse_bindings(bind or []),
+            union=union,
+            allow_service=allow_service,
+        )
+        output = query_with_deadline(job, timeout or None)
     sys.stdout.write(output)
 
 

@@ -25,6 +25,7 @@ from kg.evaluate.report import (
     ProvenanceSummary,
     describe_fact,
 )
+from kg.export.records import jsonl_lines
 from kg.ingest import InputWarning, read_documents
 
 Location = tuple[str, int, int]  # doc, start, end
@@ -152,9 +153,7 @@ def load_build(
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
+    for number, line in jsonl_lines(path):
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:

@@ -9,11 +9,17 @@ fact to each document stating it (``stated_in``), and between conflicting facts
 The Neo4j export is a folder of CSV files with ``neo4j-admin database import`` headers
 (``:ID``, ``:LABEL``, ``:START_ID``, ``:END_ID``, ``:TYPE``, typed properties such as
 ``support:int``) plus ``import.cypher``, a ``LOAD CSV`` script for a running server.
+
+XML 1.0 cannot hold most control characters (U+0000-U+001F but tab and line breaks), lone
+surrogates, U+FFFE and U+FFFF, even escaped: GraphML and GEXF show each as U+FFFD (an id that
+holds one also gets a hash of the original, so two ids stay two nodes). The RDF, JSON-lines
+and Neo4j exports keep the text exactly.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -32,6 +38,9 @@ if TYPE_CHECKING:
     from kg.pipeline import BuildResult
 
 _SAFE_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# An id is an XML attribute, where a parser turns tab and line breaks into spaces.
+_NOT_XML_ID = re.compile("[^\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass
@@ -133,15 +142,35 @@ def _add_references(pg: PropertyGraph, fact_id: str, value: Any, role: str) -> N
             pg.edges.append((fact_id, ref["id"], role))
 
 
+def xml_text(text: str) -> str:
+    """``text`` with each character XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def xml_id(node: str) -> str:
+    """A node id XML can hold: itself if it can, else with U+FFFD for each character XML
+    cannot hold or would read back as a space (tab, line breaks), and a short hash of the
+    original, so two ids that differ only in such characters stay two nodes."""
+    if not _NOT_XML_ID.search(node):
+        return node
+    digest = hashlib.sha256(node.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{_NOT_XML_ID.sub(chr(0xFFFD), node)}~{digest}"
+
+
+def _xml_value(value: Any) -> Any:
+    if isinstance(value, list):
+        value = "|".join(value)
+    return xml_text(value) if isinstance(value, str) else value
+
+
 def to_networkx(pg: PropertyGraph) -> nx.MultiDiGraph:
-    """A networkx multigraph; list properties become ``|``-joined strings (GraphML, GEXF)."""
+    """A networkx multigraph for GraphML and GEXF: list properties become ``|``-joined strings,
+    and ids and text are what XML 1.0 can hold (:func:`xml_text`, :func:`xml_id`)."""
     graph = nx.MultiDiGraph()
     for node, props in pg.nodes.items():
-        graph.add_node(
-            node, **{k: "|".join(v) if isinstance(v, list) else v for k, v in props.items()}
-        )
+        graph.add_node(xml_id(node), **{k: _xml_value(v) for k, v in props.items()})
     for source, target, role in pg.edges:
-        graph.add_edge(source, target, key=role, label=role, role=role)
+        graph.add_edge(xml_id(source), xml_id(target), key=role, label=role, role=role)
     return graph
 
 

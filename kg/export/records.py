@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from kg.kinds import KIND_FIELDS, LIST_FIELDS, PUBLIC_FIELDS
@@ -60,3 +62,15 @@ def entity_record(entity: Entity) -> dict[str, Any]:
         record["wikidata"] = entity.wikidata
     record["merges"] = list(entity.merge_reasons)
     return record
+
+
+def jsonl_lines(path: str | Path) -> Iterator[tuple[int, str]]:
+    """The non-blank lines of a JSON-lines file kg wrote, with their 1-based numbers.
+
+    Split on ``\\n`` only: ``str.splitlines`` also breaks at U+2028, U+2029, U+0085 and other
+    separators, which ``json.dumps(..., ensure_ascii=False)`` leaves raw inside strings.
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            yield number, line

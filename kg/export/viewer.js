@@ -3,6 +3,11 @@
  * Every string in the data comes from news articles and is treated as text: the DOM is built
  * with createElement and textContent only, and vis-network gets no `title` (tooltip) strings.
  * The page sets window.kgReady = performance.now() once the graph is drawn and laid out.
+ *
+ * Article text can be hostile to layout: a 2 MB title or a word with 100,000 combining marks
+ * froze the tab. Every string reaches the page through tame(): combining-mark runs cut to
+ * MARK_RUN marks, and text past its limit cut with an ellipsis and the number of characters
+ * left out (the full text is in facts.jsonl, entities.jsonl and the RDF files beside the page).
  */
 (function () {
   "use strict";
@@ -44,28 +49,47 @@
   edges.forEach(function (e, k) { adjacency[e[0]].push(k); adjacency[e[1]].push(k); });
 
   function style(type) { return STYLES[type] || STYLES.other; }
-  function el(tag, cls, text) {
+  var TEXT_LIMIT = 2000; // characters of one piece of text in the panel
+  var LABEL_LIMIT = 200; // characters of a heading, a button or a list entry
+  var MARK_RUN = 30; // combining marks kept on one character (UAX #15 "stream-safe" text)
+  var MARKS = new RegExp("(\\p{M}{" + MARK_RUN + "})\\p{M}+", "gu");
+  function tame(text, size, fromEnd) {
+    var s = String(text);
+    if (s.length > MARK_RUN) s = s.replace(MARKS, "$1");
+    if (s.length <= size) return s; // UTF-16 units: never fewer than characters
+    var chars = Array.from(s);
+    if (chars.length <= size) return s;
+    var cut = " [\u2026 " + (chars.length - size) + " more characters]";
+    return fromEnd ? cut + chars.slice(-size).join("") : chars.slice(0, size).join("") + cut;
+  }
+  function el(tag, cls, text, size) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (text !== undefined && text !== null) node.textContent = tame(text, size || TEXT_LIMIT);
     return node;
+  }
+  function textNode(text, fromEnd) {
+    return document.createTextNode(tame(text, TEXT_LIMIT, fromEnd));
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function fold(text) {
     return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   function shorten(text, size) {
-    var chars = Array.from(String(text));
-    return chars.length > size ? chars.slice(0, size - 1).join("") + "\u2026" : String(text);
+    var t = String(text);
+    if (t.length > MARK_RUN) t = t.replace(MARKS, "$1");
+    if (t.length <= size) return t;
+    var chars = Array.from(t);
+    return chars.length > size ? chars.slice(0, size - 1).join("") + "\u2026" : t;
   }
   function docName(index) {
     var d = docs[index];
-    return d.title ? d.id + " \u2014 " + d.title : d.id;
+    return shorten(d.title ? d.id + " \u2014 " + d.title : d.id, LABEL_LIMIT);
   }
 
   /* ---- header ---- */
-  document.title = meta.title + " \u2014 knowledge graph";
-  document.getElementById("kg-title").textContent = meta.title;
+  document.title = shorten(meta.title, LABEL_LIMIT) + " \u2014 knowledge graph";
+  document.getElementById("kg-title").textContent = shorten(meta.title, LABEL_LIMIT);
   var stats = [];
   if (meta.documents !== undefined) stats.push(meta.documents + " documents");
   if (meta.entities !== undefined) stats.push(meta.entities + " entities");
@@ -225,7 +249,7 @@
   /* ---- side panel ---- */
   var panel = document.getElementById("kg-panel");
   function nodeButton(i) {
-    var b = el("button", null, nodes[i].label);
+    var b = el("button", null, nodes[i].label, LABEL_LIMIT);
     b.type = "button";
     b.addEventListener("click", function () { reveal(i); });
     return b;
@@ -235,12 +259,12 @@
     var sentence = sentences[src.s] || "";
     var p = el("p", "kg-sentence");
     if (src.mark) {
-      p.appendChild(document.createTextNode(sentence.slice(0, src.mark[0])));
+      p.appendChild(textNode(sentence.slice(0, src.mark[0]), true));
       p.appendChild(el("mark", null, sentence.slice(src.mark[0], src.mark[1])));
-      p.appendChild(document.createTextNode(sentence.slice(src.mark[1])));
+      p.appendChild(textNode(sentence.slice(src.mark[1])));
       box.appendChild(p);
     } else {
-      p.textContent = sentence;
+      p.textContent = tame(sentence, TEXT_LIMIT);
       box.appendChild(p);
       var q = el("p", "kg-quote", "Quoted span: ");
       q.appendChild(el("mark", null, src.quote));
@@ -254,7 +278,7 @@
     card.dataset.fact = String(fi);
     var head = el("div", "kg-fact-head");
     head.appendChild(el("span", "kg-kind", f.kind));
-    head.appendChild(el("span", "kg-summary", f.summary));
+    head.appendChild(el("span", "kg-summary", f.summary, LABEL_LIMIT));
     head.appendChild(el("span", "kg-support", "support " + f.support));
     card.appendChild(head);
     if (f.conflicts.length) {
@@ -283,7 +307,7 @@
     var ol = el("ol", "kg-sources");
     f.sources.forEach(function (src) {
       var li = el("li", "kg-source");
-      li.appendChild(el("div", "kg-source-doc", docName(src.doc)));
+      li.appendChild(el("div", "kg-source-doc", docName(src.doc), LABEL_LIMIT));
       li.appendChild(sentenceBlock(src));
       var bits = [src.extractor || "unknown extractor"];
       if (typeof src.confidence === "number") bits.push("confidence " + src.confidence);
@@ -314,7 +338,7 @@
   function showNode(i) {
     clear(panel);
     var n = nodes[i];
-    panel.appendChild(el("h2", null, n.label));
+    panel.appendChild(el("h2", null, n.label, LABEL_LIMIT));
     var type = el("p");
     type.appendChild(el("span", "kg-type", n.type));
     if (n.wikidata) type.appendChild(document.createTextNode(" Wikidata " + n.wikidata));
@@ -329,7 +353,7 @@
   function showEdge(k) {
     clear(panel);
     var e = edges[k];
-    panel.appendChild(el("h2", null, nodes[e[0]].label + " \u2192 " + nodes[e[1]].label));
+    panel.appendChild(el("h2", null, shorten(nodes[e[0]].label, LABEL_LIMIT) + " \u2192 " + shorten(nodes[e[1]].label, LABEL_LIMIT)));
     panel.appendChild(el("p", "kg-meta", e[2]));
     panel.appendChild(factCard(e[3]));
   }
@@ -395,10 +419,10 @@
     if (searchBox.value.trim() && !hits.length) results.appendChild(el("li", "kg-hint", "No match."));
     hits.forEach(function (hit) {
       var n = nodes[hit[1]];
-      var b = el("button", null, n.label);
+      var b = el("button", null, n.label, LABEL_LIMIT);
       b.type = "button";
       b.dataset.node = String(hit[1]);
-      var note = " \u2014 " + n.type + (hit[2] ? " (alias: " + hit[2] + ")" : "");
+      var note = " \u2014 " + n.type + (hit[2] ? " (alias: " + shorten(hit[2], LABEL_LIMIT) + ")" : "");
       b.appendChild(el("span", "kg-hint", note));
       b.addEventListener("click", function () { reveal(hit[1]); });
       var li = el("li");

@@ -3,6 +3,10 @@
 Values given with ``--bind name=value`` are passed to Oxigraph as substitutions (RDF-dev
 SEP-0007), never pasted into the query text. By default the default graph is the union of
 every named graph, so a query without ``GRAPH`` sees the whole corpus.
+
+A query with ``SERVICE`` would make Oxigraph send HTTP requests to the server it names;
+``run_query`` refuses one unless ``allow_service`` is given. A time limit and Ctrl-C need the
+query in another process: kg/store/deadline.py.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KGError
+from kg.terminal import shown
 from kg.vocab import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -38,6 +43,10 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 class QueryError(KGError):
     """A SPARQL query, a binding or a data file is invalid."""
+
+
+class ServiceRefused(QueryError):
+    """The query calls another SPARQL endpoint (``SERVICE``) and that was not allowed."""
 
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
@@ -124,8 +133,20 @@ def run_query(
     bindings: Mapping[str, Term] | None = None,
     *,
     union: bool = True,
+    allow_service: bool = False,
 ) -> Any:
-    """Run a SPARQL query; returns pyoxigraph solutions, a boolean or triples."""
+    """Run a SPARQL query; returns pyoxigraph solutions, a boolean or triples.
+
+    A query with ``SERVICE`` raises :class:`ServiceRefused` unless ``allow_service``: it would
+    send requests to the endpoint it names.
+    """
+    if not allow_service:
+        endpoint = service_endpoint(query)
+        if endpoint is not None:
+            raise ServiceRefused(
+                f"the query calls SERVICE {endpoint}, which sends it to another server over"
+                " HTTP; kg refuses that unless you pass --allow-service"
+            )
     subs: dict[ox.Variable, Any] = {ox.Variable(k): v for k, v in (bindings or {}).items()}
     try:
         return store.query(
@@ -145,6 +166,73 @@ def run_query(
         raise QueryError(f"the query failed: {exc}") from None
 
 
+def service_endpoint(query: str) -> str | None:
+    """The first endpoint a ``SERVICE`` clause of ``query`` names, or None if it has none.
+
+    Read from rdflib's parse of the query, so the word in a string, an IRI, a comment or a
+    variable name does not count. A query rdflib cannot parse (Oxigraph accepts a few
+    extensions) is scanned token by token with strings, IRIs and comments skipped.
+    """
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(query)
+    except (ParseBaseException, ValueError, RecursionError):
+        return _service_token(query)
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            return _spelling(node.get("term"))
+        if isinstance(node, dict):
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+            stack.extend(reversed(list(node)))
+    return None
+
+
+def _spelling(term: Any) -> str:
+    """An endpoint as the query writes it: <iri>, prefix:name or ?variable."""
+    if getattr(term, "name", None) == "pname":
+        return f"{term.get('prefix') or ''}:{term.get('localname') or ''}"
+    if type(term).__name__ == "Variable":
+        return f"?{term}"
+    return "(no endpoint)" if term is None else f"<{term}>"
+
+
+# What a SPARQL lexer must tell apart so that SERVICE is only ever the keyword.
+_TOKENS = re.compile(
+    "|".join(
+        (
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings first
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"(?:[^"\\\n]|\\.)*"',
+            r"'(?:[^'\\\n]|\\.)*'",
+            r'<[^<>"{}|^`\\\s]*>',  # IRIs
+            r"#[^\n]*",  # comments
+            r"[?$]?[\w.:-]+",  # variables, prefixed names, keywords
+            r"\S",
+        )
+    )
+)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _service_token(query: str) -> str | None:
+    """The token after the keyword SERVICE (and SILENT), for queries rdflib cannot parse."""
+    # SPARQL applies \u escapes to the whole query text before parsing it.
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+    tokens = iter(_TOKENS.findall(text))
+    for token in tokens:
+        if token.upper() == "SERVICE":
+            following = next(tokens, "")
+            if following.upper() == "SILENT":
+                following = next(tokens, "")
+            return following or "(no endpoint)"
+    return None
+
+
 def short(term: Any) -> str:
     """A term for a table cell: IRIs as prefixed names where a kg prefix fits, literals bare."""
     if term is None:
@@ -161,7 +249,8 @@ def short(term: Any) -> str:
 
 
 def format_results(results: Any, fmt: str) -> str:
-    """Query results as text: an aligned table, or SPARQL 1.1 CSV, TSV or JSON results."""
+    """Query results as text: an aligned table (for people: terminal controls in the data
+    escaped, kg.terminal), or SPARQL 1.1 CSV, TSV or JSON results (the exact values)."""
     if fmt not in FORMATS:
         raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
     if isinstance(results, ox.QueryBoolean):
@@ -188,7 +277,7 @@ def format_results(results: Any, fmt: str) -> str:
 
 
 def _table(names: list[str], rows: list[list[str]]) -> str:
-    cells = [[c.replace("\n", " ") for c in row] for row in rows]
+    cells = [[shown(c.replace("\n", " ")) for c in row] for row in rows]
     widths = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(names)]
     lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
     lines.append("-+-".join("-" * w for w in widths))
