@@ -69,6 +69,32 @@ def test_title_reference_with_two_holders_is_left_alone() -> None:
     assert refs == [("The Chinese president", "Xi Jinping", "Person", "title-in-document")]
 
 
+def test_title_reference_to_a_holder_named_in_apposition() -> None:
+    # written for kg, in the manner of a prime minister's office readout
+    text = (
+        "Today, the Prime Minister, Anthony Albanese, welcomed the President of Indonesia to "
+        "Canberra. The Prime Minister thanked him. Penny Wong, the Foreign Minister, joined "
+        "them, and the Foreign Minister spoke of trade."
+    )
+    got = _mentions(text)
+    assert ("The Prime Minister", "Anthony Albanese", "Person", "title-in-document") in got
+    assert ("the Foreign Minister", "Penny Wong", "Person", "title-in-document") in got
+    # "the President of Indonesia" names no holder: no reference
+    assert not [m for m in got if m[0].startswith("the President")]
+
+
+def test_surnames_in_capitals_are_part_of_the_name() -> None:
+    # written for kg, in the style of Japan's foreign ministry readouts
+    got = _mentions(
+        "On May 12, Ms. Yoko KAMIKAWA, Minister for Foreign Affairs of Japan, met Mr. WANG Yi."
+    )
+    people = {(m[0], m[1]) for m in got if m[2] == "Person"}
+    assert people == {("Yoko KAMIKAWA", "Yoko Kamikawa"), ("WANG Yi", "Wang Yi")}
+    # initialisms and names all in capitals (a headline) keep their form
+    vance = {(m[0], m[1]) for m in _mentions("JD Vance met EU officials.")}
+    assert ("JD Vance", "JD Vance") in vance
+
+
 def test_shouted_abbreviations_are_words_not_countries() -> None:
     got = _mentions("China HAS TOTALLY VIOLATED ITS AGREEMENT WITH US.")
     assert [m[1] for m in got if m[2] == "Country"] == ["China"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.tokens import Tokens
@@ -22,6 +22,7 @@ from kg.nlp import TITLES_KEY
 _KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT"}
 _POSSESSIVE = re.compile(r"[’']s?$")
 _QUOTES = "\"'“”‘’«»"
+_ROMAN = re.compile(r"[IVXLC]+")
 
 
 def find_mentions(tokens: Tokens, lexicon: Lexicon) -> list[Mention]:
@@ -45,6 +46,7 @@ def find_mentions(tokens: Tokens, lexicon: Lexicon) -> list[Mention]:
         if mention is not None:
             raw.append(mention)
     raw += _token_pass(tokens, raw, lexicon)
+    raw = [_with_capitals(tokens, m, raw) if m.type == "Person" else m for m in raw]
     people = _resolve_people(raw, lexicon)
     references = _title_references(tokens, people, lexicon)
     return sorted(people + references, key=lambda m: (m.start, m.end))
@@ -105,9 +107,13 @@ def _title_references(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon)
             owner = by_end.get(doc[left - 1].idx + len(doc[left - 1]))
             if owner is not None and owner.type == "Country":
                 country, left = owner.label, tokens.token_at(owner.start)
-        after = by_start.get(doc[span.end].idx) if span.end < len(doc) else None
+        after = _named_after(doc, span.end, by_start)
         if after is not None and after.type == "Person":
             holders.setdefault(span.id_, {})[after.label] = country
+            continue
+        before = _named_before(doc, left, by_end)
+        if before is not None and before.type == "Person":  # "Jane Doe, the Prime Minister,"
+            holders.setdefault(span.id_, {})[before.label] = country
             continue
         if left == 0 or doc[left - 1].lower_ != "the":
             continue
@@ -130,6 +136,65 @@ def _title_references(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon)
                 )
             )
     return out
+
+
+def _capitals(word: str) -> bool:
+    """A name word written in capitals ("TAKAICHI"), not an initialism ("JD", "EU") or a
+    regnal number ("Charles III")."""
+    return len(word) >= 3 and word.isalpha() and word.isupper() and not _ROMAN.fullmatch(word)
+
+
+def _with_capitals(tokens: Tokens, m: Mention, mentions: list[Mention]) -> Mention:
+    """A person's name with the surname in capitals that NER left out ("Ms. Sanae TAKAICHI":
+    the style of Japanese government readouts), labelled in ordinary case ("Sanae Takaichi",
+    "Motegi Toshimitsu"); the text stays as written."""
+    doc = tokens.doc
+    end_tok = tokens.token_at(m.end - 1) + 1
+    nxt = doc[end_tok] if end_tok < len(doc) else None
+    end = m.end
+    if (
+        nxt is not None
+        and nxt.idx == m.end + 1
+        and nxt.pos_ == "PROPN"
+        and _capitals(nxt.text)
+        and not any(o.start <= nxt.idx < o.end for o in mentions)
+    ):
+        end = nxt.idx + len(nxt)
+    text = tokens.text[m.start : end]
+    words = text.split()
+    if end == m.end and not any(_capitals(w) for w in words):
+        return m
+    if all(w.isupper() for w in words):
+        return m  # a name all in capitals (a headline) keeps its label
+    label = " ".join(w.title() if _capitals(w) else w for w in m.label.split())
+    if end != m.end:
+        label += " " + doc[end_tok].text.title()
+    return Mention(text, label, m.type, m.start, end, m.wikidata, m.key, m.resolved_by)
+
+
+def _named_after(doc: Doc, end: int, by_start: dict[int, Mention]) -> Mention | None:
+    """The mention right after a title ("Prime Minister Jane Doe"), or between commas after it
+    ("the Prime Minister, Jane Doe, said")."""
+    if end >= len(doc):
+        return None
+    if doc[end].text != ",":
+        return by_start.get(doc[end].idx)
+    m = by_start.get(doc[end + 1].idx) if end + 1 < len(doc) else None
+    if m is None:
+        return None
+    close = next((t for t in doc[end + 1 :] if t.idx >= m.end), None)
+    return m if close is None or close.text in {",", ".", ";", ")"} else None
+
+
+def _named_before(doc: Doc, left: int, by_end: dict[int, Mention]) -> Mention | None:
+    """The name a title is in apposition to ("Jane Doe, Prime Minister of P,", "Jane Doe,
+    the Prime Minister,")."""
+    i = left - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    if i < 1 or doc[i].text != ",":
+        return None
+    return by_end.get(doc[i - 1].idx + len(doc[i - 1]))
 
 
 def _attached_by_hyphen(ent: Span) -> bool:
