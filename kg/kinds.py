@@ -37,6 +37,10 @@ class MergeDecl:
     # fields that, stated differently by two claims, make them two facts, not a conflict
     # (a meeting in June and one in September); a date joins a more precise one it contains
     distinct: list[str] = field(default_factory=list)
+    # distinct field -> the field of its text as written: within one document, two claims whose
+    # value is left unresolved but written differently ("today" and "in June" with no
+    # publication date) are two facts; across documents such texts say nothing
+    unresolved: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,7 @@ def _spec(name: str, decl: KindDecl) -> KindSpec:
         ("merge.value", decl.merge.value),
         ("merge.collect", decl.merge.collect),
         ("merge.distinct", decl.merge.distinct),
+        ("merge.unresolved", [*decl.merge.unresolved, *decl.merge.unresolved.values()]),
         ("label", decl.label),
         ("viewer.mention", decl.viewer.mention),
         ("viewer.edge", ends),

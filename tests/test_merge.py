@@ -63,3 +63,30 @@ def test_sources_say_which_fields_they_state(tmp_path: Path) -> None:
     fields = {s["doc"]: set(s["fields"]) for s in call["sources"]}
     assert "duration" in fields["d"] and "duration" not in fields["f"]
     assert {"event_type", "participants"} <= fields["f"]
+
+
+def test_unresolved_dates_keep_two_events_of_one_document_apart(tmp_path: Path) -> None:
+    # written for kg, in the manner of a trade ministry's press release (no publication date)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "g.txt").write_text(
+        "The trade minister today announced that Canada and Mexico have agreed to end their "
+        "dispute over steel quotas.\n\nIn June, Canada and Mexico agreed to lift their duties on "
+        "pork.\n",
+        "utf-8",
+    )
+    (corpus / "h.txt").write_text(
+        "Canada and Mexico have agreed to end their dispute over steel quotas, the two "
+        "governments said today.\n",
+        "utf-8",
+    )
+    run_build([str(corpus)], tmp_path / "out", nlp=shared_nlp())
+    lines = (tmp_path / "out" / "facts.jsonl").read_text("utf-8").split("\n")
+    facts = [json.loads(x) for x in lines if x]
+    deals = [f for f in facts if f["kind"] == "event" and f["event_type"] == "agreement"]
+    # "today" and "in June" of one document are two agreements, not one dated June
+    texts = sorted(f["date_text"] for f in deals)
+    assert texts == ["June", "today"], texts
+    # across documents an unresolved "today" says nothing: h joins the agreement it states
+    today = next(f for f in deals if f["date_text"] == "today")
+    assert sorted({s["doc"] for s in today["sources"]}) == ["g", "h"]

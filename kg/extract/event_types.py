@@ -133,6 +133,7 @@ class Rules:
     planning: frozenset[str]  # verbs before "to" that make the event a plan ("agreed to meet")
     attending: frozenset[str]  # "visiting France to attend the summit"
     including: frozenset[str]  # "a visit to P, including a meeting with Y"
+    reporting: frozenset[str]  # "X today announced that A and B have agreed"
     people_references: frozenset[str]  # "the two leaders": the people of the event before
     side_references: frozenset[str]  # "both sides": the countries they act for
     reference_quantifiers: frozenset[str]  # "two", "both"
@@ -195,6 +196,7 @@ def event_rules() -> Rules:
         planning=frozenset(tables["planning_verbs"]),
         attending=frozenset(tables["attending_verbs"]),
         including=frozenset(tables["including_verbs"]),
+        reporting=frozenset(tables["reporting_verbs"]),
         people_references=frozenset(data.words["people_references"]),
         side_references=frozenset(data.words["side_references"]),
         reference_quantifiers=frozenset(data.words["reference_quantifiers"]),

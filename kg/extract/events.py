@@ -190,6 +190,48 @@ def _place(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) -> 
     return _where(ctx, anchors)
 
 
+def _reported_time(ctx: ExtractionContext, ev: Event, sent: Span, future: bool) -> Timex | None:
+    """ "X today announced that A and B have agreed to ...": an event told in the present
+    perfect under a reporting verb is of the day the report gives, when that is a day
+    ("today", "on Tuesday"), not a month or a year (rule event.time.reported)."""
+    root = ev.trigger.root
+    if root.pos_ != "VERB" or root.dep_ != "ccomp" or root.tag_ != "VBN":
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ in {"have", "has"} for c in root.children):
+        return None
+    if root.head.lower_ not in event_rules().reporting:
+        return None
+    t = _time(ctx, ev, sent, {root.head.i}, future)
+    if t is None or t.rule not in {"time.relative_day", "time.weekday"}:
+        return None
+    ev.extra["_time_rule"] = "event.time.reported"
+    return t
+
+
+def _place_after(ctx: ExtractionContext, ev: Event) -> Mention | None:
+    """ "a meeting with the President of P, X, at the White House": a place after "at" right
+    after the noun's phrase and the participants it names, which the parse hung on another
+    word (rule event.place.after)."""
+    root = ev.trigger.root
+    if root.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    end = root.right_edge.i + 1
+    for m in ev.participants:
+        if ctx.doc[end - 1].idx + len(ctx.doc[end - 1]) <= m.start < ctx.sentence(root.i).end_char:
+            end = max(end, ctx.token_at(m.end - 1) + 1)
+    doc = ctx.doc
+    if end < len(doc) and doc[end].text == ",":
+        end += 1
+    if end + 1 >= len(doc) or doc[end].lower_ != "at":
+        return None
+    objs = [c for c in doc[end].children if c.dep_ == "pobj"]
+    place = mention_of(ctx, objs[0]) if objs else None
+    if place is None or not is_place(ctx, place):
+        return None
+    ev.extra["_place_rule"] = "event.place.after"
+    return place
+
+
 def _own_time(
     ctx: ExtractionContext, root: Token, tok: Token, t: Timex, anchors: set[int]
 ) -> bool:
@@ -776,12 +818,14 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
     congratulated = bool(_CONGRATULATED & set(ev.extra.get("_paths", ())))
     timed = "time" in attach and not congratulated
     timex = _time(ctx, ev, sent, anchors, future) if timed else None
+    if timed and timex is None:
+        timex = _reported_time(ctx, ev, sent, future)
     if status is None and timex is not None:
         status = _dated_status(ctx, timex)
     if ev.place is not None and not is_place(ctx, ev.place):
         ev.place = None  # "welcomed X to the Treasury": a body that is no building
     if ev.place is None and "place" in attach and not congratulated:
-        ev.place = _named_place(ctx, ev) or _place(ctx, ev, sent, anchors)
+        ev.place = _named_place(ctx, ev) or _place(ctx, ev, sent, anchors) or _place_after(ctx, ev)
     ev.place = as_city(ctx, ev.place)
     if ev.needs_context and ev.place is None and timex is None:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kg.iri import mint_iri
@@ -70,6 +70,9 @@ class _Cluster:
     values: dict[str, Any]
     claims: list[tuple[Claim, dict[str, Any]]]
     apart: dict[str, str]  # the distinct fields' values, the most precise seen
+    # (field, document) -> a distinct value left unresolved, as written there (merge `unresolved`)
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    split: str = ""  # what set it apart from a cluster of the same key and values: its texts
 
 
 def merge_facts(
@@ -102,19 +105,31 @@ def merge_facts(
         key = _key_string(claim.kind, public, names)
         stated = {n: _canon(public[n]) for n in spec.value if public.get(n) not in (None, [])}
         apart = {n: str(public[n]) for n in spec.distinct if public.get(n) not in (None, [])}
+        texts = _unresolved(claim, fields, spec)
         clusters = groups.setdefault(key, [])
         for cluster in clusters:
-            if all(cluster.values.get(n, v) == v for n, v in stated.items()) and all(
-                _within(cluster.apart.get(n), v) for n, v in apart.items()
+            if (
+                all(cluster.values.get(n, v) == v for n, v in stated.items())
+                and all(_within(cluster.apart.get(n), v) for n, v in apart.items())
+                and all(_within(cluster.texts.get(k), v) for k, v in texts.items())
             ):
                 break
         else:
             cluster = _Cluster({}, [], {})
+            if any(
+                all(c.values.get(n, v) == v for n, v in stated.items())
+                and all(_within(c.apart.get(n), v) for n, v in apart.items())
+                for c in clusters
+            ):  # apart only by an unresolved text: its id must differ
+                cluster.split = json.dumps(sorted(texts.items()), ensure_ascii=False)
             clusters.append(cluster)
         cluster.values.update(stated)
         for n, v in apart.items():
             if len(v) > len(cluster.apart.get(n, "")):
                 cluster.apart[n] = v
+        for k, v in texts.items():
+            if len(v) > len(cluster.texts.get(k, "")):
+                cluster.texts[k] = v
         cluster.claims.append((claim, fields))
     facts: dict[str, Fact] = {}
     for key, clusters in groups.items():
@@ -128,6 +143,20 @@ def merge_facts(
             if rivals:
                 facts[fid].conflicts_with = sorted(set(facts[fid].conflicts_with) | rivals)
     return [facts[k] for k in sorted(facts)]
+
+
+def _unresolved(
+    claim: Claim, fields: dict[str, Any], spec: MergeDecl
+) -> dict[tuple[str, str], str]:
+    """The claim's distinct values left unresolved, as written, keyed by field and document
+    (merge `unresolved`): "today", "in June" without a publication date; not vague words
+    ("shortly", "in the coming weeks": time.vague), which name no time to tell two apart."""
+    out = {}
+    for name, text_field in spec.unresolved.items():
+        text = fields.get(text_field)
+        if fields.get(name) is None and text and fields.get("_date_rule") != "time.vague":
+            out[(name, claim.evidence.doc)] = " ".join(str(text).lower().split())
+    return out
 
 
 def _within(known: str | None, value: str) -> bool:
@@ -150,6 +179,7 @@ def _fact_from(
     full = key + json.dumps([cluster.values.get(n) for n in spec.value], ensure_ascii=False)
     if cluster.apart:  # only then: facts without distinct values keep their ids
         full += json.dumps([cluster.apart.get(n) for n in spec.distinct], ensure_ascii=False)
+    full += cluster.split
     fact_id = mint_iri(f"fact/{claim.kind}", full, _label(claim.kind, public), base)
     fact = facts.get(fact_id)
     if fact is None:
