@@ -159,6 +159,8 @@ def _time(
     root = ev.trigger.root
     for t in ctx.timexes_in(sent):
         tok = ctx.doc[ctx.token_at(t.start)]
+        if tok.i > 0 and ctx.doc[tok.i - 1].lower_ == "since":
+            continue  # "the first talks since July": July starts a period, it dates no event
         if _tied(tok, anchors) and _own_time(ctx, root, tok, t, anchors):
             if future and t.rule in {"time.weekday", "time.month", "time.month_day"}:
                 again = find_timexes(t.text, ctx.document.published, future=True)
