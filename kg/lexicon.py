@@ -74,6 +74,7 @@ class Lexicon:
     categories: dict[str, OfficeCategory] = field(default_factory=dict)
     descriptors: dict[str, str] = field(default_factory=dict)  # lowercase word -> entity type
     honorifics: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()  # "von", "van", "bin": inside family names
 
     def lookup(self, text: str) -> LexEntry | None:
         """The entry a surface form names (alias, metonym or demonym), or None."""
@@ -190,5 +191,7 @@ def load_lexicon() -> Lexicon:
     where = str(data_path("lexicon/org_descriptors.yaml"))
     for item in (load_yaml("lexicon/org_descriptors.yaml") or {}).get("descriptors", []):
         lex.descriptors[item["word"].lower()] = _entity_type(item["type"], where)
-    lex.honorifics = frozenset((load_yaml("lexicon/honorifics.yaml") or {}).get("honorifics", []))
+    names = load_yaml("lexicon/honorifics.yaml") or {}
+    lex.honorifics = frozenset(names.get("honorifics", []))
+    lex.particles = frozenset(names.get("particles", []))
     return lex

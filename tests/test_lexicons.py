@@ -112,8 +112,11 @@ def check_strings(values: Any, where: str) -> list[str]:
 @pytest.mark.parametrize("relative", sorted(LEXICONS))
 def test_lexicon_loads_with_header_and_items(relative: str) -> None:
     data = load_yaml(relative)
-    # offices.yaml also holds the table of office categories, before the offices
-    expected = ["categories", "offices"] if relative == "lexicon/offices.yaml" else []
+    # offices.yaml also holds the table of office categories, honorifics.yaml the name particles
+    expected = {
+        "lexicon/offices.yaml": ["categories", "offices"],
+        "lexicon/honorifics.yaml": ["honorifics", "particles"],
+    }.get(relative, [])
     assert isinstance(data, dict) and list(data) == (expected or [LEXICONS[relative]]), (
         f"{relative}: top-level key"
     )
@@ -351,6 +354,9 @@ def test_honorifics_are_not_offices() -> None:
     offices = [h for h in honorifics if h.casefold() in variants]
     assert not offices, f"honorifics that are office titles: {offices}"
     assert {"Mr.", "Mrs.", "Ms.", "Dr.", "Sir"} <= set(honorifics)
+    particles = (load_yaml("lexicon/honorifics.yaml") or {})["particles"]
+    assert not check_strings(particles, "honorifics.yaml particles")
+    assert particles == sorted(particles) and all(p == p.lower() for p in particles)
 
 
 def test_topics() -> None:

@@ -95,6 +95,18 @@ def test_surnames_in_capitals_are_part_of_the_name() -> None:
     assert ("JD Vance", "JD Vance") in vance
 
 
+def test_names_cut_at_a_particle_are_repaired() -> None:
+    # written for kg; the small model gives "Ursula von der" and a place "Leyen"
+    got = _mentions(
+        "Dutch minister Wopke Hoekstra met Frans van der Linden and Ursula von der Leyen in "
+        "Brussels. Saudi Crown Prince Mohammed bin Salman met Charles de Gaulle."
+    )
+    people = {m[1] for m in got if m[2] == "Person"}
+    assert {"Frans van der Linden", "Ursula von der Leyen"} <= people
+    assert {"Mohammed bin Salman", "Charles de Gaulle"} <= people
+    assert not [m for m in got if m[0] in {"Leyen", "Linden", "der"}]
+
+
 def test_shouted_abbreviations_are_words_not_countries() -> None:
     got = _mentions("China HAS TOTALLY VIOLATED ITS AGREEMENT WITH US.")
     assert [m[1] for m in got if m[2] == "Country"] == ["China"]

@@ -46,6 +46,7 @@ def find_mentions(tokens: Tokens, lexicon: Lexicon) -> list[Mention]:
         if mention is not None:
             raw.append(mention)
     raw += _token_pass(tokens, raw, lexicon)
+    raw = _with_particles(tokens, raw, lexicon)
     raw = [_with_capitals(tokens, m, raw) if m.type == "Person" else m for m in raw]
     people = _resolve_people(raw, lexicon)
     references = _title_references(tokens, people, lexicon)
@@ -136,6 +137,36 @@ def _title_references(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon)
                 )
             )
     return out
+
+
+def _with_particles(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """Names NER cuts at a particle ("Ursula von der" and a place "Leyen"; "Frans van" and
+    "Linden"): the person's name goes on past the particles (lexicon `particles`) to the
+    capitalised word after them, and the mentions it covers are dropped."""
+    doc = tokens.doc
+    longer: dict[int, Mention] = {}
+    dropped: set[int] = set()
+    for k, m in enumerate(mentions):
+        if m.type != "Person" or k in dropped:
+            continue
+        last = tokens.token_at(m.end - 1)
+        j = last + 1
+        while j < len(doc) and doc[j].text in lexicon.particles:
+            j += 1
+        ends_in_particle = doc[last].text in lexicon.particles and last > tokens.token_at(m.start)
+        if (j == last + 1 and not ends_in_particle) or j >= len(doc):
+            continue
+        name = doc[j]
+        if not (name.is_alpha and name.is_title):
+            continue
+        end = name.idx + len(name)
+        dropped |= {
+            i for i, o in enumerate(mentions) if i != k and m.end <= o.start and o.end <= end
+        }
+        text = tokens.text[m.start : end]
+        longer[k] = Mention(text, _clean_label(text), "Person", m.start, end, None, None,
+                            "name-particle")
+    return [longer.get(i, m) for i, m in enumerate(mentions) if i not in dropped]
 
 
 def _capitals(word: str) -> bool:
