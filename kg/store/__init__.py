@@ -279,7 +279,15 @@ def build_store(
         cache = _cache(path)
         entries = _read_cache(cache)
         key = analysis_key(settings)
-        documents = list(read_documents(inputs, strict=settings.strict, on_warning=on_warning))
+        documents = list(
+            read_documents(
+                inputs,
+                strict=settings.strict,
+                on_warning=on_warning,
+                limits=settings.limits,
+                exclude=[path],
+            )
+        )
         todo: list[Any] = []
         for d in documents:
             old = entries.get(d.id)
@@ -310,6 +318,7 @@ def build_store(
                 jobs=settings.jobs,
                 batch_size=settings.batch_size,
                 extractors=settings.extractors,
+                limits=settings.limits,
             ):
                 cache.write(analysis, key, info)
                 entries[analysis.document.id] = CacheEntry(analysis, key, info)
