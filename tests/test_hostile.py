@@ -266,3 +266,16 @@ def test_jsonl_with_any_unicode_text_and_id(
 
 
 _SURROGATES = {c: "\ufffd" for c in range(0xD800, 0xE000)}
+
+
+def test_store_build_never_reads_its_file_exports(cli: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "call.txt").write_text(FACT, encoding="utf-8")
+    args = ["build", str(folder), "--store", str(tmp_path / "s"), "--out", str(folder / "kg")]
+    assert cli.invoke(app, args).exit_code == 0
+    assert (folder / "kg" / "facts.jsonl").is_file()
+    again = cli.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "the build's output folder (--out); not read as input" in again.output
+    assert "1 documents (0 analysed, 1 from the cache)" in again.output

@@ -126,7 +126,7 @@ def _build_store(
 ) -> int:
     """An incremental store build, then the file exports if ``out`` is given; returns the
     inputs skipped."""
-    from kg.export import export
+    from kg.pipeline import export_complete
     from kg.store import build_store
 
     skipped = 0
@@ -137,10 +137,12 @@ def _build_store(
         err(_warning(w))
 
     with reported():
-        done = build_store(inputs, store, settings, on_warning=warn, reanalyse=reanalyse)
+        exclude = [out] if out is not None else []
+        done = build_store(
+            inputs, store, settings, on_warning=warn, reanalyse=reanalyse, exclude=exclude
+        )
         if out is not None:
-            for name in settings.exports:
-                export(name, done.result, out)
+            export_complete(settings.exports, done.result, out)
     if not quiet:
         r, s = done.result, done.sync
         err(

@@ -261,8 +261,11 @@ def build_store(
     on_document: Callable[[Any], None] | None = None,
     nlp: Language | None = None,
     reanalyse: bool = False,
+    exclude: Sequence[str | os.PathLike[str]] = (),
 ) -> StoreBuild:
     """Add or update the documents of ``inputs`` in the store at ``folder``.
+
+    Nothing under the store folder or a folder of ``exclude`` (the file exports) is read.
 
     Only documents that are new, changed, or cached under another model/kg/ontology version go
     through spaCy; documents already in the store and absent from ``inputs`` stay.
@@ -285,7 +288,7 @@ def build_store(
                 strict=settings.strict,
                 on_warning=on_warning,
                 limits=settings.limits,
-                exclude=[path],
+                exclude=[path, *exclude],
             )
         )
         todo: list[Any] = []
