@@ -74,9 +74,7 @@ def build_command(
         limits = parse_limits(limit or [])
     except KGError as exc:
         raise typer.BadParameter(str(exc), param_hint="--limit") from None
-    settings = Settings(
-        model=model, strict=strict, jobs=jobs, stamp_time=stamp_time, limits=limits
-    )
+    settings = Settings(model=model, strict=strict, jobs=jobs, stamp_time=stamp_time, limits=limits)
     paths = [str(p) for p in inputs]
     if store is None:
         skipped = _build_files(paths, out or DEFAULT_OUT, settings, quiet=quiet)
