@@ -119,13 +119,26 @@ def _collapse(text: str) -> str:
     return _SPACE_RUN.sub(" ", text).strip(_HTML_SPACE)
 
 
-class _PageParser(HTMLParser):
-    """Records text pieces with their context, block breaks and metadata while parsing."""
+class HtmlTooDeep(ValueError):
+    """A page opens more elements at once than the caller's bound allows."""
 
-    def __init__(self) -> None:
+
+class _PageParser(HTMLParser):
+    """Records text pieces with their context, block breaks and metadata while parsing.
+
+    The context of a piece of text is kept as counts of the open elements that matter, updated
+    on each start and end tag, so deep nesting costs no more per tag than flat markup.
+    """
+
+    def __init__(self, max_depth: int | None = None) -> None:
         super().__init__(convert_charrefs=True)
         # Open elements as (tag, drops content); an end tag closes up to its last opening.
         self.stack: list[tuple[str, bool]] = []
+        self.max_depth = max_depth
+        # How many open elements drop their content, are <article>, <main>, <body>, <svg>;
+        # each tag's last index in the stack, for an end tag's search.
+        self.counts = {"dropped": 0, "article": 0, "main": 0, "body": 0, "svg": 0}
+        self.positions: dict[str, list[int]] = {}
         self.events: list[tuple[str, str, _Context | None]] = []
         self.meta: dict[str, str] = {}
         self.canonical: str | None = None
@@ -136,9 +149,28 @@ class _PageParser(HTMLParser):
         self._h1_parts: list[str] | None = None
 
     def context(self) -> _Context:
-        tags = [tag for tag, _ in self.stack]
-        dropped = any(drops for _, drops in self.stack)
-        return (dropped, "article" in tags, "main" in tags, "body" in tags)
+        c = self.counts
+        return (c["dropped"] > 0, c["article"] > 0, c["main"] > 0, c["body"] > 0)
+
+    def _push(self, tag: str, drops: bool) -> None:
+        if self.max_depth is not None and len(self.stack) >= self.max_depth:
+            line, column = self.getpos()
+            raise HtmlTooDeep(f"<{tag}> at line {line}, column {column + 1}")
+        self.positions.setdefault(tag, []).append(len(self.stack))
+        self.stack.append((tag, drops))
+        self._count(tag, drops, 1)
+
+    def _count(self, tag: str, drops: bool, step: int) -> None:
+        if drops:
+            self.counts["dropped"] += step
+        if tag in self.counts:
+            self.counts[tag] += step
+
+    def _pop_to(self, index: int) -> None:
+        while len(self.stack) > index:
+            tag, drops = self.stack.pop()
+            self.positions[tag].pop()
+            self._count(tag, drops, -1)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes: dict[str, str] = {}
@@ -151,7 +183,7 @@ class _PageParser(HTMLParser):
             elif tag == "hr":
                 self.events.append(("break", _PARAGRAPH, None))
             return
-        self.stack.append((tag, tag in _DROPPED or "hidden" in attributes))
+        self._push(tag, tag in _DROPPED or "hidden" in attributes)
         context = self.context()
         if tag in _BLOCKS:
             self.events.append(("break", _PARAGRAPH, None))
@@ -159,7 +191,7 @@ class _PageParser(HTMLParser):
             self.events.append(("text", " ", context))
         if tag == "time" and attributes.get("datetime"):
             self.events.append(("time", attributes["datetime"], context))
-        if tag == "title" and self.title is None and "svg" not in (t for t, _ in self.stack):
+        if tag == "title" and self.title is None and not self.counts["svg"]:
             self._title_parts = []
         if tag == "h1" and self.first_h1 is None and not context[0]:
             self._h1_parts = []
@@ -182,12 +214,10 @@ class _PageParser(HTMLParser):
             self.events.append(("break", _PARAGRAPH, None))
         elif tag in _CELLS:
             self.events.append(("text", " ", self.context()))
-        for index in range(len(self.stack) - 1, -1, -1):
-            if self.stack[index][0] == tag:
-                del self.stack[index:]
-                break
-        else:
+        opened = self.positions.get(tag)
+        if not opened:
             return  # a stray end tag closes nothing
+        self._pop_to(opened[-1])
         if tag == "title" and self._title_parts is not None:
             self.title = _collapse("".join(self._title_parts)) or None
             self._title_parts = None
@@ -232,14 +262,15 @@ def _render(events: list[tuple[str, str, _Context | None]], container: int | Non
     return _PARAGRAPH.join(paragraphs)
 
 
-def extract_article(html: str) -> HtmlArticle:
+def extract_article(html: str, max_depth: int | None = None) -> HtmlArticle:
     """Extract the article text and metadata of one HTML page.
 
     The text comes from the page's ``<article>`` elements if they hold text, else ``<main>``,
     else ``<body>``, else the whole page; blocks are separated by a blank line, ``<br>`` gives a
-    line break, runs of HTML whitespace become one space and entities are decoded.
+    line break, runs of HTML whitespace become one space and entities are decoded. Raises
+    ``HtmlTooDeep`` if more than ``max_depth`` elements are open at once.
     """
-    parser = _PageParser()
+    parser = _PageParser(max_depth)
     parser.feed(html)
     parser.close()
     text = ""

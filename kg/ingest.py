@@ -9,12 +9,12 @@ later stages keep character offsets into exactly that text.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import hashlib
 import json
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +23,14 @@ from typing import Any
 import yaml
 
 from kg.errors import InputError
-from kg.html_text import extract_article
+from kg.html_text import HtmlTooDeep, extract_article
+from kg.iri import document_key
+from kg.limits import Limits, limit_flag, load_yaml, nesting_depth, printable
+from kg.metadata import META_KEYS, metadata, normalise_date
 from kg.model import Document
+from kg.walk import SUPPORTED_SUFFIXES, collect
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+__all__ = ["SUPPORTED_SUFFIXES", "InputWarning", "normalise_date", "read_documents"]
 _FORMATS = {
     ".txt": "txt",
     ".md": "md",
@@ -35,37 +39,18 @@ _FORMATS = {
     ".htm": "html",
     ".jsonl": "jsonl",
 }
-_META_KEYS = ("title", "url", "author", "published", "language")
 _LOG = logging.getLogger("kg.ingest")
 
 _FRONT_OPEN = re.compile(r"---[ \t]*\r?\n")
 _FRONT_CLOSE = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_MONTH_FIRST = re.compile(rf"{_WEEKDAY}([a-z]+)\.?\s+{_DAY},?\s+(\d{{4}})")
-_DAY_FIRST = re.compile(rf"{_WEEKDAY}{_DAY}\s+([a-z]+)\.?,?\s+(\d{{4}})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),  # before UTF-16: its BOM starts with UTF-16 LE's
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+_TEXT_FIELDS = ("id", "text", *META_KEYS)
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
 
 
@@ -73,20 +58,29 @@ _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", ty
 class InputWarning:
     """A problem with one input: a file, or ``file.jsonl:LINE`` for one line of a JSONL file."""
 
-    path: str  # the file (and ":LINE" for a jsonl line)
+    path: str  # the file (and ":LINE" for a jsonl line), control characters escaped
     problem: str  # what is wrong and, where useful, the fix
     skipped: bool  # True when the input produced no document
 
 
 class _Reporter:
-    """Sends each distinct problem once to the caller's callback, the log, or (strict) raises."""
+    """Sends each distinct problem once to the caller's callback, the log, or (strict) raises.
 
-    def __init__(self, strict: bool, on_warning: Callable[[InputWarning], None] | None) -> None:
+    Paths and problems are made printable (terminal escapes in a file name or id are shown as
+    ``\\x1b``, never sent raw) and cut to ``Limits.warning_chars``.
+    """
+
+    def __init__(
+        self, strict: bool, on_warning: Callable[[InputWarning], None] | None, limits: Limits
+    ) -> None:
         self.strict = strict
         self.on_warning = on_warning
+        self.limits = limits
         self.seen: set[tuple[str, str]] = set()
 
     def warn(self, path: str, problem: str, *, skipped: bool) -> None:
+        path = printable(path, self.limits.warning_chars // 2)
+        problem = printable(problem, self.limits.warning_chars)
         if self.strict and skipped:
             raise InputError(path, problem)
         if (path, problem) in self.seen:
@@ -107,126 +101,157 @@ def read_documents(
     *,
     strict: bool = False,
     on_warning: Callable[[InputWarning], None] | None = None,
+    limits: Limits = Limits(),
+    exclude: Sequence[str | os.PathLike[str]] = (),
 ) -> Iterator[Document]:
     """Yield one ``Document`` per article found in ``inputs`` (files and folders).
 
-    Folders are walked recursively, skipping hidden files and folders and files of other
-    types; all files are read in sorted path order, JSONL lines in line order. A document's id
-    is its file stem (JSONL: the line's ``id``, else ``<stem>-<line>``); an input whose id was
-    already used is skipped. Problems go to ``on_warning`` (default: the ``kg.ingest`` logger);
-    with ``strict=True`` the first problem that would skip an input raises ``InputError``.
+    Folders are walked recursively (kg/walk.py: hidden files and other types passed over,
+    links to folders, FIFOs, unreadable folders and anything under a folder of ``exclude``
+    reported); all files are read in sorted path order, JSONL lines in line order. A
+    document's id is its file stem (JSONL: the line's ``id``, else ``<stem>-<line>``) in NFC;
+    two ids with one ``document_key`` (NFC, case-folded, spaces collapsed: the key of the
+    document's IRI) are one id, and the later input is skipped with a warning naming both.
+    Problems go to ``on_warning`` (default: the ``kg.ingest`` logger); with ``strict=True``
+    the first problem that would skip an input raises ``InputError``.
     """
-    reporter = _Reporter(strict, on_warning)
-    first_use: dict[str, str] = {}
-    for path in _collect(inputs, reporter):
+    reporter = _Reporter(strict, on_warning, limits)
+    first_use: dict[str, tuple[str, str]] = {}
+    long_word = re.compile(rf"(?<!\S)\S{{{limits.word_chars + 1},}}")
+    for path in collect(inputs, reporter.warn, [Path(p) for p in exclude]):
         fmt = _FORMATS[path.suffix.lower()]
-        for where, doc_id, text, meta in _parse_file(path, fmt, reporter):
-            if doc_id in first_use:
+        for where, raw_id, text, meta in _parse_file(path, fmt, reporter, limits):
+            doc_id = unicodedata.normalize("NFC", raw_id)
+            key = document_key(doc_id)
+            if key in first_use:
+                other, other_id = first_use[key]
+                same = (
+                    ""
+                    if other_id == raw_id
+                    else f" (as {other_id!r}: ids that differ only in case, spacing or Unicode"
+                    " normalisation are one id)"
+                )
                 reporter.warn(
                     where,
-                    f"duplicate document id {doc_id!r}: {first_use[doc_id]} already has it, so"
+                    f"duplicate document id {doc_id!r}: {other} already has it{same}, so"
                     f" {where} is skipped; ids must be unique, rename one of the two"
                     ' (or give the JSONL line its own "id")',
                     skipped=True,
                 )
                 continue
-            first_use[doc_id] = where
+            if len(text) > limits.document_chars:
+                reporter.warn(
+                    where,
+                    f"document of {len(text):,} characters, over the limit of"
+                    f" {limits.document_chars:,}; split it or raise the limit with"
+                    f" {limit_flag('document_chars')}",
+                    skipped=True,
+                )
+                continue
+            first_use[key] = (where, raw_id)
             if not text.strip():
                 reporter.warn(
                     where, "empty document: no facts (the text is empty or blank)", skipped=False
                 )
+            word = long_word.search(text)
+            if word is not None:
+                reporter.warn(
+                    where,
+                    f"{word.end() - word.start():,} characters without a space at character"
+                    f" {word.start():,} ({word.group()[:20]!r}...): spaCy reads a run longer"
+                    f" than {limits.word_chars:,} characters as one token (its tokeniser is"
+                    f" quadratic on them); the text is unchanged ({limit_flag('word_chars')})",
+                    skipped=False,
+                )
             yield Document(
                 id=doc_id,
                 text=text,
-                path=str(path),
+                path=printable(str(path)),
                 format=fmt,
                 sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                 **meta,
             )
 
 
-def _collect(inputs: Sequence[str | os.PathLike[str]], reporter: _Reporter) -> list[Path]:
-    """The readable files named by ``inputs``, each once, in sorted path order."""
-    found: dict[Path, Path] = {}
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            files = list(_walk(path))
-            if not files:
-                reporter.warn(
-                    str(path),
-                    f"folder holds no {', '.join(SUPPORTED_SUFFIXES)} files; nothing to read",
-                    skipped=True,
-                )
-        elif path.is_file():
-            if path.suffix.lower() not in _FORMATS:
-                kind = repr(path.suffix) if path.suffix else "without a suffix"
-                reporter.warn(
-                    str(path),
-                    f"unsupported file type {kind}: kg reads {', '.join(SUPPORTED_SUFFIXES)};"
-                    " convert the file or rename it if it is plain text",
-                    skipped=True,
-                )
-                continue
-            files = [path]
-        elif path.exists():
-            reporter.warn(str(path), "not a regular file or folder; nothing to read", skipped=True)
-            continue
-        else:
-            reporter.warn(str(path), "no such file or folder; check the path", skipped=True)
-            continue
-        for file in files:
-            found.setdefault(file.resolve(), file)
-    return sorted(found.values(), key=lambda p: p.parts)
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    """Supported, non-hidden files under ``folder``, in a deterministic order."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(root, name)
-            if not name.startswith(".") and path.suffix.lower() in _FORMATS and path.is_file():
-                yield path
-
-
-def _parse_file(path: Path, fmt: str, reporter: _Reporter) -> Iterator[_Parsed]:
+def _parse_file(path: Path, fmt: str, reporter: _Reporter, limits: Limits) -> Iterator[_Parsed]:
     where = str(path)
+    stem = _file_stem(path, reporter)
     try:
         data = path.read_bytes()
     except OSError as exc:
         reporter.warn(where, f"cannot read the file: {exc.strerror or exc}", skipped=True)
         return
+    if fmt == "html" and len(data) > limits.html_bytes:
+        reporter.warn(
+            where,
+            f"HTML file of {len(data):,} bytes, over the limit of {limits.html_bytes:,};"
+            f" raise it with {limit_flag('html_bytes')}",
+            skipped=True,
+        )
+        return
+    if _wide_text(where, path.name, data, reporter):
+        return
+    if fmt == "jsonl":
+        yield from _parse_jsonl(where, stem, data, reporter, limits)
+        return
     text = _decode(where, path.name, data, reporter)
     if text is None:
         return
-    if fmt == "jsonl":
-        yield from _parse_jsonl(where, path.stem, text, reporter)
-        return
-    meta: dict[str, Any] = dict.fromkeys(_META_KEYS)
+    meta: dict[str, Any] = dict.fromkeys(META_KEYS)
     if fmt == "md":
-        split = _split_front_matter(where, text, reporter)
+        split = _split_front_matter(where, text, reporter, limits)
         if split is None:
             return
         raw, text = split
-        meta = _metadata(raw, where, reporter)
+        meta = metadata(raw, where, reporter.warn)
     elif fmt == "html":
-        article = extract_article(text)
+        try:
+            article = extract_article(text, max_depth=limits.html_depth)
+        except HtmlTooDeep as exc:
+            reporter.warn(
+                where,
+                f"HTML nested more than {limits.html_depth:,} elements deep ({exc});"
+                f" raise the limit with {limit_flag('html_depth')}",
+                skipped=True,
+            )
+            return
         text = article.text
-        raw = {key: getattr(article, key) for key in _META_KEYS}
-        meta = _metadata(raw, where, reporter)
-    yield where, path.stem, text, meta
+        raw = {key: getattr(article, key) for key in META_KEYS}
+        meta = metadata(raw, where, reporter.warn)
+    yield where, stem, text, meta
+
+
+def _file_stem(path: Path, reporter: _Reporter) -> str:
+    """The file's stem as a document id; a name that is not UTF-8 gets its bytes escaped."""
+    stem = path.stem
+    if not _SURROGATE.search(stem):
+        return stem
+    escaped = os.fsencode(stem).decode("utf-8", "backslashreplace")
+    reporter.warn(
+        str(path),
+        f"the file name is not valid UTF-8; the document id is {escaped!r} (its bytes"
+        " escaped); rename the file to UTF-8 for a readable id",
+        skipped=False,
+    )
+    return escaped
+
+
+def _wide_text(where: str, name: str, data: bytes, reporter: _Reporter) -> bool:
+    """True (after a warning) if ``data`` starts with a UTF-32 or UTF-16 byte order mark."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            reporter.warn(
+                where,
+                f"{encoding} text, not UTF-8; re-encode it, e.g."
+                f" `iconv -f {encoding.lower()} -t utf-8 {name}`",
+                skipped=True,
+            )
+            return True
+    return False
 
 
 def _decode(where: str, name: str, data: bytes, reporter: _Reporter) -> str | None:
     """The file's text: UTF-8 with its byte order mark removed, or None after a warning."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        reporter.warn(
-            where,
-            f"UTF-16 text, not UTF-8; re-encode it, e.g. `iconv -f utf-16 -t utf-8 {name}`",
-            skipped=True,
-        )
-        return None
     nul = data.find(b"\x00")
     if nul >= 0:
         reporter.warn(
@@ -252,7 +277,7 @@ def _decode(where: str, name: str, data: bytes, reporter: _Reporter) -> str | No
 
 
 def _split_front_matter(
-    where: str, text: str, reporter: _Reporter
+    where: str, text: str, reporter: _Reporter, limits: Limits
 ) -> tuple[Mapping[str, Any], str] | None:
     """Markdown front matter and the text after it; None (after a warning) if malformed."""
     opening = _FRONT_OPEN.match(text)
@@ -267,8 +292,18 @@ def _split_front_matter(
             skipped=True,
         )
         return None
+    front = text[opening.end() : closing.start()]
+    size = len(front.encode("utf-8"))
+    if size > limits.front_matter_bytes:
+        reporter.warn(
+            where,
+            f"front matter of {size:,} bytes, over the limit of {limits.front_matter_bytes:,};"
+            f" raise it with {limit_flag('front_matter_bytes')}",
+            skipped=True,
+        )
+        return None
     try:
-        raw = yaml.safe_load(text[opening.end() : closing.start()])
+        raw = load_yaml(front, limits)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" on line {mark.line + 2}" if mark is not None else ""
@@ -278,6 +313,9 @@ def _split_front_matter(
             f"malformed YAML front matter{line}: {reason}; fix the YAML between the '---' lines",
             skipped=True,
         )
+        return None
+    except (ValueError, RecursionError) as exc:  # a value PyYAML's constructors reject
+        reporter.warn(where, f"unusable YAML front matter: {exc}", skipped=True)
         return None
     if raw is None:
         raw = {}
@@ -292,36 +330,111 @@ def _split_front_matter(
     return raw, text[closing.end() :]
 
 
-def _parse_jsonl(where: str, stem: str, text: str, reporter: _Reporter) -> Iterator[_Parsed]:
-    """One document per JSON object line; bad lines are reported and skipped."""
+def _parse_jsonl(
+    where: str, stem: str, data: bytes, reporter: _Reporter, limits: Limits
+) -> Iterator[_Parsed]:
+    """One document per JSON object line; each bad line is reported and skipped alone."""
     count = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
             continue
         count += 1
         here = f"{where}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            reporter.warn(
-                here,
-                f"invalid JSON ({exc.msg}, column {exc.colno}); each line must be one JSON"
-                ' object such as {"id": "a1", "text": "..."}',
-                skipped=True,
-            )
+        record = _json_line(here, raw, reporter, limits)
+        if record is None:
             continue
         problem = _check_record(record)
         if problem:
             reporter.warn(here, problem, skipped=True)
             continue
+        _replace_surrogates(here, record, reporter)
         doc_id = record.get("id")
         if doc_id is None:
             doc_id = f"{stem}-{number}"
         elif isinstance(doc_id, int) and not isinstance(doc_id, bool):
             doc_id = str(doc_id)
-        yield here, doc_id, record["text"], _metadata(record, here, reporter)
+        yield here, doc_id, record["text"], metadata(record, here, reporter.warn)
     if count == 0:
         reporter.warn(where, "empty file: no JSON lines, no documents", skipped=True)
+
+
+_EXAMPLE_LINE = 'each line must be one JSON object such as {"id": "a1", "text": "..."}'
+
+
+def _json_line(here: str, raw: bytes, reporter: _Reporter, limits: Limits) -> Any:
+    """The parsed value of one JSONL line, or None after a warning."""
+    if len(raw) > limits.line_bytes:
+        reporter.warn(
+            here,
+            f"line of {len(raw):,} bytes, over the limit of {limits.line_bytes:,}; raise it"
+            f" with {limit_flag('line_bytes')}",
+            skipped=True,
+        )
+        return None
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        reporter.warn(
+            here,
+            f"binary data, not JSON text (NUL byte at byte {nul + 1} of the line)",
+            skipped=True,
+        )
+        return None
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        reporter.warn(
+            here,
+            f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} of the line;"
+            " re-encode the file to UTF-8",
+            skipped=True,
+        )
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        reporter.warn(
+            here, f"invalid JSON ({exc.msg}, column {exc.colno}); {_EXAMPLE_LINE}", skipped=True
+        )
+        return None
+    except ValueError as exc:  # a number past Python's 4,300 digits
+        reporter.warn(here, f"unusable JSON: {exc}", skipped=True)
+        return None
+    except RecursionError:
+        reporter.warn(
+            here,
+            f"JSON nested too deep to read (limit {limits.nesting}); {_EXAMPLE_LINE}",
+            skipped=True,
+        )
+        return None
+    if nesting_depth(record, limits.nesting) > limits.nesting:
+        reporter.warn(
+            here,
+            f"JSON values nested more than {limits.nesting} deep; raise the limit with"
+            f" {limit_flag('nesting')}",
+            skipped=True,
+        )
+        return None
+    return record
+
+
+def _replace_surrogates(here: str, record: dict[str, Any], reporter: _Reporter) -> None:
+    """Lone surrogates (``"\\ud800"`` escapes JSON allows, UTF-8 cannot hold) become U+FFFD,
+    one character for one, so offsets into the text stay those of the line's text."""
+    for name in _TEXT_FIELDS:
+        value = record.get(name)
+        if not isinstance(value, str):
+            continue
+        at = _SURROGATE.search(value)
+        if at is not None:
+            record[name] = _SURROGATE.sub("\ufffd", value)
+            reporter.warn(
+                here,
+                f'"{name}" holds a lone surrogate (U+{ord(at.group()):04X} at character'
+                f" {at.start()}), which is not text; replaced by U+FFFD",
+                skipped=False,
+            )
 
 
 def _check_record(record: Any) -> str | None:
@@ -342,78 +455,3 @@ def _check_record(record: Any) -> str | None:
 
 def _json_type(value: Any) -> str:
     return _JSON_TYPES.get(type(value), "number")
-
-
-def _metadata(raw: Mapping[str, Any], where: str, reporter: _Reporter) -> dict[str, Any]:
-    """The five metadata fields as strings or None; unusable values are reported and dropped."""
-    meta: dict[str, Any] = dict.fromkeys(_META_KEYS)
-    for key in _META_KEYS:
-        value = raw.get(key)
-        if value is None:
-            continue
-        if key == "published":
-            meta[key] = _published(value, where, reporter)
-            continue
-        if key == "author" and isinstance(value, list) and all(_is_scalar(v) for v in value):
-            value = ", ".join(str(v).strip() for v in value if v is not None and str(v).strip())
-        if not _is_scalar(value):
-            reporter.warn(
-                where,
-                f"metadata {key!r} must be text, got {type(value).__name__} {value!r};"
-                " the field is left empty",
-                skipped=False,
-            )
-            continue
-        meta[key] = str(value).strip() or None
-    return meta
-
-
-def _is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool, dt.date))
-
-
-def _published(value: Any, where: str, reporter: _Reporter) -> str | None:
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    normalised = normalise_date(value) if isinstance(value, str) else None
-    if normalised is None:
-        reporter.warn(
-            where,
-            f"published date {value!r} is not a date kg understands; write ISO 8601 such as"
-            " 2025-06-05 or 2025-06-05T14:03:00Z (the field is left empty)",
-            skipped=False,
-        )
-    return normalised
-
-
-def normalise_date(text: str) -> str | None:
-    """ISO 8601 for a date or datetime as news pages write it, or None if it is not one.
-
-    Accepts ISO 8601 (``2025-06-05``, ``2025-06-05T14:03:00Z``) and English dates
-    (``June 5, 2025``, ``5 June 2025``, ``Thu, June 5, 2025``); independent of the locale.
-    """
-    text = text.strip()
-    if _ISO_DATE.match(text):
-        try:
-            if len(text) == 10:
-                return dt.date.fromisoformat(text).isoformat()
-            if text[-1] in "Zz":
-                text = text[:-1] + "+00:00"
-            return dt.datetime.fromisoformat(text).isoformat()
-        except ValueError:
-            return None
-    lowered = " ".join(text.lower().split())
-    month_first = _MONTH_FIRST.fullmatch(lowered)
-    if month_first:
-        month, day, year = month_first.groups()
-    else:
-        day_first = _DAY_FIRST.fullmatch(lowered)
-        if not day_first:
-            return None
-        day, month, year = day_first.groups()
-    if month not in _MONTHS:
-        return None
-    try:
-        return dt.date(int(year), _MONTHS[month], int(day)).isoformat()
-    except ValueError:
-        return None

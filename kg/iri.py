@@ -58,8 +58,17 @@ def mint_iri(
     return f"{base}{kind}/{slug}-{digest}" if slug else f"{base}{kind}/{digest}"
 
 
+def document_key(doc_id: str) -> str:
+    """What makes two document ids one: NFC, case-folded, runs of whitespace as one space,
+    ends stripped (``AB-1`` and ``ab-1``, ``a b`` and ``a  b``, NFC and NFD ``émigré``). The
+    document and graph IRIs hash this key; kg.ingest refuses a second document with a key
+    already used."""
+    return normalise_key(doc_id)
+
+
 def doc_iri(doc_id: str, base: str = DEFAULT_BASE) -> str:
-    """IRI of a document: readable when its id is a safe slug, hashed otherwise."""
+    """IRI of a document: readable when its id is a safe slug, hashed otherwise (the hash is
+    of ``document_key(doc_id)``)."""
     return mint_iri("doc", doc_id, doc_id, base)
 
 

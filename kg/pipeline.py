@@ -8,12 +8,16 @@ kg/results.py and are re-exported here.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.errors import KGError
 from kg.export import export_many
@@ -22,10 +26,12 @@ from kg.gcpause import gc_paused
 from kg.graph import BuildInfo, build_quads
 from kg.ingest import InputWarning, read_documents
 from kg.lexicon import load_lexicon
+from kg.limits import Limits
 from kg.model import Document
 from kg.nlp import load_nlp, model_info
 from kg.resolve import resolve
 from kg.results import Analysis, BuildResult, Settings
+from kg.segment import in_pieces, join, spacy_inputs
 from kg.vocab import DEFAULT_BASE
 
 
@@ -36,9 +42,38 @@ def analyse(
     jobs: int = 1,
     batch_size: int = 16,
     extractors: Sequence[str] | None = None,
+    limits: Limits = Limits(),
 ) -> Iterator[Analysis]:
-    """Run spaCy and every extractor over documents, streaming through ``nlp.pipe``."""
+    """Run spaCy and every extractor over documents, streaming through ``nlp.pipe``.
+
+    A long document, or one with a run of characters spaCy's tokeniser is slow on, goes
+    through spaCy in pieces joined again into one ``Doc`` of the same text (kg/segment.py).
+    """
     lexicon = load_lexicon()
+
+    def analysis(document: Document, sdoc: Doc) -> Analysis:
+        ctx = build_context(document, sdoc, lexicon)
+        return Analysis(document, ctx.mentions, list(extract(ctx, extractors)))
+
+    def kind(document: Document) -> bool:
+        return in_pieces(document.text, limits)
+
+    # Documents in order; a run of ordinary ones streams through one batched nlp.pipe, a
+    # document in pieces goes through spaCy alone, one piece at a time (bounded memory).
+    for pieces_wanted, group in itertools.groupby(documents, key=kind):
+        if not pieces_wanted:
+            for document, sdoc in _parsed(group, nlp, batch_size, jobs):
+                yield analysis(document, sdoc)
+            continue
+        for document in group:
+            pieces = spacy_inputs(document.text, nlp, limits)
+            yield analysis(document, join(list(nlp.pipe(pieces, batch_size=1))))
+
+
+def _parsed(
+    documents: Iterable[Document], nlp: Language, batch_size: int, jobs: int
+) -> Iterator[tuple[Document, Doc]]:
+    """Each document with its spaCy ``Doc``, in order, through one batched ``nlp.pipe``."""
     pending: dict[int, Document] = {}
 
     def texts() -> Iterator[tuple[str, int]]:
@@ -47,9 +82,7 @@ def analyse(
             yield document.text, i
 
     for sdoc, i in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=jobs):
-        document = pending.pop(i)
-        ctx = build_context(document, sdoc, lexicon)
-        yield Analysis(document, ctx.mentions, list(extract(ctx, extractors)))
+        yield pending.pop(i), sdoc
 
 
 def assemble(
@@ -89,7 +122,10 @@ def run_build(
     if settings.stamp_time:
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     info = BuildInfo(meta.name, meta.version, stamp)
-    documents = read_documents(inputs, strict=settings.strict, on_warning=warn)
+    exclude = [out_dir] if out_dir is not None else []
+    documents = read_documents(
+        inputs, strict=settings.strict, on_warning=warn, limits=settings.limits, exclude=exclude
+    )
 
     def counted() -> Iterator[Document]:
         for document in documents:
@@ -104,6 +140,7 @@ def run_build(
             jobs=settings.jobs,
             batch_size=settings.batch_size,
             extractors=settings.extractors,
+            limits=settings.limits,
         )
     )
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
@@ -112,9 +149,39 @@ def run_build(
         names = [Path(p).name or str(p) for p in inputs]
         result.title = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
         if out_dir is not None:
-            result.outputs.extend(export_many(settings.exports, result, Path(out_dir)))
+            result.outputs.extend(export_complete(settings.exports, result, Path(out_dir)))
     result.seconds = time.perf_counter() - started
     return result
 
 
-__all__ = ["Settings", "BuildResult", "Analysis", "analyse", "assemble", "run_build", "KGError"]
+def export_complete(names: Sequence[str], result: BuildResult, out: Path) -> list[Path]:
+    """Write the exports ``names`` into ``out`` as one set: each file goes to a hidden staging
+    folder inside ``out`` first and all are moved into place only once every one is complete,
+    so a build that fails (a full disk, an error) leaves the previous build's files as they
+    were, never a mix of old and new."""
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
+    try:
+        written = export_many(names, result, staging)
+        moved = []
+        for path in written:
+            target = out / path.name
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            os.replace(path, target)
+            moved.append(target)
+        return moved
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+__all__ = [
+    "Settings",
+    "BuildResult",
+    "Analysis",
+    "analyse",
+    "assemble",
+    "run_build",
+    "export_complete",
+    "KGError",
+]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.export import DEFAULT_EXPORTS
+from kg.limits import Limits
 from kg.model import Claim, Document, Entity, Fact, Mention
 from kg.vocab import DEFAULT_BASE
 
@@ -38,6 +39,7 @@ class Settings:
     stamp_time: bool = False  # record the wall-clock time (builds then differ byte-wise)
     exports: tuple[str, ...] = DEFAULT_EXPORTS
     extractors: tuple[str, ...] | None = None  # None: every registered extractor
+    limits: Limits = Limits()  # bounds on one input (kg/limits.py, the README's Limits table)
 
 
 @dataclass(frozen=True)

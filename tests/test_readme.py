@@ -42,3 +42,17 @@ def test_readme_lists_exactly_the_exit_codes() -> None:
     store_doc = (ROOT / "docs" / "store.md").read_text("utf-8")
     table = store_doc.split("\n## Exit codes\n", 1)[1].split("\n## ", 1)[0]
     assert [int(c) for c in re.findall(r"^\| (\d+) \|", table, re.M)] == [c.value for c in ExitCode]
+
+
+def test_readme_limits_table_lists_every_limit_with_its_default() -> None:
+    import dataclasses
+
+    from kg.limits import Limits
+
+    section = README[README.index("## Limits\n") :]
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \| ([\d,]+) \|", section, re.MULTILINE))
+    expected = {
+        f.name.replace("_", "-"): f"{getattr(Limits(), f.name):,}"
+        for f in dataclasses.fields(Limits)
+    }
+    assert rows == expected

@@ -15,8 +15,16 @@ from typing import Annotated
 import typer
 
 from kg.commands.common import DEFAULT_OUT, ExitCode, err, reported
+from kg.errors import KGError
+from kg.limits import LIMIT_NAMES, Limits, parse_limits
 from kg.results import Settings
 
+_LIMIT_HELP = (
+    "Raise (or lower) a limit on one input, e.g. --limit document-chars=5000000; repeatable."
+    " Names: "
+    + ", ".join(f"{n.replace('_', '-')} ({getattr(Limits(), n):,})" for n in LIMIT_NAMES)
+    + ". What each bounds: the README's Limits table."
+)
 _STORE_HELP = (
     "Build incrementally into this store folder (e.g. .kg-store): only new or changed"
     " documents go through spaCy; file exports are then written only if --out is given."
@@ -55,10 +63,18 @@ def build_command(
         bool,
         typer.Option("--reanalyse", help="With --store: run spaCy again on every document."),
     ] = False,
+    limit: Annotated[
+        list[str] | None,
+        typer.Option("--limit", metavar="NAME=N", help=_LIMIT_HELP, show_default=False),
+    ] = None,
 ) -> None:
     """Build the graph from INPUTS and write graph.trig, graph.nq, graph.ttl, facts.jsonl,
     entities.jsonl and graph.html to --out."""
-    settings = Settings(model=model, strict=strict, jobs=jobs, stamp_time=stamp_time)
+    try:
+        limits = parse_limits(limit or [])
+    except KGError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--limit") from None
+    settings = Settings(model=model, strict=strict, jobs=jobs, stamp_time=stamp_time, limits=limits)
     paths = [str(p) for p in inputs]
     if store is None:
         skipped = _build_files(paths, out or DEFAULT_OUT, settings, quiet=quiet)
@@ -108,7 +124,7 @@ def _build_store(
 ) -> int:
     """An incremental store build, then the file exports if ``out`` is given; returns the
     inputs skipped."""
-    from kg.export import export
+    from kg.pipeline import export_complete
     from kg.store import build_store
 
     skipped = 0
@@ -119,10 +135,12 @@ def _build_store(
         err(_warning(w))
 
     with reported():
-        done = build_store(inputs, store, settings, on_warning=warn, reanalyse=reanalyse)
+        exclude = [out] if out is not None else []
+        done = build_store(
+            inputs, store, settings, on_warning=warn, reanalyse=reanalyse, exclude=exclude
+        )
         if out is not None:
-            for name in settings.exports:
-                export(name, done.result, out)
+            export_complete(settings.exports, done.result, out)
     if not quiet:
         r, s = done.result, done.sync
         err(

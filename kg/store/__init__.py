@@ -261,8 +261,11 @@ def build_store(
     on_document: Callable[[Any], None] | None = None,
     nlp: Language | None = None,
     reanalyse: bool = False,
+    exclude: Sequence[str | os.PathLike[str]] = (),
 ) -> StoreBuild:
     """Add or update the documents of ``inputs`` in the store at ``folder``.
+
+    Nothing under the store folder or a folder of ``exclude`` (the file exports) is read.
 
     Only documents that are new, changed, or cached under another model/kg/ontology version go
     through spaCy; documents already in the store and absent from ``inputs`` stay.
@@ -279,7 +282,15 @@ def build_store(
         cache = _cache(path)
         entries = _read_cache(cache)
         key = analysis_key(settings)
-        documents = list(read_documents(inputs, strict=settings.strict, on_warning=on_warning))
+        documents = list(
+            read_documents(
+                inputs,
+                strict=settings.strict,
+                on_warning=on_warning,
+                limits=settings.limits,
+                exclude=[path, *exclude],
+            )
+        )
         todo: list[Any] = []
         for d in documents:
             old = entries.get(d.id)
@@ -310,6 +321,7 @@ def build_store(
                 jobs=settings.jobs,
                 batch_size=settings.batch_size,
                 extractors=settings.extractors,
+                limits=settings.limits,
             ):
                 cache.write(analysis, key, info)
                 entries[analysis.document.id] = CacheEntry(analysis, key, info)

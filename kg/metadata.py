@@ -1,0 +1,120 @@
+"""Document metadata as articles state it: five fields as text, dates as ISO 8601.
+
+``metadata`` turns what front matter, a JSONL line or an HTML page gives (any JSON or YAML
+values) into the fields of ``Document``; an unusable value is reported through ``warn`` and
+dropped, never a reason to skip the document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kg.limits import short_repr
+
+META_KEYS = ("title", "url", "author", "published", "language")
+Warn = Callable[..., None]  # warn(where, problem, skipped=...)
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_MONTH_FIRST = re.compile(rf"{_WEEKDAY}([a-z]+)\.?\s+{_DAY},?\s+(\d{{4}})")
+_DAY_FIRST = re.compile(rf"{_WEEKDAY}{_DAY}\s+([a-z]+)\.?,?\s+(\d{{4}})")
+
+
+def metadata(raw: Mapping[str, Any], where: str, warn: Warn) -> dict[str, Any]:
+    """The five metadata fields as strings or None; unusable values are reported and dropped."""
+    meta: dict[str, Any] = dict.fromkeys(META_KEYS)
+    for key in META_KEYS:
+        value = raw.get(key)
+        if value is None:
+            continue
+        if key == "published":
+            meta[key] = _published(value, where, warn)
+            continue
+        if key == "author" and isinstance(value, list) and all(_is_scalar(v) for v in value):
+            value = ", ".join(str(v).strip() for v in value if v is not None and str(v).strip())
+        if not _is_scalar(value):
+            warn(
+                where,
+                f"metadata {key!r} must be text, got {type(value).__name__}"
+                f" {short_repr(value)}; the field is left empty",
+                skipped=False,
+            )
+            continue
+        meta[key] = str(value).strip() or None
+    return meta
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool, dt.date))
+
+
+def _published(value: Any, where: str, warn: Warn) -> str | None:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    normalised = normalise_date(value) if isinstance(value, str) else None
+    if normalised is None:
+        warn(
+            where,
+            f"published date {short_repr(value)} is not a date kg understands; write ISO 8601 such"
+            " as 2025-06-05 or 2025-06-05T14:03:00Z (the field is left empty)",
+            skipped=False,
+        )
+    return normalised
+
+
+def normalise_date(text: str) -> str | None:
+    """ISO 8601 for a date or datetime as news pages write it, or None if it is not one.
+
+    Accepts ISO 8601 (``2025-06-05``, ``2025-06-05T14:03:00Z``) and English dates
+    (``June 5, 2025``, ``5 June 2025``, ``Thu, June 5, 2025``); independent of the locale.
+    """
+    text = text.strip()
+    if _ISO_DATE.match(text):
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text).isoformat()
+            if text[-1] in "Zz":
+                text = text[:-1] + "+00:00"
+            return dt.datetime.fromisoformat(text).isoformat()
+        except ValueError:
+            return None
+    lowered = " ".join(text.lower().split())
+    month_first = _MONTH_FIRST.fullmatch(lowered)
+    if month_first:
+        month, day, year = month_first.groups()
+    else:
+        day_first = _DAY_FIRST.fullmatch(lowered)
+        if not day_first:
+            return None
+        day, month, year = day_first.groups()
+    if month not in _MONTHS:
+        return None
+    try:
+        return dt.date(int(year), _MONTHS[month], int(day)).isoformat()
+    except ValueError:
+        return None

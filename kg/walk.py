@@ -1,0 +1,140 @@
+"""Which files a build reads: the inputs, folders walked in sorted order, every skip reported.
+
+Hidden files and folders (a name starting with ``.``) and files of other types are passed over
+silently: that is what a folder of articles holds besides articles. Everything else that is not
+read gets a warning: a folder that cannot be listed, a link to a folder (never followed, so a
+link loop cannot make the walk endless), a dangling link, a FIFO, socket or device (opening one
+would block or read forever) and the build's own output folder (a second ``kg build .`` must not
+read the first one's exports).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+
+Warn = Callable[..., None]  # warn(path, problem, skipped=...)
+
+
+def collect(
+    inputs: Sequence[str | os.PathLike[str]], warn: Warn, exclude: Sequence[Path] = ()
+) -> list[Path]:
+    """The readable files named by ``inputs``, each once, in sorted path order; nothing under a
+    folder of ``exclude`` (the output folder)."""
+    excluded = {_real(p) for p in exclude}
+    found: dict[Path, Path] = {}
+    for item in inputs:
+        path = Path(item)
+        if _inside(path, excluded):
+            warn(str(path), _OUTPUT_FOLDER, skipped=False)
+            continue
+        if path.is_dir():
+            files = list(_walk(path, warn, excluded))
+            if not files:
+                warn(
+                    str(path),
+                    f"folder holds no {', '.join(SUPPORTED_SUFFIXES)} files; nothing to read",
+                    skipped=True,
+                )
+        elif path.is_file():
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                kind = repr(path.suffix) if path.suffix else "without a suffix"
+                warn(
+                    str(path),
+                    f"unsupported file type {kind}: kg reads {', '.join(SUPPORTED_SUFFIXES)};"
+                    " convert the file or rename it if it is plain text",
+                    skipped=True,
+                )
+                continue
+            files = [path]
+        elif path.is_symlink():
+            warn(str(path), _dangling(path), skipped=True)
+            continue
+        elif path.exists():
+            warn(str(path), _special(path), skipped=True)
+            continue
+        else:
+            warn(str(path), "no such file or folder; check the path", skipped=True)
+            continue
+        for file in files:
+            found.setdefault(file.resolve(), file)
+    return sorted(found.values(), key=lambda p: p.parts)
+
+
+_OUTPUT_FOLDER = "the build's output folder (--out); not read as input"
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _inside(path: Path, excluded: set[Path]) -> bool:
+    if not excluded:
+        return False
+    real = _real(path)
+    return any(real == e or e in real.parents for e in excluded)
+
+
+def _walk(folder: Path, warn: Warn, excluded: set[Path]) -> Iterator[Path]:
+    """Supported, non-hidden files under ``folder``, in a deterministic order."""
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else folder
+        reason = exc.strerror or str(exc)
+        warn(str(where), f"cannot read the folder: {reason}; its files are skipped", skipped=True)
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            path = Path(root, name)
+            if path.is_symlink():
+                warn(
+                    str(path),
+                    "a link to a folder: not followed (a link loop would never end); name its"
+                    " target as an input to read it",
+                    skipped=True,
+                )
+            elif _inside(path, excluded):
+                warn(str(path), _OUTPUT_FOLDER, skipped=False)
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            path = Path(root, name)
+            if name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if path.is_file():
+                yield path
+            elif path.is_symlink() and not path.exists():
+                warn(str(path), _dangling(path), skipped=True)
+            else:
+                warn(str(path), _special(path), skipped=True)
+
+
+def _dangling(path: Path) -> str:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return f"a dangling link: its target {target!r} does not exist; fix or remove the link"
+
+
+def _special(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror or exc}"
+    kind = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "not a regular file"
+    )
+    return f"{kind}, not a regular file; kg reads only regular files"

@@ -1,0 +1,281 @@
+"""The hostile-input corpus (tests/hostile.py) through `kg build`, and ingest on random input.
+
+Every case must give its warnings (file, line and problem, printable), its exit code and its
+documents, and every RDF file it writes must parse with pyoxigraph and rdflib and conform to
+ontology/shapes.ttl. Speed is measured by benchmarks/hostile.py, never here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+import warnings
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Dataset, Graph
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import ExportError
+from kg.ingest import InputWarning, read_documents
+from kg.limits import Limits, parse_limits, printable
+from kg.nlp import shared_nlp
+from kg.segment import spacy_inputs, split_points
+from tests.hostile import CASES, FACT, Case, make_case
+from tests.test_ontology import shacl, union
+
+runner = CliRunner()
+SUMMARY = re.compile(r"kg: (\d+) documents read, (\d+) skipped")
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """The CLI with the session's spaCy pipeline (loading one per build takes a second)."""
+    monkeypatch.setattr("kg.pipeline.load_nlp", lambda model=None: shared_nlp())
+    return runner
+
+
+def build(cli: CliRunner, case: Case, tmp_path: Path) -> tuple[int, str, Path, Path]:
+    folder = make_case(case, tmp_path)
+    out = folder / case.out if case.out else tmp_path / "out"
+    result = cli.invoke(app, ["build", str(folder), "--out", str(out)])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output, folder, out
+
+
+def check_outputs(out: Path) -> None:
+    """Every RDF file of a build parses with pyoxigraph and rdflib and conforms to the shapes."""
+    quads = list(ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    assert quads
+    trig = list(ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG))
+    assert len(trig) == len(quads)
+    with warnings.catch_warnings():  # rdflib 7's TriG parser warns about its own ConjunctiveGraph
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset = Dataset()
+        dataset.parse(data=(out / "graph.trig").read_bytes(), format="trig")
+    assert len(union(dataset)) == len(Graph().parse(out / "graph.ttl", format="turtle"))
+    conforms, _report, text = shacl(union(dataset))
+    assert conforms, text
+    for name in ("facts.jsonl", "entities.jsonl"):
+        for line in (out / name).read_bytes().split(b"\n"):
+            if line:
+                json.loads(line)
+
+
+def _case_id(case: Case) -> str:
+    return case.name
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_hostile_case(cli: CliRunner, case: Case, tmp_path: Path) -> None:
+    if case.posix_only and os.name != "posix":
+        pytest.skip("needs FIFOs, symbolic links and byte file names")
+    if not case.root_reads and os.geteuid() == 0:
+        pytest.skip("root reads a folder whatever its permissions (see test_unreadable_folder)")
+    code, output, folder, out = build(cli, case, tmp_path)
+    warnings = [line for line in output.splitlines() if line.startswith("warning: ")]
+    assert "Traceback" not in output
+    for expected in case.expect:
+        assert any(expected in w for w in warnings), (expected, warnings)
+    for w in warnings:
+        assert "\x1b" not in w and "\x07" not in w
+        assert len(w) <= 1_200, w[:200]  # Limits.warning_chars plus the path's share
+    summary = SUMMARY.search(output)
+    assert summary is not None, output
+    assert int(summary.group(1)) == case.documents
+    assert code == case.exit_code, output
+    assert (int(summary.group(2)) > 0) == (code == 3)
+    check_outputs(out)
+
+
+def test_long_document_is_parsed_in_pieces_with_offsets_into_the_whole_text(
+    tmp_path: Path,
+) -> None:
+    from kg.pipeline import run_build
+
+    paragraph = "Chinese President Xi Jinping met U.S. President Donald Trump in Geneva.\n\n"
+    text = paragraph * 2_000  # 146,000 characters: two pieces of at most 100,000 (Limits)
+    (tmp_path / "long.txt").write_text(text, encoding="utf-8")
+    result = run_build([str(tmp_path)], None, nlp=shared_nlp())
+    assert len(spacy_inputs(text, shared_nlp(), Limits())) == 2
+    assert [d.text for d in result.documents] == [text]
+    sources = [e for f in result.facts for e in f.evidence]
+    last = max(sources, key=lambda e: e.start)
+    assert last.start > 100_000  # a fact from the second piece, not only the first
+    assert last.sentence == paragraph.strip()
+    assert text[last.sentence_start : last.sentence_start + len(paragraph) - 2] == last.sentence
+
+
+def test_pieces_join_to_the_text_and_long_runs_are_one_token() -> None:
+    nlp = shared_nlp()
+    limits = Limits(spacy_chars=60, word_chars=10)
+    text = "Markets fell.\n\nOil rose by 2 percent.\n" + "=" * 40 + " Gold held.\n\nThe end."
+    pieces = spacy_inputs(text, nlp, limits)
+    assert len(pieces) > 1
+    assert "".join(p if isinstance(p, str) else p.text for p in pieces) == text
+    tokens = [t.text for p in pieces if not isinstance(p, str) for t in p]
+    assert "=" * 40 in tokens
+    assert spacy_inputs("Markets fell.", nlp, limits) == ["Markets fell."]
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n\t=."), min_size=1, max_size=300), st.integers(5, 80))
+def test_split_points_cover_the_text_in_bounded_pieces(text: str, size: int) -> None:
+    points = split_points(text, size)
+    bounds = [0, *points, len(text)]
+    assert all(0 < b - a <= size for a, b in zip(bounds, bounds[1:], strict=False))
+
+
+def test_build_is_deterministic_on_a_hostile_case(cli: CliRunner, tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.name == "id-case")
+    folder = make_case(case, tmp_path)
+    outputs = []
+    for name in ("one", "two"):
+        result = cli.invoke(app, ["build", str(folder), "--out", str(tmp_path / name)])
+        assert result.exit_code == 3
+        outputs.append({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()})
+    assert outputs[0] == outputs[1]
+
+
+def test_ids_are_nfc_and_distinct_ids_stay_apart(tmp_path: Path) -> None:
+    (tmp_path / unicodedata.normalize("NFD", "émigré.txt")).write_text(FACT, encoding="utf-8")
+    (tmp_path / "AB-2.txt").write_text(FACT, encoding="utf-8")
+    (tmp_path / "AB-1.txt").write_text(FACT, encoding="utf-8")
+    docs = list(read_documents([tmp_path]))
+    assert sorted(d.id for d in docs) == ["AB-1", "AB-2", "émigré"]
+    assert unicodedata.is_normalized("NFC", next(d.id for d in docs if d.id[0] == "é"))
+
+
+def test_a_failed_export_leaves_the_previous_build_intact(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg import export
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "call.txt").write_text(FACT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.invoke(app, ["build", str(source), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (source / "more.txt").write_text("U.S. President Donald Trump visited Ottawa.", "utf-8")
+
+    def full_disk(build: object, path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    name, _ = export._EXPORTERS["entities"]
+    monkeypatch.setitem(export._EXPORTERS, "entities", (name, full_disk))
+    result = cli.invoke(app, ["build", str(source), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging folder left
+    assert isinstance(ExportError("x"), Exception)
+
+
+def test_unreadable_folder_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "ok.txt").write_text(FACT, encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    walk = os.walk
+
+    def denying(top: str, onerror=None, **kw: object):  # type: ignore[no-untyped-def]
+        for root, dirs, files in walk(top, onerror=onerror, **kw):  # type: ignore[arg-type]
+            if Path(root).name == "locked":
+                onerror(PermissionError(13, "Permission denied", root))
+                dirs[:] = []
+                continue
+            yield root, dirs, files
+
+    monkeypatch.setattr("kg.walk.os.walk", denying)
+    warnings: list[InputWarning] = []
+    docs = list(read_documents([tmp_path], on_warning=warnings.append))
+    assert [d.id for d in docs] == ["ok"]
+    (warning,) = warnings
+    assert warning.path == str(tmp_path / "locked") and warning.skipped
+    assert "cannot read the folder: Permission denied" in warning.problem
+
+
+def test_limits_flag_raises_a_limit_and_rejects_unknown_names(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    assert parse_limits(["document-chars=5_000_000"]).document_chars == 5_000_000
+    page = tmp_path / "page.html"
+    page.write_text("<p>" + "word " * 300 + "</p>", encoding="utf-8")
+    small = cli.invoke(
+        app, ["build", str(page), "--out", str(tmp_path / "a"), "--limit", "html-bytes=100"]
+    )
+    assert (
+        small.exit_code == 3
+        and "over the limit of 100; raise it with --limit html-bytes=N" in small.output
+    )
+    unknown = cli.invoke(app, ["build", str(page), "--limit", "speed=3"])
+    assert unknown.exit_code == 2 and "document-chars" in unknown.output
+
+
+def test_printable_escapes_terminal_controls_and_caps_length() -> None:
+    assert printable("red\x1b[31m\u202e.txt") == "red\\x1b[31m\\u202e.txt"
+    assert printable("x" * 50, 10) == "x" * 10 + "... (40 more characters)"
+    assert printable(os.fsdecode(b"caf\xe9.md")) == "caf\\xe9.md"
+
+
+SUFFIXES = (".txt", ".md", ".html", ".jsonl")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.one_of(st.binary(max_size=400), st.text(max_size=300).map(str.encode)),
+    suffix=st.sampled_from(SUFFIXES),
+    prefix=st.sampled_from([b"", b"---\n", b"<p>", b'{"text": "']),
+)
+def test_ingest_never_fails_on_random_bytes(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, suffix: str, prefix: bytes
+) -> None:
+    folder = tmp_path_factory.mktemp("random")
+    (folder / f"input{suffix}").write_bytes(prefix + data)
+    warnings: list[InputWarning] = []
+    for doc in read_documents([folder], on_warning=warnings.append):
+        doc.text.encode("utf-8")  # no lone surrogate reaches a document
+        doc.id.encode("utf-8")
+        assert doc.id and unicodedata.is_normalized("NFC", doc.id)
+        for value in (doc.title, doc.author, doc.url, doc.published, doc.language):
+            assert value is None or value.encode("utf-8")
+    for w in warnings:
+        assert printable(w.problem) == w.problem and printable(w.path) == w.path
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=40))
+def test_jsonl_with_any_unicode_text_and_id(
+    tmp_path_factory: pytest.TempPathFactory, text: str, doc_id: str
+) -> None:
+    folder = tmp_path_factory.mktemp("unicode")
+    line = json.dumps({"id": doc_id, "text": text, "title": doc_id})
+    (folder / "feed.jsonl").write_text(line + "\n", encoding="utf-8")
+    warnings: list[InputWarning] = []
+    docs = list(read_documents([folder], on_warning=warnings.append))
+    if doc_id.strip():
+        (doc,) = docs
+        assert len(doc.text) == len(text)  # surrogates replaced one for one
+        assert doc.id == unicodedata.normalize("NFC", doc_id.translate(_SURROGATES))
+    else:
+        assert docs == [] and warnings[0].skipped
+
+
+_SURROGATES = {c: "\ufffd" for c in range(0xD800, 0xE000)}
+
+
+def test_store_build_never_reads_its_file_exports(cli: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "call.txt").write_text(FACT, encoding="utf-8")
+    args = ["build", str(folder), "--store", str(tmp_path / "s"), "--out", str(folder / "kg")]
+    assert cli.invoke(app, args).exit_code == 0
+    assert (folder / "kg" / "facts.jsonl").is_file()
+    again = cli.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "the build's output folder (--out); not read as input" in again.output
+    assert "1 documents (0 analysed, 1 from the cache)" in again.output
