@@ -26,7 +26,7 @@ from kg.errors import InputError
 from kg.html_text import HtmlTooDeep, extract_article
 from kg.iri import document_key
 from kg.limits import Limits, limit_flag, load_yaml, nesting_depth, printable
-from kg.metadata import META_KEYS, metadata, normalise_date
+from kg.metadata import META_KEYS, dateline_date, metadata, normalise_date
 from kg.model import Document
 from kg.walk import SUPPORTED_SUFFIXES, collect
 
@@ -163,6 +163,8 @@ def read_documents(
                     f" quadratic on them); the text is unchanged ({limit_flag('word_chars')})",
                     skipped=False,
                 )
+            if not meta.get("published"):  # a dateline with its year: the day of the release
+                meta = {**meta, "published": dateline_date(text)}
             yield Document(
                 id=doc_id,
                 text=text,

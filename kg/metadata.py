@@ -45,6 +45,24 @@ _MONTH_FIRST = re.compile(rf"{_WEEKDAY}([a-z]+)\.?\s+{_DAY},?\s+(\d{{4}})")
 _DAY_FIRST = re.compile(rf"{_WEEKDAY}{_DAY}\s+([a-z]+)\.?,?\s+(\d{{4}})")
 
 
+# A press-release or wire dateline at the start of the text: the place in capitals (and a state
+# or province), the date with its year, an optional wire name between slashes, then a dash
+# ("OTTAWA, ON, Oct. 8, 2025 /CNW/ - ", "WASHINGTON, Sept. 8, 2023 /PRNewswire/ -- ").
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,15}){0,2},\s*"
+    r"((?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*\d{4})|(?:\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}))"
+    r"\s*(?:/[^/\n]{1,30}/)?\s*(?:--|[-–—])\s"
+)
+
+
+def dateline_date(text: str) -> str | None:
+    """The date of a dateline that opens the text with its year ("OTTAWA, ON, Oct. 8, 2025
+    /CNW/ - Today, ..."): the day the release was issued, as ISO 8601, else None. A dateline
+    without a year ("BEIJING, March 3 (Reuters) -") gives none."""
+    m = _DATELINE.match(text[:200])
+    return normalise_date(m.group(1)) if m else None
+
+
 def metadata(raw: Mapping[str, Any], where: str, warn: Warn) -> dict[str, Any]:
     """The five metadata fields as strings or None; unusable values are reported and dropped."""
     meta: dict[str, Any] = dict.fromkeys(META_KEYS)

@@ -384,3 +384,28 @@ def test_html_published_from_time_element_is_normalised(tmp_path):
     assert doc.title == "Ceasefire talks resume"
     assert doc.language == "fr"
     assert doc.text == "Ceasefire talks resume\n\n5 juin Negotiators met in Doha."
+
+
+def test_a_dateline_with_its_year_gives_the_publication_date(tmp_path):
+    # written for kg, in the manner of press releases on CNW, PR Newswire and gov.uk mirrors
+    texts = {
+        "cnw.txt": "OTTAWA, ON, Oct. 8, 2025 /CNW/ - Today, the Prime Minister met him.\n",
+        "prn.txt": "WASHINGTON, Sept. 8, 2023 /PRNewswire/ -- The company announced a deal.\n",
+        "uk.txt": "LONDON, 5 June 2024 — The Prime Minister spoke with the Chancellor.\n",
+        "wire.txt": "BEIJING, March 3 (Reuters) - China said on Monday it would retaliate.\n",
+        "plain.txt": "WASHINGTON – U.S. Senator Jane Doe announced today that she will run.\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    (tmp_path / "meta.md").write_text(
+        "---\npublished: 2024-01-02\n---\nLONDON, 5 June 2024 — The minister spoke.\n", "utf-8"
+    )
+    got = {d.id: d.published for d in read_documents([tmp_path])}
+    assert got == {
+        "cnw": "2025-10-08",
+        "prn": "2023-09-08",
+        "uk": "2024-06-05",
+        "wire": None,  # no year: no date
+        "plain": None,  # no dateline date
+        "meta": "2024-01-02",  # the metadata wins over the dateline
+    }
