@@ -494,7 +494,8 @@ def _party_reference(ctx: ExtractionContext, toks: list[Token]) -> list[Mention]
     for), or "they" in a clause under such a subject ("the leaders discussed progress made
     since they announced X"). Its label is the phrase; kg.extract.events puts the parties of
     the event named before in its place, or drops it."""
-    heads = [t for t in toks if t.head.i == t.i or t.head not in toks]
+    inside = {t.i for t in toks}
+    heads = [t for t in toks if t.head.i == t.i or t.head.i not in inside]
     if len(heads) != 1:
         return []
     tok = heads[0]

@@ -66,7 +66,9 @@ def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
         events += recognise(ctx, span, rules.triggers[span.label_.lower()])
     events += _forums(ctx, spans)
     events = _referred_parties(ctx, events)
-    events = _attending(ctx, _coreference(ctx, _deferred(events)))
+    events = _coreference(ctx, _deferred(events))
+    _part_of_visit(ctx, events)
+    events = _attending(ctx, events)
     seen: set[tuple[Any, ...]] = set()
     for ev in sorted(events, key=lambda e: (e.trigger.start, e.type)):
         claim = _claim(ctx, ev)
@@ -214,24 +216,29 @@ def _place_after(ctx: ExtractionContext, ev: Event) -> Mention | None:
     """ "a meeting with the President of P, X, at the White House": a place after "at" right
     after the noun's phrase and the participants it names, which the parse hung on another
     word (rule event.place.after)."""
-    root = ev.trigger.root
+    root, doc = ev.trigger.root, ctx.doc
     if root.pos_ not in {"NOUN", "PROPN"}:
         return None
+    phrase_end, sent_end = root.right_edge.idx + len(root.right_edge), ctx.sentence(root.i).end_char
     end = root.right_edge.i + 1
-    for m in ev.participants:
-        if ctx.doc[end - 1].idx + len(ctx.doc[end - 1]) <= m.start < ctx.sentence(root.i).end_char:
+    for m in ev.participants:  # the participants named after the phrase ("..., X,")
+        if phrase_end <= m.start < sent_end:
             end = max(end, ctx.token_at(m.end - 1) + 1)
-    doc = ctx.doc
     if end < len(doc) and doc[end].text == ",":
         end += 1
     if end + 1 >= len(doc) or doc[end].lower_ != "at":
         return None
-    objs = [c for c in doc[end].children if c.dep_ == "pobj"]
-    place = mention_of(ctx, objs[0]) if objs else None
-    if place is None or not is_place(ctx, place):
-        return None
-    ev.extra["_place_rule"] = "event.place.after"
+    place = _object_place(ctx, doc[end])
+    if place is not None:
+        ev.extra["_place_rule"] = "event.place.after"
     return place
+
+
+def _object_place(ctx: ExtractionContext, prep: Token) -> Mention | None:
+    """The place a preposition takes as its object ("at the White House"), if it is one."""
+    objs = [c for c in prep.children if c.dep_ == "pobj"]
+    m = mention_of(ctx, objs[0]) if objs else None
+    return m if m is not None and is_place(ctx, m) else None
 
 
 def _own_time(
@@ -274,30 +281,27 @@ def _own_place_phrase(prep: Token, anchors: set[int]) -> bool:
 def is_place(ctx: ExtractionContext, m: Mention, countries: bool = True) -> bool:
     """Whether a mention can be an event's place: a place, a country, or an organisation whose
     name is also its building (lexicon `venue`: "at the White House")."""
-    if m.type == "Place" or (countries and m.type == "Country") or _metonym(ctx, m):
+    if m.type == "Place" or (countries and m.type == "Country") or _metonym(ctx, m) is not None:
         return True
     entry = ctx.lexicon.entries.get(m.key) if m.key else None
     return entry is not None and entry.venue
 
 
 def _metonym(ctx: ExtractionContext, m: Mention) -> str | None:
-    """The entry key of a mention written as a capital or seat ("Beijing", "Brussels")."""
+    """The words of a mention written as a capital or seat that stands for its entry
+    ("Beijing", "Brussels"), else None."""
     text = m.text[4:] if m.text.startswith("the ") else m.text
-    key = ctx.lexicon.metonyms.get(text)
-    return key if key is not None and key == m.key else None
+    return text if m.key is not None and ctx.lexicon.metonyms.get(text) == m.key else None
 
 
-def as_city(ctx: ExtractionContext, m: Mention | None) -> Mention | None:
+def _as_city(ctx: ExtractionContext, m: Mention | None) -> Mention | None:
     """An event's place written as a capital that stands for a government ("a visit to
     Beijing", "talks in Brussels", "a visit to Washington, D.C."): the city, as a Place
     labelled as written, not the government it stands for elsewhere."""
-    if m is None or m.type == "Place":
+    city = _metonym(ctx, m) if m is not None and m.type != "Place" else None
+    if m is None or city is None:
         return m
-    key = _metonym(ctx, m)
-    if key is None:
-        return m
-    label = m.text[4:] if m.text.startswith("the ") else m.text
-    return Mention(label, label, "Place", m.start, m.end, None, None, "metonym-as-place")
+    return Mention(city, city, "Place", m.start, m.end, None, None, "metonym-as-place")
 
 
 def _named_place(ctx: ExtractionContext, ev: Event) -> Mention | None:
@@ -581,7 +585,6 @@ def _attending(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
     """ "X, who was visiting France to attend the G7 Summit in Biarritz, held a meeting with Y":
     X takes part in the summit (no visit of its own), and the meeting, placed nowhere else, is
     where the summit is (rule event.place.summit)."""
-    _part_of_visit(ctx, events)
     summits = {e.trigger.root.i: e for e in events if e.type == "summit"}
     if not summits:
         return events
@@ -629,16 +632,14 @@ def _purpose_place(ctx: ExtractionContext, ev: Event) -> Mention | None:
     while head.dep_ == "appos" and head.head is not head:
         head = head.head
     if head.dep_ == "pobj" and head.head.lower_ in {"in", "at"}:
-        m = mention_of(ctx, head)
-        return m if m is not None and is_place(ctx, m) else None
+        return _object_place(ctx, head.head)  # the place the "for" phrase hangs on
     if head.pos_ != "VERB":
         return None
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ in {"in", "at"}:
-            objs = [o for o in prep.children if o.dep_ == "pobj"]
-            m = mention_of(ctx, objs[0]) if objs else None
-            if m is not None and is_place(ctx, m):
-                return m
+            place = _object_place(ctx, prep)
+            if place is not None:
+                return place
     return None
 
 
@@ -648,12 +649,13 @@ def _referred_parties(ctx: ExtractionContext, events: list[Event]) -> list[Event
     or the countries they act for; an event whose only parties are such a phrase with no
     event before it to refer to is dropped (rule event.party_reference)."""
     rules = event_rules()
-    kinds = rules.reference_types
-    def counted(e: Event) -> int:
+
+    def named_people(e: Event) -> int:
         return sum(m.type == "Person" and m.resolved_by != PARTY_REFERENCE for m in e.participants)
 
     named = sorted(
-        (e for e in events if e.type in kinds and counted(e) >= 2), key=lambda e: e.trigger.start
+        (e for e in events if e.type in rules.reference_types and named_people(e) >= 2),
+        key=lambda e: e.trigger.start,
     )
     out = []
     for e in events:
@@ -828,7 +830,7 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
         ev.place = None  # "welcomed X to the Treasury": a body that is no building
     if ev.place is None and "place" in attach and not congratulated:
         ev.place = _named_place(ctx, ev) or _place(ctx, ev, sent, anchors) or _place_after(ctx, ev)
-    ev.place = as_city(ctx, ev.place)
+    ev.place = _as_city(ctx, ev.place)
     if ev.needs_context and ev.place is None and timex is None:
         return None
     initiator, initiator_rule = ev.initiator, None

@@ -107,22 +107,17 @@ def merge_facts(
         apart = {n: str(public[n]) for n in spec.distinct if public.get(n) not in (None, [])}
         texts = _unresolved(claim, fields, spec)
         clusters = groups.setdefault(key, [])
-        for cluster in clusters:
-            if (
-                all(cluster.values.get(n, v) == v for n, v in stated.items())
-                and all(_within(cluster.apart.get(n), v) for n, v in apart.items())
-                and all(_within(cluster.texts.get(k), v) for k, v in texts.items())
-            ):
-                break
-        else:
-            cluster = _Cluster({}, [], {})
-            if any(
-                all(c.values.get(n, v) == v for n, v in stated.items())
-                and all(_within(c.apart.get(n), v) for n, v in apart.items())
-                for c in clusters
-            ):  # apart only by an unresolved text: its id must differ
-                cluster.split = json.dumps(sorted(texts.items()), ensure_ascii=False)
-            clusters.append(cluster)
+        fitting = [c for c in clusters if _fits(c, stated, apart)]
+        found = next(
+            (c for c in fitting if all(_within(c.texts.get(k), v) for k, v in texts.items())),
+            None,
+        )
+        if found is None:
+            found = _Cluster({}, [], {})
+            if fitting:  # apart only by an unresolved text: its id must differ
+                found.split = json.dumps(sorted(texts.items()), ensure_ascii=False)
+            clusters.append(found)
+        cluster = found
         cluster.values.update(stated)
         for n, v in apart.items():
             if len(v) > len(cluster.apart.get(n, "")):
@@ -143,6 +138,13 @@ def merge_facts(
             if rivals:
                 facts[fid].conflicts_with = sorted(set(facts[fid].conflicts_with) | rivals)
     return [facts[k] for k in sorted(facts)]
+
+
+def _fits(cluster: _Cluster, stated: dict[str, Any], apart: dict[str, str]) -> bool:
+    """Whether a claim's values and distinct values contradict none of the cluster's."""
+    return all(cluster.values.get(n, v) == v for n, v in stated.items()) and all(
+        _within(cluster.apart.get(n), v) for n, v in apart.items()
+    )
 
 
 def _unresolved(
