@@ -75,6 +75,8 @@ class Lexicon:
     descriptors: dict[str, str] = field(default_factory=dict)  # lowercase word -> entity type
     honorifics: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()  # "von", "van", "bin": inside family names
+    gathering_words: frozenset[str] = frozenset()  # "Meeting": ends no person's name
+    given_name_variants: dict[str, str] = field(default_factory=dict)  # "joe" -> "joseph"
 
     def lookup(self, text: str) -> LexEntry | None:
         """The entry a surface form names (alias, metonym or demonym), or None."""
@@ -194,4 +196,8 @@ def load_lexicon() -> Lexicon:
     names = load_yaml("lexicon/honorifics.yaml") or {}
     lex.honorifics = frozenset(names.get("honorifics", []))
     lex.particles = frozenset(names.get("particles", []))
+    lex.gathering_words = frozenset(w.lower() for w in names.get("gathering_words", []))
+    for group in names.get("given_name_variants", []):
+        for name in group:
+            lex.given_name_variants[name.lower()] = group[0].lower()
     return lex

@@ -18,6 +18,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 from kg.errors import ModelNotFoundError
 from kg.lexicon import Lexicon, load_lexicon
@@ -83,8 +84,17 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+def _split_glued_brackets(nlp: Language) -> None:
+    """A closing bracket glued to the next word ("(PRC)Vice Premier", a typo news copy keeps)
+    ends a token: the word after it starts one of its own."""
+    infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[A-Za-z0-9.])\)(?=[A-Z])"]
+    tokenizer: Any = nlp.tokenizer
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
 def add_rulers(nlp: Language, lexicon: Lexicon) -> None:
     """Add the line-break splitter and the entity and title rulers built from the lexicon."""
+    _split_glued_brackets(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
     before = "ner" if "ner" in nlp.pipe_names else None

@@ -107,6 +107,9 @@ class QuoteRules(RuleSet):
     min_partial_words: int
     third_person: list[str]
     first_person: list[str]
+    first_person_plural: list[str] = field(default_factory=list)
+    voice_titles: list[str] = field(default_factory=list)
+    voice_title_ends: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

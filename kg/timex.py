@@ -87,6 +87,8 @@ def _rules() -> _Rules:
         for m in sorted(months, key=lambda m: (-len(m), m))
     )
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+    # a range of days in one month ("November 9 and 10", "9-10 November"): its first day
+    upto = rf"(?:(?:{_SP})?[-\u2013](?:{_SP})?|{_SP}(?:and|to){_SP})[0-3]?\d(?:st|nd|rd|th)?"
     year = r"(?P<year>(?:19|20)\d{2})"
     ana = _alt(anaphoric)
     cue = (
@@ -97,15 +99,22 @@ def _rules() -> _Rules:
         ("time.iso_date", r"(?<![\w-])(?P<year>\d{4})-(?P<mon>[01]\d)-(?P<day>[0-3]\d)(?![\w-])"),
         (
             "time.day_month_year",
-            rf"(?<![\w]){day}(?:{_SP}of)?{_SP}(?P<month>{month}),?{_SP}{year}(?!\d)",
+            rf"(?<![\w]){day}(?:{upto})?(?:{_SP}of)?{_SP}(?P<month>{month}),?{_SP}{year}(?!\d)",
         ),
-        ("time.month_day_year", rf"(?<![\w])(?P<month>{month}){_SP}{day},?{_SP}{year}(?!\d)"),
+        (
+            "time.month_day_year",
+            rf"(?<![\w])(?P<month>{month}){_SP}{day}(?:{upto})?,?{_SP}{year}(?!\d)",
+        ),
         (
             "time.month_anaphoric_year",
             rf"(?<![\w])(?P<month>{month})(?:{_SP}of)?{_SP}(?P<ana>{ana})\b",
         ),
         ("time.month_year", rf"(?<![\w])(?P<month>{month}),?(?:{_SP}of)?{_SP}{year}(?!\d)"),
-        ("time.month_day", rf"(?<![\w])(?P<month>{month}){_SP}{day}(?![\w%])"),
+        ("time.month_day", rf"(?<![\w])(?P<month>{month}){_SP}{day}(?:{upto})?(?![\w%])"),
+        (
+            "time.day_month",
+            rf"(?<![\w$€£.,-]){day}(?:{upto})?(?:{_SP}of)?{_SP}(?P<month>{month})(?![\w])",
+        ),
         (
             "time.month",
             rf"(?<![\w]){cue}[\s\u00a0]+(?:(?:early|late|mid-?)[\s\u00a0]*)?(?P<month>{month})"
@@ -231,7 +240,9 @@ def plain_lower(text: str) -> str | None:
     return lowered if len(lowered) == len(text) and not _CASE_ODD.search(text) else None
 
 
-_DIGIT_PATTERNS = frozenset({"time.iso_date", "time.day_month_year", "time.year"})
+_DIGIT_PATTERNS = frozenset(
+    {"time.iso_date", "time.day_month_year", "time.day_month", "time.year"}
+)
 _MONTH_PATTERNS = frozenset(
     {"time.month_day_year", "time.month_anaphoric_year", "time.month_year", "time.month_day"}
 )
@@ -426,6 +437,7 @@ _RESOLVERS: dict[str, Callable[[_Found], Timex | None]] = {
     "time.month_year": _resolve_month_year,
     "time.month_anaphoric_year": _resolve_later,
     "time.month_day": _resolve_month_day,
+    "time.day_month": _resolve_month_day,
     "time.month": _resolve_month,
     "time.year": _resolve_year,
     "time.weekday": _resolve_weekday,

@@ -15,13 +15,26 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "trump-xi-call"
 
 
-def analyse(text: str, doc_id: str = "t", published: str | None = None) -> ExtractionContext:
-    """Run the pipeline's spaCy stage and mention finder on one text."""
+def analyse(
+    text: str,
+    doc_id: str = "t",
+    published: str | None = None,
+    title: str | None = None,
+    author: str | None = None,
+) -> ExtractionContext:
+    """Run the pipeline's spaCy stage and mention finder on one text (with its metadata)."""
     nlp = shared_nlp()
     sdoc = nlp(text)
     lexicon = load_lexicon()
     document = Document(
-        id=doc_id, text=text, path=f"{doc_id}.txt", format="txt", sha256="0", published=published
+        id=doc_id,
+        text=text,
+        path=f"{doc_id}.txt",
+        format="txt",
+        sha256="0",
+        published=published,
+        title=title,
+        author=author,
     )
     return build_context(document, sdoc, lexicon)
 

@@ -77,7 +77,7 @@ def _params() -> list[Any]:
 @pytest.mark.parametrize(("kind", "case"), _params())
 def test_case(kind: str, case: dict[str, Any]) -> None:
     """The text gives exactly the case's facts of its kind, each from its declared extractor."""
-    kw = {"published": case["published"]} if case.get("published") else {}
+    kw = {k: case[k] for k in ("published", "title", "author") if case.get(k)}
     claims = claims_of(case["text"], kind, **kw)
     for fact in case["facts"]:
         assert set(_recorded(kind)) | {"quote"} == set(fact), "the case records every field"

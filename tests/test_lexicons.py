@@ -112,10 +112,13 @@ def check_strings(values: Any, where: str) -> list[str]:
 @pytest.mark.parametrize("relative", sorted(LEXICONS))
 def test_lexicon_loads_with_header_and_items(relative: str) -> None:
     data = load_yaml(relative)
-    # offices.yaml also holds the table of office categories, honorifics.yaml the name particles
+    # offices.yaml also holds the table of office categories, honorifics.yaml the name particles,
+    # the words that end no name (gatherings) and the variants of given names
     expected = {
         "lexicon/offices.yaml": ["categories", "offices"],
-        "lexicon/honorifics.yaml": ["honorifics", "particles"],
+        "lexicon/honorifics.yaml": [
+            "honorifics", "particles", "gathering_words", "given_name_variants"
+        ],
     }.get(relative, [])
     assert isinstance(data, dict) and list(data) == (expected or [LEXICONS[relative]]), (
         f"{relative}: top-level key"

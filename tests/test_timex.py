@@ -25,6 +25,8 @@ def one(text: str, published: str | None = None, **kw: object) -> tuple[str, str
         ("a trade imbalance that reached $295 billion in 2024", ("2024", "2024")),
         ("The summit opened on 2025-06-15.", ("2025-06-15", "2025-06-15")),
         ("the duties applied from the 1st of July 2018", ("1st of July 2018", "2018-07-01")),
+        ("talks on November 9-10, 2023 in Lima", ("November 9-10, 2023", "2023-11-09")),
+        ("the summit of 9 and 10 July 2024 in Washington", ("9 and 10 July 2024", "2024-07-09")),
     ],
 )
 def test_absolute_dates_keep_their_precision(text: str, expected: tuple[str, str]) -> None:
@@ -138,3 +140,26 @@ def test_parts_of_the_publication_day_are_that_day() -> None:
         ("this morning", "2023-07-10", "time.relative_day"),
         ("last night", "2023-07-09", "time.relative_day"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("announced by the Commissioner on 13 September", ("13 September", "2023-09-13")),
+        ("the ministers met on the 4th of March", ("4th of March", "2023-03-04")),
+        ("two days of meetings on November 9 and 10", ("November 9 and 10", "2022-11-09")),
+        ("talks in Geneva on 9-10 May", ("9-10 May", "2023-05-09")),
+    ],
+)
+def test_days_without_a_year_take_the_publication_year(
+    text: str, expected: tuple[str, str]
+) -> None:
+    """A day before or after its month, or a range of days (its first day), resolves against
+    the publication date (2023-10-04): the nearest such day on or before it."""
+    surface, value, _ = one(text, "2023-10-04")
+    assert (surface, value) == expected
+
+
+def test_numbers_before_a_month_that_are_no_day() -> None:
+    assert find_timexes("a rate of 13.5 March duties", "2023-10-04") == []
+    assert [t.text for t in find_timexes("the 2023-10 March report", "2023-10-04")] == []

@@ -173,6 +173,14 @@ class ExtractionContext:
 
         return find_actors(self)
 
+    @cached_property
+    def voice(self) -> tuple[Mention | None, Mention | None]:
+        """Whose own words the document is, from its metadata: the person ("I") and the
+        body ("we"); see :func:`kg.extract.speakers.document_voice`."""
+        from kg.extract.speakers import document_voice
+
+        return document_voice(self)
+
     @property
     def quotes(self) -> tuple[QuoteSpan, ...]:
         """Every quotation of the document with its speaker, in text order.

@@ -323,6 +323,7 @@ class Event:
     future_always: bool = False  # future by its frame (an invitation's visit), not by its words
     governed_by: int = -1  # for a noun: the verb it is an argument of ("announced an agreement")
     spans: list[tuple[int, int]] = field(default_factory=list)  # more of the quote ("both sides")
+    antecedent: Event | None = None  # the event a later mention ("these meetings") refers to
 
 
 def unique(mentions: Iterable[Mention]) -> list[Mention]:

@@ -114,7 +114,10 @@ def _vote_figures(
 def _adds(claim: Claim) -> bool:
     """Whether a coreferent mention ("the call") states something of its own."""
     f = claim.fields
-    return any(f.get(k) for k in ("initiator", "place", "date_text", "duration", "topics"))
+    own = ["initiator", "date_text", "duration", "topics"]
+    if not f.get("_place_inherited"):
+        own.append("place")
+    return any(f.get(k) for k in own)
 
 
 # --- time, place, duration, topics ---------------------------------------------------------------
@@ -143,6 +146,7 @@ def _anchors(ctx: ExtractionContext, ev: Event) -> set[int]:
     out = {t.i for t in ev.trigger}
     if ev.trigger.root.dep_ == "prep":  # "spoke with X by phone": the verb is the event
         out.add(ev.trigger.root.head.i)
+    out |= _parenthetical_phrases(ev.trigger.root)
     if ev.trigger.root.pos_ in {"NOUN", "PROPN"}:
         gov = governor(ctx, ev.trigger.root)
         if gov is not None:
@@ -150,6 +154,29 @@ def _anchors(ctx: ExtractionContext, ev: Event) -> set[int]:
             if gov.dep_ == "xcomp":  # "voted on Thursday to advance her nomination"
                 out.add(gov.head.i)
     return out
+
+
+def _parenthetical_phrases(root: Token) -> set[int]:
+    """ "The investigation, announced by X on 13 September in P, will ...": the parse hangs the
+    phrases after the participle on the main verb; set off with the participle between the
+    subject and its verb (a comma closes them), they are the participle's."""
+    noun = root.head
+    if root.dep_ != "acl" or noun.dep_ not in {"nsubj", "nsubjpass"}:
+        return set()
+    verb = noun.head
+    doc = root.doc
+    return {
+        p.i
+        for p in (*verb.children, *noun.children)
+        if p.dep_ == "prep"
+        and root.i < p.i < verb.i
+        and p.right_edge.i + 1 < len(doc)
+        and doc[p.right_edge.i + 1].text == ","
+        and all(t.dep_ in _BEFORE_VERB for t in doc[p.right_edge.i + 2 : verb.i])
+    }
+
+
+_BEFORE_VERB = frozenset({"aux", "auxpass", "neg", "punct", "advmod"})
 
 
 _CONGRATULATED = frozenset({"path.congratulated", "path.congratulations_to"})
@@ -314,6 +341,7 @@ def _named_place(ctx: ExtractionContext, ev: Event) -> Mention | None:
     # the body that convenes the event and the event's noun
     run: list[Token] = []
     convener = False
+    not_places = event_rules().words("$gathering_modifiers") or frozenset()
     for tok in ctx.doc[root.left_edge.i : ev.trigger.start]:
         m = mention_of(ctx, tok)
         if m is not None and is_place(ctx, m, countries=False):
@@ -325,6 +353,8 @@ def _named_place(ctx: ExtractionContext, ev: Event) -> Mention | None:
             run.append(tok)
         else:
             convener, run = False, []
+    if any(t.lower_ in not_places or t.tag_ == "NNPS" for t in run):
+        return None  # "the G20 Trade Ministers Meeting": who meets, not where
     if run and run[-1].i == ev.trigger.start - 1:
         span = ctx.doc[run[0].i : run[-1].i + 1]
         return Mention(span.text, span.text, "Place", span.start_char, span.end_char, None, None,
@@ -356,10 +386,15 @@ def _duration(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) 
     if not durations or _listed_with(ev.trigger.root):
         return None  # "held a meeting, a ceremony and a lunch for 90 minutes": the programme's
     text = ctx.document.text[sent.start_char : sent.end_char]
+    # "a day of talks", "two days of bilateral meetings": the event's own length; "X will host
+    # Y for two days of meetings": the length of the meetings the host's event is
+    measured = [ev.trigger.start_char, *_purpose_nouns(ev.trigger.root)]
     for d in durations:
-        # "a day of talks", "two days of bilateral meetings": the event's own length
-        at = ev.trigger.start_char - sent.start_char
-        if d.end < at and _OF_EVENT.fullmatch(text, d.end, at):
+        if any(
+            d.end < at - sent.start_char
+            and _OF_EVENT.fullmatch(text, d.end, at - sent.start_char)
+            for at in measured
+        ):
             return d.iso
         head = ctx.doc[ctx.token_at(sent.start_char + d.end - 1)]
         if not d.iso.startswith("PT") and ev.type in {"phone_call", "meeting"}:
@@ -368,6 +403,25 @@ def _duration(ctx: ExtractionContext, ev: Event, sent: Span, anchors: set[int]) 
         if cue and _tied(head, anchors):
             return d.iso
     return None
+
+
+def _purpose_nouns(root: Token) -> list[int]:
+    """Where the event nouns of a verb's "for N days of ..." phrase start ("host Y for two days
+    of talks"): nouns that name a meeting-like event (the gathering_nouns of the rules)."""
+    nouns = event_rules().words("$gathering_nouns") or frozenset()
+    if root.pos_ not in {"VERB", "AUX"}:
+        return []
+    return [
+        noun.idx
+        for prep in root.children
+        if prep.dep_ == "prep" and prep.lower_ == "for"
+        for measure in prep.children
+        if measure.dep_ == "pobj"
+        for of in measure.children
+        if of.dep_ == "prep" and of.lower_ == "of"
+        for noun in of.children
+        if noun.dep_ == "pobj" and noun.lower_ in nouns
+    ]
 
 
 # "of" and up to three modifiers between a duration and the event noun it measures
@@ -590,6 +644,7 @@ def _attending(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
         return events
     attend = event_rules().attending
     out = []
+    attended: list[Event] = []
     for e in events:
         if e.type in {"visit", "state_visit"}:
             goal = [
@@ -599,6 +654,7 @@ def _attending(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
             held = [summits[o.i] for c in goal for o in c.children if o.i in summits]
             if held:
                 held[0].participants = unique([*held[0].participants, *e.participants])
+                attended.append(held[0])
                 continue
         out.append(e)
     for s in summits.values():
@@ -609,6 +665,7 @@ def _attending(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
             s.place = _purpose_place(ctx, s)
             if s.place is not None:
                 s.extra["_place_rule"] = "event.place.purpose"
+    _attended_later(attended, list(summits.values()))
     for e in out:
         if e.type in {"meeting", "talks", "working_meal"} and e.place is None:
             sent = ctx.sentence(e.trigger.start)
@@ -620,6 +677,26 @@ def _attending(ctx: ExtractionContext, events: list[Event]) -> list[Event]:
                 e.place = placed[0].place
                 e.extra["_place_rule"] = "event.place.summit"
     return out
+
+
+def _attended_later(attended: list[Event], summits: list[Event]) -> None:
+    """ "... the G7 Biarritz Summit" after the attended "G7 Summit in Biarritz": that summit."""
+    for s in attended:
+        for later in summits:
+            if later.trigger.start > s.trigger.start and _names_summit(later, s):
+                later.participants = list(s.participants)
+                later.rule, later.refers_back = "event.summit.coreference", True
+
+
+def _names_summit(later: Event, summit: Event) -> bool:
+    """Whether a later summit mention names only the body (or parties) of ``summit`` and no
+    other place: "the G7 Biarritz Summit" after "X attended the G7 Summit in Biarritz"."""
+    labels = {m.label for m in summit.participants}
+    if not later.participants or not {m.label for m in later.participants} <= labels:
+        return False
+    return later.place is None or (
+        summit.place is not None and later.place.label == summit.place.label
+    )
 
 
 def _purpose_place(ctx: ExtractionContext, ev: Event) -> Mention | None:
@@ -751,6 +828,7 @@ def _resolve_same_parties(ctx: ExtractionContext, events: list[Event]) -> list[E
         before = main is not None and main.trigger.start < e.trigger.start
         if main is not None and before and _same_parties(ctx, e, main):
             e.participants = list(main.participants)
+            e.antecedent = main
             out.append(e)
         elif e.participants:
             e.rule, e.refers_back = e.own_rule, False
@@ -785,6 +863,7 @@ def _resolve_calls(events: list[Event]) -> list[Event]:
             out.append(e)
         elif {m.label for m in e.participants} <= labels:
             e.participants = list(main.participants)
+            e.antecedent = main
             out.append(e)
     return out
 
@@ -810,6 +889,22 @@ def _resolve_talks(events: list[Event]) -> list[Event]:
     return out
 
 
+def _own_parties(ev: Event) -> bool:
+    """Drop the participants that are no party: a name ending in the event's noun, the event's
+    own name ("a Digital Trade Agreement", "the UK's AI Summit"), and the place a summit's name
+    gives ("the NATO Vilnius Summit": Vilnius is where, not who). False when that leaves an
+    event whose named parties were none of them a party, with no initiator."""
+    named = (ev.trigger.start_char, ev.trigger.end_char)
+    parties = [m for m in ev.participants if not (m.start < named[0] and m.end == named[1])]
+    if ev.participants and not parties and ev.initiator is None:
+        return False
+    if ev.place is not None:
+        where = (ev.place.start, ev.place.end, ev.place.text)
+        parties = [m for m in parties if m.type == "Person" or (m.start, m.end, m.text) != where]
+    ev.participants = parties
+    return True
+
+
 def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
     sent = ctx.sentence(ev.trigger.start)
     attach = event_rules().types[ev.type].attach
@@ -831,6 +926,11 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
     if ev.place is None and "place" in attach and not congratulated:
         ev.place = _named_place(ctx, ev) or _place(ctx, ev, sent, anchors) or _place_after(ctx, ev)
     ev.place = _as_city(ctx, ev.place)
+    inherited = ev.place is None and ev.antecedent is not None and ev.antecedent.place is not None
+    if inherited and ev.antecedent is not None:  # "These meetings come at a time ...": theirs
+        ev.place = ev.antecedent.place
+    if not _own_parties(ev):
+        return None
     if ev.needs_context and ev.place is None and timex is None:
         return None
     initiator, initiator_rule = ev.initiator, None
@@ -861,6 +961,7 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
         "_date_rule": timex.rule if timex else None,
         "_week": timex.week if timex else None,
         **({"_initiator_rule": initiator_rule} if initiator_rule else {}),
+        **({"_place_inherited": True} if inherited else {}),
         **ev.extra,
     }
     confidence = event_rules().confidence[ev.rule]

@@ -65,7 +65,11 @@ def _token_pass(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> li
     Both are found by searching the text, not by walking every token in Python.
     """
     covered = {c for m in mentions for c in range(m.start, m.end)}
-    names = sorted({m.label.split()[-1] for m in mentions if m.type == "Person" and " " in m.label})
+    people = [m for m in mentions if m.type == "Person" and " " in m.label]
+    # the surname, and a word written in capitals ("MOTEGI Toshimitsu": MOTEGI, the surname in
+    # the style of Japanese government readouts, which NER drops when it stands alone)
+    capitals = {w for m in people for w in m.text.split() if _capitals(w)}
+    names = sorted({m.label.split()[-1] for m in people} | capitals)
     doc, text = tokens.doc, tokens.text
     out: list[Mention] = []
     for match in _HYPHENATED.finditer(text):
@@ -84,7 +88,8 @@ def _token_pass(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> li
             if span is None or len(span) != 1:
                 continue
             word = span[0]
-            if word.pos_ in {"PROPN", "NOUN"} and not word.ent_type_:
+            shouted = word.text in capitals  # NER types a lone capitalised surname at random
+            if word.pos_ in {"PROPN", "NOUN"} and (shouted or not word.ent_type_):
                 out.append(Mention(word.text, word.text, "Person", word.idx, word.idx + len(word)))
     return sorted(out, key=lambda m: m.start)
 
@@ -320,7 +325,7 @@ def _known_name(span: Span, lexicon: Lexicon) -> Mention | None:
 def _typed_by_label(label: str, span: Span, lexicon: Lexicon) -> Mention | None:
     """A name the lexicon does not know, typed by its NER label: a person, place or organisation."""
     if label == "PERSON":
-        return _person(span)
+        return None if span[-1].lower_ in lexicon.gathering_words else _person(span)
     if label in {"GPE", "LOC", "FAC"}:
         return _place(span)
     return _organization(label, span, lexicon)
@@ -431,6 +436,8 @@ def _resolve_people(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
 
 
 def _abbreviates(short: str, full: str) -> bool:
-    """``short`` is the first or last name of ``full`` ("Smith", "Xi" of "Xi Jinping")."""
+    """``short`` is the first or last name of ``full`` ("Smith", "Xi" of "Xi Jinping"), also
+    written in capitals."""
     parts = full.split()
-    return short in (parts[0], parts[-1])
+    ends = (parts[0], parts[-1])
+    return short in ends or (_capitals(short) and short.title() in ends)  # "MOTEGI" of "Motegi X"

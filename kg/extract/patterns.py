@@ -253,15 +253,17 @@ def _head(arg: dict[str, Any], words: Words, where: str) -> Step:
 
 
 def _children(arg: dict[str, Any], words: Words, where: str) -> Step:
-    """Children with one of the dependencies ``dep`` (only the first with ``first``)."""
+    """Children with one of the dependencies ``dep`` (only the first with ``first``, only the
+    last with ``last``)."""
     deps = words(arg["dep"]) or frozenset()
     first = bool(arg.get("first", False))
+    last = bool(arg.get("last", False))
 
     def step(ctx: ExtractionContext, toks: list[Token], trigger: Span | None) -> list[Token]:
         out = []
         for t in toks:
             found = [c for c in t.children if c.dep_ in deps]
-            out += found[:1] if first else found
+            out += found[:1] if first else found[-1:] if last else found
         return out
 
     return step

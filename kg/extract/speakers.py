@@ -44,6 +44,8 @@ class QuoteVocabulary:
     third: frozenset[str]
     first: frozenset[str]
     pattern: re.Pattern[str]
+    first_plural: frozenset[str] = frozenset()
+    voice_title: re.Pattern[str] | None = None  # "Statement by X on ...": group `who`
 
 
 @functools.cache
@@ -61,6 +63,19 @@ def quote_rules() -> QuoteVocabulary:
         third=frozenset(data.third_person),
         first=frozenset(data.first_person),
         pattern=pattern,
+        first_plural=frozenset(data.first_person_plural),
+        voice_title=_voice_title(data.voice_titles, data.voice_title_ends),
+    )
+
+
+def _voice_title(titles: list[str], ends: list[str]) -> re.Pattern[str] | None:
+    if not titles:
+        return None
+    alt = "|".join(re.escape(t) for t in sorted(titles, key=lambda t: (-len(t), t)))
+    stop = "|".join(re.escape(e) for e in sorted(ends, key=lambda e: (-len(e), e)))
+    return re.compile(
+        rf"(?i)^\s*(?:(?:the|a)\s+)?(?:{alt})\s+(?:by|from|of)\s+(?P<who>.+?)"
+        rf"(?:\s+(?:{stop})\s|\s*[:\u2013\u2014|]|\s+-\s|$)"
     )
 
 
@@ -85,7 +100,7 @@ def mention_of(ctx: ExtractionContext, tok: Token) -> Mention | None:
     if m is not None:
         return m
     rules = quote_rules()
-    if tok.lower_ in rules.third or tok.lower_ in rules.first:
+    if tok.lower_ in rules.third or tok.lower_ in rules.first or tok.lower_ in rules.first_plural:
         return resolve_pronoun(ctx, tok)
     if tok.text[:1].isupper() and tok.text[1:].islower() and not tok.is_sent_start:
         label = ctx.surnames.get(tok.text)
@@ -165,8 +180,17 @@ def resolve_pronoun(ctx: ExtractionContext, tok: Token) -> Mention | None:
     """The person a pronoun names, by the simple rules of this module's docstring."""
     rules = quote_rules()
     word = tok.lower_
-    if word in rules.first:
-        return speaker_at(ctx, tok.idx)
+    if word in rules.first or word in rules.first_plural:
+        if any(q.inner_start <= tok.idx < q.inner_end for q in ctx.quotes):
+            return speaker_at(ctx, tok.idx) if word in rules.first else None
+        person, body = ctx.voice
+        # "we" in a person's statement may be the speaker and whom they spoke with: no one;
+        # in a body's release it is the body
+        own = person if word in rules.first else (body if person is None else None)
+        if own is None:
+            return None
+        return Mention(tok.text, own.label, own.type, tok.idx, tok.idx + len(tok.text),
+                       own.wikidata, own.key, "document-voice")
     if word not in rules.third:
         return None
     sent = ctx.sentence(tok.i)
@@ -220,6 +244,59 @@ def _last_speaker_in(ctx: ExtractionContext, sent: Span) -> Mention | None:
         if sent.start_char <= q.start < sent.end_char and q.speaker is not None:
             return q.speaker
     return None
+
+
+_VOICE_BODY_TYPES = frozenset(
+    {"Country", "GovernmentBody", "InternationalOrganization", "Organization", "Company",
+     "PoliticalParty"}
+)
+
+
+def document_voice(ctx: ExtractionContext) -> tuple[Mention | None, Mention | None]:
+    """Whose own words the document is: the person ("I") and the body ("we", when no person
+    speaks) its metadata names. The person comes from a title such as "Statement by President
+    X on ..." or an author "The White House (statement by X)", and is the document's mention of
+    that person when it names them (same surname); the body is an author the lexicon knows
+    ("European Commission", "The White House"). Either may be None: nothing is guessed, and a
+    byline's author (a reporter) speaks for no one."""
+    document = ctx.document
+    author = " ".join((document.author or "").split())
+    inner = re.search(r"\(([^()]+)\)", author)
+    outer = author[: inner.start()].strip() if inner else author
+    person = None
+    for text in (document.title, inner.group(1) if inner else None):
+        person = person or _voice_person(ctx, text)
+    body = None
+    named = re.sub(r"(?i)^the\s+", "", outer)
+    entry = (ctx.lexicon.lookup(named) or ctx.lexicon.lookup(f"the {named}")) if named else None
+    if entry is not None and entry.type in _VOICE_BODY_TYPES:
+        body = Mention(outer, entry.name, entry.type, 0, 0, entry.wikidata, entry.key)
+    return person, body
+
+
+def _voice_person(ctx: ExtractionContext, text: str | None) -> Mention | None:
+    pattern = quote_rules().voice_title
+    m = pattern.match(" ".join(text.split())) if pattern is not None and text else None
+    if m is None:
+        return None
+    words = [w for w in re.split(r"[\s,]+", m.group("who")) if w]
+    lexicon = ctx.lexicon
+    titled = {w.lower() for o in lexicon.offices.values() for v in o.variants for w in v.split()}
+    honorifics = {h.lower().rstrip(".") for h in lexicon.honorifics}
+    skip = titled | honorifics | {"the", "of"}
+    while words and (words[0].lower() in skip or words[0].lower().rstrip(".") in skip):
+        words.pop(0)
+    while words and words[-1].lower().rstrip(".") in {"jr", "sr", "ii", "iii", "iv"}:
+        words.pop()
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+        return None
+    name = " ".join(words)
+    if lexicon.lookup(name) is not None:
+        return None  # "Statement by the European Commission": a body, not a person
+    surname = words[-1]
+    known = [p for p in ctx.mentions if p.type == "Person" and p.label.split()[-1] == surname]
+    label = known[0].label if known else name
+    return Mention(name, label, "Person", 0, 0)
 
 
 def find_quotes(ctx: ExtractionContext, so_far: list[QuoteSpan]) -> list[QuoteSpan]:

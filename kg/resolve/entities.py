@@ -3,9 +3,13 @@
 1. Lexicon: a mention the lexicon knows (alias, metonym, demonym) is that lexicon entry.
 2. Exact name: mentions of one type group with the same normalised name are one entity.
 3. In-document name: a short person name took its full form in the document (kg.extract.mentions).
-4. Surname across documents: a person named only by one name merges with the single full
+4. Name variants across documents: full names with one surname whose given names are the same
+   or variants of one name (lexicon/honorifics.yaml `given_name_variants`: Joe = Joseph) and
+   whose middle names or initials do not disagree ("Joe Biden", "Joseph R. Biden") are one
+   person, named by the fullest form; a name that fits two forms that disagree stays apart.
+5. Surname across documents: a person named only by one name merges with the single full
    name in the corpus whose first or last name it is; with several candidates it stays apart.
-Merges never chain: only one-word names are re-pointed, and only to full names.
+Merges never chain: names are re-pointed only to fuller names, never through a shared surname.
 Every alias of every entity carries the reason it was merged, per document.
 """
 
@@ -16,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kg.iri import mint_iri, normalise_key
+from kg.lexicon import load_lexicon
 from kg.model import ORGANIZATION_TYPES, Entity, EntityRef, Mention
 from kg.vocab import DEFAULT_BASE
 
@@ -56,12 +61,15 @@ def resolve_entities(
     for doc_id in sorted(mentions_by_doc):
         for m in mentions_by_doc[doc_id]:
             by_key[base_key(m)].append((doc_id, m))
-    remap, ambiguous = _surname_layer(by_key)
+    variants = _variant_layer(by_key)
+    remap, ambiguous = _surname_layer({k: v for k, v in by_key.items() if k not in variants})
+    remap.update(variants)
     groups: dict[str, list[tuple[str, Mention, str]]] = defaultdict(list)
     for key in sorted(by_key):
         target = remap.get(key, key)
         for doc_id, m in by_key[key]:
-            groups[target].append((doc_id, m, _reason(m, key, target)))
+            reason = "name-variant-across-documents" if key in variants else None
+            groups[target].append((doc_id, m, reason or _reason(m, key, target)))
     entities: dict[str, Entity] = {}
     by_resolved: dict[str, str] = {}
     for key in sorted(groups):
@@ -73,6 +81,37 @@ def resolve_entities(
         entities[entity.id] = entity
         by_resolved[key] = entity.id
     return EntityIndex(entities, by_resolved, remap)
+
+
+def _name_parts(key: str) -> list[str]:
+    return [p.strip(".,") for p in key[len("person:") :].split() if p.strip(".,")]
+
+
+def _variant_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str, str]:
+    """Point full person names at the fullest compatible form of the same name in the corpus."""
+    given = load_lexicon().given_name_variants
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(by_key):
+        parts = _name_parts(key) if key.startswith("person:") else []
+        if len(parts) >= 2:
+            by_surname[parts[-1]].append(key)
+
+    def fits(a: list[str], b: list[str]) -> bool:
+        same_given = a[0] == b[0] or given.get(a[0], a[0]) == given.get(b[0], b[0])
+        middle_a, middle_b = [w[0] for w in a[1:-1]], [w[0] for w in b[1:-1]]
+        return same_given and (not middle_a or not middle_b or middle_a == middle_b)
+
+    def fullness(key: str) -> tuple[int, int, str]:
+        return (len(_name_parts(key)), len(key), key)
+
+    remap: dict[str, str] = {}
+    for keys in by_surname.values():
+        for key in keys:
+            fuller = [k for k in keys if fullness(k) > fullness(key)
+                      and fits(_name_parts(k), _name_parts(key))]
+            if fuller and all(fits(_name_parts(a), _name_parts(b)) for a in fuller for b in fuller):
+                remap[key] = max(fuller, key=fullness)
+    return remap
 
 
 def _surname_layer(
