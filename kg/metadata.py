@@ -55,6 +55,24 @@ _DATELINE = re.compile(
 )
 
 
+# The place of a dateline that opens the text, with or without a date: "WASHINGTON – ",
+# "Washington, DC –Today", "OTTAWA, ON, Oct. 8, 2025 /CNW/ - ", "BEIJING, March 3 (Reuters) -".
+_DATELINE_PLACE = re.compile(
+    r"\s*([A-Z][A-Za-z.'’]+(?: [A-Z][A-Za-z.'’]+){0,3})(?:,\s*[A-Z][A-Za-z.]{1,15}){0,2}"
+    r"(?:,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?))?"
+    r"\s*(?:\([^)\n]{1,30}\))?\s*(?:/[^/\n]{1,30}/)?\s*(?:--|[-–—])"
+)
+
+
+def dateline_place(text: str) -> tuple[str, int, int, int] | None:
+    """The place of a dateline that opens the text ("WASHINGTON – ...", "OTTAWA, ON, Oct. 8,
+    2025 /CNW/ - ..."), as written, with its start and end offsets and the offset where the
+    dateline ends; None without one. Whether the words name a place is for the caller's
+    lexicon to say."""
+    m = _DATELINE_PLACE.match(text[:200])
+    return (m.group(1), m.start(1), m.end(1), m.end()) if m else None
+
+
 def dateline_date(text: str) -> str | None:
     """The date of a dateline that opens the text with its year ("OTTAWA, ON, Oct. 8, 2025
     /CNW/ - Today, ..."): the day the release was issued, as ISO 8601, else None. A dateline

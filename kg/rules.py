@@ -97,6 +97,12 @@ class OfficeRules(RuleSet):
     appositive_determiners: list[str]
     copula_phrases: dict[str, list[str]]
     as_verbs: dict[str, list[str]]
+    host_categories: list[str] = field(default_factory=list)
+    portfolio_offices: list[str] = field(default_factory=list)
+    portfolio_connectors: list[str] = field(default_factory=list)
+    designate_nouns: list[str] = field(default_factory=list)
+    address_titles: list[str] = field(default_factory=list)
+    unit_nouns: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

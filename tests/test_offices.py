@@ -53,3 +53,21 @@ def test_a_title_then_a_comma_at_a_name_closing_the_text_does_not_crash() -> Non
         "At a joint press conference yesterday with the Swedish Prime Minister, Trump",
     ):
         assert claims_of(text, "office") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("WASHINGTON – Secretary of the Treasury X will host Y.", "WASHINGTON"),
+        ("Washington, DC –Today, the United States announced", "Washington"),
+        ("OTTAWA, ON, Oct. 8, 2025 /CNW/ - Today, the Prime Minister", "OTTAWA"),
+        ("BEIJING, March 3 (Reuters) - China said", "BEIJING"),
+        ("The United States has won a record award - the largest", None),
+        ("President Donald Trump meets with Chinese Vice Premier Liu He", None),
+    ],
+)
+def test_dateline_place(text: str, place: str | None) -> None:
+    from kg.metadata import dateline_place
+
+    found = dateline_place(text)
+    assert (found[0] if found else None) == place

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from kg.extract import extract
 from kg.model import Mention
+from kg.resolve import resolve
 from kg.resolve.entities import resolve_entities
+from tests.conftest import analyse
 
 
 def _person(label: str, start: int = 0) -> Mention:
@@ -39,3 +42,44 @@ def test_the_merge_is_recorded_with_its_reason() -> None:
     (entity,) = index.entities.values()
     reasons = {(r["alias"], r["reason"]) for r in entity.merge_reasons}
     assert ("Bill Clinton", "name-variant-across-documents") in reasons
+
+
+def test_different_initials_are_different_people() -> None:
+    got = _entities({"a": ["George W. Bush"], "b": ["George H. W. Bush"], "c": ["George Bush"]})
+    assert set(got) == {"George W. Bush", "George H. W. Bush", "George Bush"}
+
+
+def test_a_middle_name_is_not_an_initial() -> None:
+    got = _entities({"a": ["John Smith"], "b": ["John Paul Smith"]})
+    assert set(got) == {"John Smith", "John Paul Smith"}
+
+
+def test_a_surname_counts_the_variants_of_one_name_once() -> None:
+    # "Trump" fits "Donald Trump" and "Donald J. Trump": one person, so it joins them
+    got = _entities({"a": ["Donald Trump"], "b": ["Donald J. Trump"], "c": ["Trump"]})
+    assert got == {"Donald J. Trump": ("Donald J. Trump", "Donald Trump", "Trump")}
+
+
+def _aliases_of(text: str, label: str) -> set[str]:
+    """The aliases the entity ``label`` gets from one analysed text, claims included."""
+    ctx = analyse(text)
+    res = resolve(extract(ctx), {"t": ctx.mentions})
+    return next(set(e.aliases) for e in res.entities.values() if e.label == label)
+
+
+def test_a_person_acting_for_a_country_is_no_alias_of_it() -> None:
+    # Written for kg, in the way wire reports put it: the tariff's imposer is the United States,
+    # reached through the president, whose name must not become a name of the country.
+    text = (
+        "U.S. President Donald Trump imposed a 25% tariff on steel imports from Canada on "
+        "Thursday. Canadian Prime Minister Justin Trudeau called the move unacceptable."
+    )
+    us = _aliases_of(text, "United States")
+    assert "Donald Trump" not in us and "U.S." in us
+
+
+def test_a_title_that_implies_its_organisation_is_no_alias_of_it() -> None:
+    # Written for kg: "chair of the Federal Reserve" names the office, not the central bank.
+    text = "Powell, a former chair of the Federal Reserve, met the Senate Banking Committee."
+    fed = _aliases_of(text, "Federal Reserve")
+    assert not any(a.lower().startswith("chair") for a in fed)

@@ -110,7 +110,7 @@ def _title_country(ctx: ExtractionContext, title: Span, implied: str | None) -> 
                 title.end_char,
                 entry.wikidata,
                 entry.key,
-                "title-implies-country",
+                f"title-implies-country:{title.text}",
             )
     return None
 

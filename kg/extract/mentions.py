@@ -42,7 +42,7 @@ def find_mentions(tokens: Tokens, lexicon: Lexicon) -> list[Mention]:
             and all(i in in_title for i in range(ent.start, ent.end))
         ):
             continue  # "Commerce" inside "Secretary of Commerce": part of a title, not an entity
-        mention = _mention_from_ent(ent, lexicon, in_title)
+        mention = _name_after_title(ent, in_title) or _mention_from_ent(ent, lexicon, in_title)
         if mention is not None:
             raw.append(mention)
     raw += _token_pass(tokens, raw, lexicon)
@@ -290,6 +290,23 @@ def _mention_from_ent(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Mentio
     if span is None:
         return None
     return _known_name(span, lexicon) or _typed_by_label(ent.label_, span, lexicon)
+
+
+def _name_after_title(ent: Span, in_title: set[int]) -> Mention | None:
+    """A person's name NER joined to the end of the title before it as one organisation
+    ("Secretary of Commerce Gina Raimondo": ORG "Commerce Gina Raimondo"): the two or three
+    capitalised proper nouns after the title's words are the person."""
+    if ent.label_ != "ORG" or ent.start not in in_title:
+        return None
+    start = ent.start
+    while start < ent.end and start in in_title:
+        start += 1
+    rest = ent.doc[start : ent.end]
+    if not 2 <= len(rest) <= 3 or not all(
+        t.pos_ == "PROPN" and t.is_alpha and t.text[0].isupper() for t in rest
+    ):
+        return None
+    return _person(rest)
 
 
 def _shouted_abbreviation(ent: Span) -> bool:

@@ -5,16 +5,20 @@
 3. In-document name: a short person name took its full form in the document (kg.extract.mentions).
 4. Name variants across documents: full names with one surname whose given names are the same
    or variants of one name (lexicon/honorifics.yaml `given_name_variants`: Joe = Joseph) and
-   whose middle names or initials do not disagree ("Joe Biden", "Joseph R. Biden") are one
-   person, named by the fullest form; a name that fits two forms that disagree stays apart.
+   whose middle parts are initials that do not disagree ("Joe Biden", "Donald J. Trump",
+   "Joseph R. Biden") are one person, named by the fullest form; a name that fits two forms that
+   disagree ("George Bush": "George W. Bush", "George H. W. Bush") stays apart, and so does a
+   name with a middle name ("John Paul Smith").
 5. Surname across documents: a person named only by one name merges with the single full
-   name in the corpus whose first or last name it is; with several candidates it stays apart.
+   name in the corpus whose first or last name it is (variants counted once); with several
+   candidates it stays apart.
 Merges never chain: names are re-pointed only to fuller names, never through a shared surname.
 Every alias of every entity carries the reason it was merged, per document.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +27,8 @@ from kg.iri import mint_iri, normalise_key
 from kg.lexicon import load_lexicon
 from kg.model import ORGANIZATION_TYPES, Entity, EntityRef, Mention
 from kg.vocab import DEFAULT_BASE
+
+_INITIAL = re.compile(r"[^\W\d_]\.?")  # "j.", "r": a middle initial
 
 
 def type_group(etype: str) -> str:
@@ -62,8 +68,8 @@ def resolve_entities(
         for m in mentions_by_doc[doc_id]:
             by_key[base_key(m)].append((doc_id, m))
     variants = _variant_layer(by_key)
-    remap, ambiguous = _surname_layer({k: v for k, v in by_key.items() if k not in variants})
-    remap.update(variants)
+    remap, ambiguous = _surname_layer(by_key, variants)
+    remap = {**variants, **remap}
     groups: dict[str, list[tuple[str, Mention, str]]] = defaultdict(list)
     for key in sorted(by_key):
         target = remap.get(key, key)
@@ -93,8 +99,8 @@ def _variant_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str,
     by_surname: dict[str, list[str]] = defaultdict(list)
     for key in sorted(by_key):
         parts = _name_parts(key) if key.startswith("person:") else []
-        if len(parts) >= 2:
-            by_surname[parts[-1]].append(key)
+        if len(parts) >= 2 and all(_INITIAL.fullmatch(p) for p in parts[1:-1]):
+            by_surname[parts[-1]].append(key)  # a middle name ("John Paul Smith") joins none
 
     def fits(a: list[str], b: list[str]) -> bool:
         same_given = a[0] == b[0] or given.get(a[0], a[0]) == given.get(b[0], b[0])
@@ -116,6 +122,7 @@ def _variant_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str,
 
 def _surname_layer(
     by_key: Mapping[str, list[tuple[str, Mention]]],
+    variants: Mapping[str, str],
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Point one-word person names at the single compatible full name of the corpus."""
     full_by_part: dict[str, set[str]] = defaultdict(set)
@@ -129,7 +136,8 @@ def _surname_layer(
     for key in by_key:
         if not key.startswith("person:") or " " in key:
             continue
-        candidates = sorted(full_by_part.get(key[len("person:") :], ()))
+        found = full_by_part.get(key[len("person:") :], set())
+        candidates = sorted({variants.get(c, c) for c in found})
         if len(candidates) == 1:
             remap[key] = candidates[0]
         elif candidates:
@@ -140,7 +148,7 @@ def _surname_layer(
 
 def _reason(m: Mention, key: str, target: str) -> str:
     if key != target:
-        return "surname-across-documents"
+        return "surname-across-documents" if " " not in key else "name-variant-across-documents"
     if m.resolved_by:
         return m.resolved_by
     if m.key:
@@ -168,13 +176,27 @@ def _make_entity(key: str, members: list[tuple[str, Mention, str]], base: str) -
     for doc_id, m, reason in members:
         entity.docs.add(doc_id)
         entity.aliases.add(m.label)
-        if m.resolved_by != "title-in-document":  # "the Treasury Secretary" is no alias
-            entity.aliases.add(m.text)
-        if (m.text, doc_id) not in seen:  # one record per surface form and document
-            seen.add((m.text, doc_id))
-            entity.merge_reasons.append({"alias": m.text, "doc": doc_id, "reason": reason})
+        stands_for = _stands_for(m)
+        if not stands_for and m.resolved_by != "title-in-document":
+            entity.aliases.add(m.text)  # "the Treasury Secretary" is no alias
+        alias = m.label if stands_for else m.text
+        if (alias, doc_id) not in seen:  # one record per surface form and document
+            seen.add((alias, doc_id))
+            entity.merge_reasons.append({"alias": alias, "doc": doc_id, "reason": reason})
     entity.merge_reasons.sort(key=lambda r: (r["doc"], r["alias"], r["reason"]))
     return entity
+
+
+# Mentions whose words name something else that stands for the entity: a person acting for
+# a country ("Donald J. Trump" imposing a tariff: the United States), a body's country ("the
+# Senate" confirming: the United States), a title implying one ("chair of the Federal Reserve":
+# the Federal Reserve; "U.S. Trade Representative": the United States). The
+# entity enters the document through them, under its own name, with the reason naming the words.
+_STANDS_FOR = ("acts-for-country:", "body-country:", "title-implies-")
+
+
+def _stands_for(m: Mention) -> bool:
+    return m.resolved_by is not None and m.resolved_by.startswith(_STANDS_FOR)
 
 
 def _pick_type(types: Counter[str]) -> str:
