@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -350,7 +350,7 @@ def _each(ctx: ExtractionContext, ev: Event) -> list[Event]:
     ("nominees for Ambassador to China, X, and Ambassador to Japan, Y")."""
     out = []
     titles = ctx.doc.spans.get(TITLES_KEY, [])
-    for m in ev.participants:
+    for m in _listed_after(ctx, ev.participants, titles):
         one = Event(ev.type, ev.rule, ev.trigger, [m], ev.initiator, anchor=ev.anchor)
         one.extra = dict(ev.extra)
         one.future, one.future_always = ev.future, ev.future_always
@@ -360,6 +360,72 @@ def _each(ctx: ExtractionContext, ev: Event) -> list[Event]:
                 one.extra["_title"] = _office_title(ctx, before[-1])
         out.append(one)
     return out
+
+
+def _listed_after(
+    ctx: ExtractionContext, people: list[Mention], titles: Sequence[Span]
+) -> list[Mention]:
+    """The participants and the "TITLE, NAME" pairs that continue their list: in "nominees for
+    Ambassador to China, X, and Ambassador to Japan, Y" the parser may hang Y off the verb."""
+    if not people:
+        return people
+    out = list(people)
+    doc = ctx.doc
+    while True:
+        last = doc.char_span(out[-1].start, out[-1].end, alignment_mode="expand")
+        if last is None:
+            return out
+        i = last.end
+        while i < len(doc) and doc[i].lower_ in {",", "and", "or", "for"}:
+            i += 1
+        owner = ctx.mention_starting(doc[i].idx) if i < len(doc) and i > last.end else None
+        if owner is not None and owner.type == "Country":  # "U.S. Ambassador to Japan"
+            span = doc.char_span(owner.start, owner.end, alignment_mode="expand")
+            i = span.end if span is not None else i
+        title = next((t for t in titles if t.start == i and i > last.end), None)
+        j = _past_complement(ctx, title.end) if title is not None else 0
+        if title is None or j + 1 >= len(doc) or doc[j].text != ",":
+            return out
+        nxt = _name_at(ctx, j + 1)
+        if nxt is None or nxt in out:
+            return out
+        out.append(nxt)
+
+
+def _past_complement(ctx: ExtractionContext, i: int) -> int:
+    """The token after a title's "to|of (the) NAME" ("Ambassador to Japan"), else ``i``."""
+    doc = ctx.doc
+    if i >= len(doc) or doc[i].lower_ not in {"to", "of", "for"}:
+        return i
+    k = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ == "the")
+    m = ctx.mention_starting(doc[k].idx) if k < len(doc) else None
+    span = doc.char_span(m.start, m.end, alignment_mode="expand") if m is not None else None
+    return span.end if span is not None else i
+
+
+def _name_at(ctx: ExtractionContext, i: int) -> Mention | None:
+    """The person mention at token ``i``, or a name NER missed there: two or three capitalised
+    proper nouns with no entity type but a person's, no mention over them, then punctuation."""
+    doc = ctx.doc
+    m = ctx.mention_starting(doc[i].idx)
+    if m is not None:
+        return m if m.type == "Person" else None
+    k = i
+    while (
+        k < len(doc)
+        and k < i + 3
+        and doc[k].pos_ == "PROPN"
+        and doc[k].is_alpha
+        and doc[k].text[0].isupper()
+        and doc[k].ent_type_ in {"", "PERSON"}
+        and k not in ctx.mention_tokens
+    ):
+        k += 1
+    if k - i < 2 or (k < len(doc) and doc[k].text not in {",", ".", ";", ")"}):
+        return None
+    start, end = doc[i].idx, doc[k - 1].idx + len(doc[k - 1])
+    text = ctx.text[start:end]
+    return Mention(text, text, "Person", start, end, resolved_by="name-after-title")
 
 
 def _when(ctx: ExtractionContext, frame: Frame, span: Span, trigger: Trigger) -> bool:
