@@ -110,6 +110,11 @@ def _rules() -> _Rules:
             rf"(?<![\w])(?P<month>{month})(?:{_SP}of)?{_SP}(?P<ana>{ana})\b",
         ),
         ("time.month_year", rf"(?<![\w])(?P<month>{month}),?(?:{_SP}of)?{_SP}{year}(?!\d)"),
+        (
+            "time.month_relative_year",
+            rf"(?<![\w])(?P<month>{month})(?:{_SP}{day})?(?:{_SP}of)?{_SP}"
+            rf"(?P<mod>(?i:{_alt(modifiers)})){_SP}(?i:year)(?![\w])",
+        ),
         ("time.month_day", rf"(?<![\w])(?P<month>{month}){_SP}{day}(?:{upto})?(?![\w%])"),
         (
             "time.day_month",
@@ -244,7 +249,13 @@ _DIGIT_PATTERNS = frozenset(
     {"time.iso_date", "time.day_month_year", "time.day_month", "time.year"}
 )
 _MONTH_PATTERNS = frozenset(
-    {"time.month_day_year", "time.month_anaphoric_year", "time.month_year", "time.month_day"}
+    {
+        "time.month_day_year",
+        "time.month_anaphoric_year",
+        "time.month_year",
+        "time.month_relative_year",
+        "time.month_day",
+    }
 )
 _LONG_SPACE = re.compile(r"[\s\u00a0]{21}")
 
@@ -370,6 +381,19 @@ def _resolve_month_year(f: _Found) -> Timex | None:
     return f.timex(f"{int(f.group('year')):04d}-{f.month:02d}")
 
 
+def _resolve_month_relative_year(f: _Found) -> Timex | None:
+    """ "September 26 of last year", "in March next year": the month (and day) in the year the
+    words count from the anchor's; no value without an anchor or with a day that is no day."""
+    if f.anchor is None or not f.month:
+        return f.timex(None)
+    year = f.anchor.year + f.rules.modifiers[" ".join(case_key(f.group("mod")).split())]
+    day = f.m.group("day")
+    if day is None:
+        return f.timex(f"{year:04d}-{f.month:02d}")
+    value = _date(year, f.month, int(day))
+    return None if value is None else f.timex(value)
+
+
 def _resolve_later(f: _Found) -> Timex | None:
     """No value yet: "April of that same year" is resolved once the years written before it
     are known; vague words ("shortly") never get one."""
@@ -436,6 +460,7 @@ _RESOLVERS: dict[str, Callable[[_Found], Timex | None]] = {
     "time.month_day_year": _resolve_date,
     "time.month_year": _resolve_month_year,
     "time.month_anaphoric_year": _resolve_later,
+    "time.month_relative_year": _resolve_month_relative_year,
     "time.month_day": _resolve_month_day,
     "time.day_month": _resolve_month_day,
     "time.month": _resolve_month,

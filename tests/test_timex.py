@@ -163,3 +163,17 @@ def test_days_without_a_year_take_the_publication_year(
 def test_numbers_before_a_month_that_are_no_day() -> None:
     assert find_timexes("a rate of 13.5 March duties", "2023-10-04") == []
     assert [t.text for t in find_timexes("the 2023-10 March report", "2023-10-04")] == []
+
+
+def test_a_month_in_a_year_counted_from_publication() -> None:
+    # Written for kg, in the way readouts date earlier and later steps: the year the words
+    # count is the publication's, moved by the modifier; the month name alone would take the
+    # nearest such month, which "of next year" contradicts.
+    assert one("in line with the joint statement of September 26 of last year", "2019-08-25") == (
+        "September 26 of last year",
+        "2018-09-26",
+        "time.month_relative_year",
+    )
+    assert one("the tariffs take effect in March of next year", "2019-08-25")[1] == "2020-03"
+    assert one("a summit in June this year", "2019-08-25")[1] == "2019-06"
+    assert one("a summit in June this year")[1] is None  # no publication date: no year

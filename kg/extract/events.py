@@ -239,10 +239,9 @@ def _reported_time(ctx: ExtractionContext, ev: Event, sent: Span, future: bool) 
     return t
 
 
-def _place_after(ctx: ExtractionContext, ev: Event) -> Mention | None:
-    """ "a meeting with the President of P, X, at the White House": a place after "at" right
-    after the noun's phrase and the participants it names, which the parse hung on another
-    word (rule event.place.after)."""
+def _after_phrase(ctx: ExtractionContext, ev: Event) -> int | None:
+    """The token after an event noun's phrase and the participants it names right after it
+    (", X,"); None for a verb's event."""
     root, doc = ev.trigger.root, ctx.doc
     if root.pos_ not in {"NOUN", "PROPN"}:
         return None
@@ -253,7 +252,45 @@ def _place_after(ctx: ExtractionContext, ev: Event) -> Mention | None:
             end = max(end, ctx.token_at(m.end - 1) + 1)
     if end < len(doc) and doc[end].text == ",":
         end += 1
-    if end + 1 >= len(doc) or doc[end].lower_ != "at":
+    return end
+
+
+# Time expressions that name a calendar day: a document or gathering is named by its day
+# ("the Joint Statement of September 26"), never by a weekday or "last month".
+_CALENDAR_DAYS = frozenset(
+    {
+        "time.iso_date",
+        "time.day_month_year",
+        "time.month_day_year",
+        "time.month_day",
+        "time.day_month",
+        "time.month_relative_year",
+    }
+)
+
+
+def _time_after(ctx: ExtractionContext, ev: Event) -> Timex | None:
+    """ "conducted in line with the Japan-U.S. Joint Statement on September 26 of last year":
+    a calendar day after "on" or "of" right after the event noun's phrase, which the parse hung
+    on the verb, dates the noun's event (rule event.time.after). Only a day: "met under the
+    agreement on Tuesday" dates the meeting."""
+    end, doc = _after_phrase(ctx, ev), ctx.doc
+    if end is None or end + 1 >= len(doc) or doc[end].lower_ not in {"on", "of", "dated"}:
+        return None
+    start = doc[end + 1].idx
+    t = next((t for t in ctx.timexes if t.start == start), None)
+    if t is None or t.rule not in _CALENDAR_DAYS:
+        return None
+    ev.extra["_time_rule"] = "event.time.after"
+    return t
+
+
+def _place_after(ctx: ExtractionContext, ev: Event) -> Mention | None:
+    """ "a meeting with the President of P, X, at the White House": a place after "at" right
+    after the noun's phrase and the participants it names, which the parse hung on another
+    word (rule event.place.after)."""
+    end, doc = _after_phrase(ctx, ev), ctx.doc
+    if end is None or end + 1 >= len(doc) or doc[end].lower_ != "at":
         return None
     place = _object_place(ctx, doc[end])
     if place is not None:
@@ -918,7 +955,7 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
     timed = "time" in attach and not congratulated
     timex = _time(ctx, ev, sent, anchors, future) if timed else None
     if timed and timex is None:
-        timex = _reported_time(ctx, ev, sent, future)
+        timex = _reported_time(ctx, ev, sent, future) or _time_after(ctx, ev)
     if status is None and timex is not None:
         status = _dated_status(ctx, timex)
     if ev.place is not None and not is_place(ctx, ev.place):
