@@ -635,6 +635,9 @@ def _apply(
     if any(found is None for found in filled):
         return None  # a required path found nothing
     found_participants, found_initiators, found_invitees, found_places = (f or [] for f in filled)
+    if d.distinct_initiator:  # "Yellen sworn in by Harris": the subject is the one sworn in
+        taken = {m for m, _ in found_participants[: d.limit]}
+        found_initiators = [(m, via) for m, via in found_initiators if m not in taken]
     kept = [found_participants[: d.limit], found_initiators[:1], found_invitees, found_places[:1]]
     participants, initiators, invitees, places = ([m for m, _ in found] for found in kept)
     initiator = initiators[0] if initiators else None

@@ -292,7 +292,8 @@ def _left(arg: Any, words: Words, where: str) -> Step:
 def _scan(arg: dict[str, Any], words: Words, where: str) -> Step:
     """The object of the first of ``words`` within ``within`` tokens after the token, in its
     clause (a verb, a subordinating conjunction, ";" or "." ends the search): the preposition's
-    object phrase, else the ten tokens after it."""
+    object phrase, else (a particle: "swore in Y") the tokens after it up to the next
+    preposition, punctuation or verb, at most nine."""
     wanted = words(arg["words"]) or frozenset()
     within = int(arg.get("within", 8))
 
@@ -306,7 +307,12 @@ def _scan(arg: dict[str, Any], words: Words, where: str) -> Step:
                     if objs:
                         phrase = list(objs[0].subtree)
                         return phrase + _holder_after(ctx, objs[0], phrase[-1].i, sent.end)
-                    return list(doc[i + 1 : min(i + 10, sent.end)])
+                    after = []  # "swore in Joe Biden as president"; not "sworn in by Harris"
+                    for t in doc[i + 1 : min(i + 10, sent.end)]:
+                        if t.pos_ in {"ADP", "PUNCT", "VERB"}:
+                            break
+                        after.append(t)
+                    return after
                 t = doc[i]
                 if t.pos_ in {"VERB", "SCONJ"} or t.dep_ == "mark" or t.text in {";", "."}:
                     break  # another clause: "meet in Quebec as a dispute with Trump looms"
