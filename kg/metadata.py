@@ -64,6 +64,26 @@ _DATELINE_PLACE = re.compile(
 )
 
 
+# A dateline's place before its date, from the start of a line ("WASHINGTON, ", "LA MALBAIE,
+# Quebec, "), and what closes the dateline after the date ("(Reuters) - ", " /CNW/ -- ").
+_DATELINE_BEFORE = re.compile(
+    r"(?:^|\n)[ \t]*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,15}){0,2},\s*$"
+)
+_DATELINE_AFTER = re.compile(
+    r"(?:,?\s*\d{4})?\s*(?:\([^)\n]{1,30}\))?\s*(?:/[^/\n]{1,30}/)?\s*(?:--|[-–—])\s"
+)
+
+
+def in_dateline(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``[start, end)`` of ``text`` is a dateline's ("WASHINGTON, Feb. 5 -
+    ..." after a headline and a byline): the day the report was filed, not that of what it
+    reports."""
+    line_start = max(text.rfind("\n", 0, start), 0)
+    return bool(
+        _DATELINE_BEFORE.search(text, line_start, start) and _DATELINE_AFTER.match(text, end)
+    )
+
+
 def dateline_place(text: str) -> tuple[str, int, int, int] | None:
     """The place of a dateline that opens the text ("WASHINGTON – ...", "OTTAWA, ON, Oct. 8,
     2025 /CNW/ - ..."), as written, with its start and end offsets and the offset where the

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from kg.extract.events import extract_events
+from kg.metadata import in_dateline
 from kg.model import Claim, Mention
-from tests.conftest import analyse
+from tests.conftest import analyse, claims_of
 
 
 def labels(value: Any) -> Any:
@@ -277,3 +278,16 @@ def test_confirmation_vote_gives_figures_for_and_against() -> None:
     ]
     assert all(f["date"] == "2021-01-25" for f in figures)
     assert {c.evidence.quote for c in claims if c.kind == "figure"} == {"84 to 15"}
+
+
+def test_a_dateline_date_is_the_reports_day_not_the_events() -> None:
+    # Written for kg in wire style: headline, byline, then "CITY, Month Day - ".
+    text = (
+        "Macron presses Scholz on energy in first call\n\nBy A. Writer\n\n"
+        "PARIS, Feb. 5 - French President Emmanuel Macron spoke by phone on Thursday with "
+        "German Chancellor Olaf Scholz."
+    )
+    calls = [c for c in claims_of(text, "event") if c.fields["event_type"] == "phone_call"]
+    assert {c.fields["date_text"] for c in calls} == {None, "Thursday"}  # the headline's: none
+    assert not in_dateline(text, text.index("Thursday"), text.index("Thursday") + 8)
+    assert in_dateline(text, text.index("Feb. 5"), text.index("Feb. 5") + 6)

@@ -110,3 +110,15 @@ def test_names_cut_at_a_particle_are_repaired() -> None:
 def test_shouted_abbreviations_are_words_not_countries() -> None:
     got = _mentions("China HAS TOTALLY VIOLATED ITS AGREEMENT WITH US.")
     assert [m[1] for m in got if m[2] == "Country"] == ["China"]
+
+
+def test_a_place_named_like_a_person_of_the_document_is_that_person() -> None:
+    # Written for kg in the way wire copy names Chinese officials: NER types "Yang Jiechi" as
+    # a place; the document also names "Yang" as a person, so the full name is that person.
+    text = (
+        "Blinken spoke by phone on Friday with Yang Jiechi, China's most senior foreign policy "
+        "official. Yang, director of the foreign affairs office, outranks the foreign minister."
+    )
+    found = {m.text: (m.type, m.label) for m in analyse(text).mentions}
+    assert found["Yang Jiechi"] == ("Person", "Yang Jiechi")
+    assert found["Yang"] == ("Person", "Yang Jiechi")

@@ -37,6 +37,7 @@ from kg.extract.figures import figure_fields
 from kg.extract.patterns import paths, proper_place, select, walk
 from kg.extract.speakers import mention_of
 from kg.extract.syntax import entities_among, phrase_matcher
+from kg.metadata import in_dateline
 from kg.model import Claim, Mention
 from kg.nlp import TITLES_KEY
 from kg.timex import Timex, find_timexes, is_future
@@ -190,6 +191,8 @@ def _time(
         tok = ctx.doc[ctx.token_at(t.start)]
         if tok.i > 0 and ctx.doc[tok.i - 1].lower_ == "since":
             continue  # "the first talks since July": July starts a period, it dates no event
+        if in_dateline(ctx.text, t.start, t.end):
+            continue  # "WASHINGTON, Feb. 5 - X spoke on Friday with Y": the report's day
         if _tied(tok, anchors) and _own_time(ctx, root, tok, t, anchors):
             if future and t.rule in {"time.weekday", "time.month", "time.month_day"}:
                 again = find_timexes(t.text, ctx.document.published, future=True)

@@ -435,6 +435,8 @@ def _type_from_name(text: str, lexicon: Lexicon) -> str | None:
 
 def _resolve_people(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
     """Give short person names their full form and re-type mislabelled surnames."""
+    singles = {m.label for m in mentions if m.type == "Person" and " " not in m.label}
+    mentions = [_place_as_person(m, singles) for m in mentions]
     full_names = Counter(m.label for m in mentions if m.type == "Person" and " " in m.label)
     first_seen: dict[str, int] = {}
     for m in mentions:
@@ -450,6 +452,20 @@ def _resolve_people(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
                 m = Mention(m.text, best, "Person", m.start, m.end, None, None, reason)
         out.append(m)
     return out
+
+
+def _place_as_person(m: Mention, singles: set[str]) -> Mention:
+    """ "Yang Jiechi" taken for a place where the document also names "Yang" as a person: a
+    name of two or three capitalised words that no lexicon entry knows, whose first or last
+    word is a one-word person name of the document, is that person."""
+    parts = m.label.split()
+    if m.type != "Place" or m.key is not None or not 2 <= len(parts) <= 3:
+        return m
+    if not all(p[:1].isupper() and p.isalpha() for p in parts):
+        return m
+    if parts[0] not in singles and parts[-1] not in singles:
+        return m
+    return Mention(m.text, m.label, "Person", m.start, m.end, None, None, "person-name-in-document")
 
 
 def _abbreviates(short: str, full: str) -> bool:
