@@ -514,7 +514,13 @@ def proper_place(ctx: ExtractionContext, tok: Token) -> Mention | None:
         span = span[1:]
     if not len(span) or not span[0].text[:1].isupper() or not span[-1].text[:1].isupper():
         return None
-    if any(t.pos_ not in {"PROPN", "PUNCT", "DET", "ADP", "NOUN"} for t in span) or len(span) > 6:
+    if len(span) > 6:
+        return None
+    if any(t.pos_ == "NOUN" and t.text.islower() for t in span):
+        # "the Charlevoix region of Quebec": no name but a description; its first place is
+        inside = ctx.mentions_in(span.start_char, span.end_char)
+        return next((m for m in inside if m.type in {"Place", "Country"}), None)
+    if any(t.pos_ not in {"PROPN", "PUNCT", "DET", "ADP", "NOUN"} for t in span):
         return None
     return Mention(
         span.text, span.text, "Place", span.start_char, span.end_char, None, None,
