@@ -133,6 +133,13 @@ class TariffRules(RuleSet):
     effective_cues: list[str]
     duration_cues: list[str]
     value_hedges: list[str]
+    threat_modals: list[str]
+    instruments: dict[str, str | None]
+    instrument_nouns: list[str]
+    mutual_owners: list[str]
+    mutual_words: list[str]
+    range_words: list[str]
+    goods_demonyms: dict[str, str]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class Goods(NamedTuple):
     value: Quantity | None  # the trade the measure covers, in document offsets
     end: int  # the token after the last one used
     left: int | None = None  # token where the goods start, when written before the measure
+    others: tuple[Mention, ...] = ()  # further targets ("imports from the EU and Japan")
 
 
 def goods_of(ctx: ExtractionContext, m: Measure, right: int) -> Goods:
@@ -48,6 +49,12 @@ def _goods_after_on(ctx: ExtractionContext, m: Measure, right: int) -> Goods | N
     if end == start:
         return Goods(None, None, None, value, end)
     words = ctx.doc[start:end]
+    if target is not None and rule == _ORIGIN_RULE:
+        others = _conjoined_origins(ctx, end, right)
+        if others:  # "imports from the European Union and Japan": one measure per country
+            end = ctx.token_at(others[-1].end - 1) + 1
+            words = ctx.doc[start:end]
+        return Goods(words.text, target, rule, value, end, others=others)
     if target is None or rule is not None:
         return Goods(words.text, target, rule, value, end)
     if target.start == words.start_char and target.end >= words.end_char - 2:
@@ -145,11 +152,47 @@ def _goods_words(
         if _ends_goods(ctx, tok, origin):
             break
         if origin is not None:
-            return ctx.token_at(origin.end - 1) + 1, origin, "tariff.target.goods_country"
+            after = ctx.token_at(origin.end - 1) + 1
+            if after < right and doc[after].pos_ == "NOUN":  # "a wide range of European goods"
+                target, i = origin, after
+                continue
+            return after, origin, _ORIGIN_RULE
         if target is None:
-            target = actor(ctx, tok, PARTY_TYPES)
+            target = _party(ctx, tok)
         i += 1
     return i, target, None
+
+
+def _party(ctx: ExtractionContext, tok: Token) -> Mention | None:
+    """The country or organisation ``tok`` names: a mention, or an adjective of the rule file's
+    ``goods_demonyms`` ("European goods" -> European Union)."""
+    found = actor(ctx, tok, PARTY_TYPES)
+    label = tables().goods_demonyms.get(tok.text) if found is None else None
+    if label is None:
+        return found
+    entry = ctx.lexicon.entries.get(f"org:{label}") or ctx.lexicon.entries.get(f"country:{label}")
+    etype, wikidata, key = (
+        (entry.type, entry.wikidata, entry.key) if entry else ("Country", None, None)
+    )
+    return Mention(
+        tok.text, label, etype, tok.idx, tok.idx + len(tok.text), wikidata, key, "demonym"
+    )
+
+
+_ORIGIN_RULE = "tariff.target.goods_country"
+
+
+def _conjoined_origins(ctx: ExtractionContext, i: int, right: int) -> tuple[Mention, ...]:
+    """The countries joined by "and" (or commas) to an origin ending at token ``i``."""
+    doc, found = ctx.doc, []
+    while i + 1 < right and doc[i].lower_ in {"and", ","}:
+        j = i + 1 + (doc[i + 1].lower_ == "the")
+        m = actor(ctx, doc[j], PARTY_TYPES) if j < right else None
+        if m is None:
+            break
+        found.append(m)
+        i = ctx.token_at(m.end - 1) + 1
+    return tuple(found)
 
 
 def _ends_goods(ctx: ExtractionContext, tok: Token, origin: Mention | None) -> bool:
@@ -170,7 +213,7 @@ def _origin(ctx: ExtractionContext, i: int) -> Mention | None:
     """The country or organisation after "from"/"of" at token ``i`` ("from (the) Mexico")."""
     doc = ctx.doc
     j = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ == "the")
-    return actor(ctx, doc[j], PARTY_TYPES) if j < len(doc) else None
+    return _party(ctx, doc[j]) if j < len(doc) else None
 
 
 def _facing_goods(ctx: ExtractionContext, trigger: Span) -> tuple[Span, Mention | None] | None:

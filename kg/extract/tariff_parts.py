@@ -43,6 +43,14 @@ class Tables:
     duration: re.Pattern[str]
     facing: frozenset[str]
     trade_subject: str
+    threat_modals: frozenset[str]
+    threat_verbs: frozenset[str]
+    instruments: dict[str, str | None]
+    instrument_nouns: frozenset[str]
+    mutual_owners: frozenset[str]
+    mutual_words: tuple[str, ...]
+    range_words: frozenset[str]
+    goods_demonyms: dict[str, str]
 
 
 def cue(words: list[str]) -> re.Pattern[str]:
@@ -71,6 +79,14 @@ def tables() -> Tables:
         duration=cue(spec.duration_cues),
         facing=frozenset(spec.facing_verbs),
         trade_subject=spec.trade_value_subject,
+        threat_modals=frozenset(spec.threat_modals),
+        threat_verbs=frozenset(w.lower() for w in spec.status_verbs.get("threatened", [])),
+        instruments=dict(spec.instruments),
+        instrument_nouns=frozenset(spec.instrument_nouns),
+        mutual_owners=frozenset(spec.mutual_owners),
+        mutual_words=tuple(w.lower() for w in spec.mutual_words),
+        range_words=frozenset(spec.range_words),
+        goods_demonyms=dict(spec.goods_demonyms),
     )
 
 
@@ -115,4 +131,6 @@ class Measure:
     status: str | None = None
     verb: int | None = None
     imposer: Imposer | None = None
+    range_low: bool = False  # the lower bound of a range ("ranging from 9.9% to 15.2%")
+    instrument: str | None = None  # the legal instrument named ("Section 232", "anti-dumping")
     left: int = 0  # token where the measure's own words (verb, trigger, imposer) start

@@ -11,6 +11,8 @@ from typing import NamedTuple
 from spacy.tokens import Span, Token
 
 from kg.extract.context import ExtractionContext
+from kg.extract.countries import country_mention
+from kg.extract.numbers import Quantity
 from kg.extract.patterns import paths, select, walk
 from kg.extract.tariff_parts import Imposer, Measure, actor, first, tables
 from kg.model import Mention
@@ -52,13 +54,30 @@ def read_measure(
     if own.status is None and own.imposer is None and prev is not None and _conjoined(site):
         imposer = _inherited(prev.imposer)
         return dataclasses.replace(own, status=prev.status, verb=prev.verb, imposer=imposer)
-    return own
+    earlier = _antecedent_rate(site, own)
+    return own if earlier is None else dataclasses.replace(own, previous=earlier)
+
+
+def _antecedent_rate(site: _Site, own: Measure) -> Quantity | None:
+    """ "a 25% tariff on furniture, which will increase to 30% on January 1": a rise or cut
+    in a relative clause on the previous measure changes that measure's rate, which is its
+    previous rate (tariff.rate_change)."""
+    prev = site.prev
+    if prev is None or prev.rate is None or own.previous is not None or own.verb is None:
+        return None
+    if not own.shared or own.status not in {"raised", "reduced"}:
+        return None
+    verb = site.ctx.doc[own.verb]
+    relative = verb.dep_ == "relcl" or any(
+        c.dep_.startswith("nsubj") and c.lower_ in {"which", "that"} for c in verb.children
+    )
+    return prev.rate if relative and verb.i >= prev.last else None
 
 
 def _own_reading(site: _Site) -> Measure:
     """The measure as its own words give it: the first answer of ``STATUS_RULES`` and of
     ``IMPOSER_RULES``."""
-    status = first(STATUS_RULES, site)
+    status = _hedged(site, first(STATUS_RULES, site))
     verb = status.verb if status is not None else None
     imposer = first(IMPOSER_RULES, site, verb)
     return dataclasses.replace(
@@ -67,8 +86,63 @@ def _own_reading(site: _Site) -> Measure:
         status=status.status if status is not None else None,
         verb=verb,
         imposer=imposer,
+        instrument=_instrument(site),
         left=_left(site, verb, imposer),
     )
+
+
+def _hedged(site: _Site, status: _Status | None) -> _Status | None:
+    """ "may re-impose tariffs", "plans to impose a 10% tariff": a measure imposed or raised
+    only under a modal of possibility or a verb of threat is threatened (tariff.status.hedged)."""
+    if status is None or status.verb is None or status.status not in {"imposed", "raised"}:
+        return status
+    doc, rules = site.ctx.doc, tables()
+    verb = doc[status.verb]
+    hedged = any(c.dep_ == "aux" and c.lower_ in rules.threat_modals for c in verb.children)
+    i = verb.i - 1  # "may re-impose": the parse may split the verb; read the words before it
+    while (
+        not hedged
+        and i >= site.sent.start
+        and (doc[i].text in {"re", "-"} or doc[i].pos_ in {"ADV", "PART"})
+    ):
+        i -= 1
+    hedged = hedged or (i >= site.sent.start and doc[i].lower_ in rules.threat_modals)
+    while not hedged and verb.dep_ == "xcomp" and verb.head.i != verb.i:
+        verb = verb.head
+        hedged = verb.lower_ in rules.threat_verbs or any(
+            c.dep_ == "aux" and c.lower_ in rules.threat_modals for c in verb.children
+        )
+    return _Status("threatened", status.verb, "hedged") if hedged else status
+
+
+def _instrument(site: _Site) -> str | None:
+    """The legal instrument written in the tariff word or the few words before it ("Section
+    232 tariffs", "anti-dumping duties"), the first of the rule file's list; for a tariff word
+    conjoined to another ("the Section 232 tariff and most-favored nation tariff"), that one's
+    when it names none."""
+    doc, root = site.ctx.doc, site.trigger.root
+    ends = [site.trigger.end]
+    if root.dep_ == "conj" and root.head.lower_ in tables().trigger_words:
+        ends.append(root.head.i + 1)
+    for end in ends:
+        lo = max(site.floor, end - 5, site.sent.start)
+        words = doc[lo:end].text
+        found = next((name for name in tables().instruments if _written(name, words)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _written(name: str, text: str) -> bool:
+    """Whether ``name`` is written in ``text`` on word boundaries, as written."""
+    at = text.find(name)
+    while at >= 0:
+        before = text[at - 1] if at > 0 else " "
+        after = text[at + len(name)] if at + len(name) < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            return True
+        at = text.find(name, at + 1)
+    return False
 
 
 def _left(site: _Site, verb: int | None, imposer: Imposer | None) -> int:
@@ -129,6 +203,18 @@ def _status_by_participle(site: _Site) -> _Status | None:
     return None
 
 
+def _status_by_relative(site: _Site) -> _Status | None:
+    """ "the 25% tariffs the United States imposed on European steel": a status verb in a
+    relative clause on the tariff word."""
+    status, m = tables().status, site.m
+    if m.shared:
+        return None
+    for c in site.trigger.root.children:  # after the measure's own numbers and tariff word
+        if c.dep_ == "relcl" and c.lower_ in status and max(m.last, site.trigger.end) <= c.i:
+            return _Status(status[c.lower_], c.i, "relative")
+    return None
+
+
 def _status_by_adjective(site: _Site) -> _Status | None:
     """ "threatened tariffs", "new duties": a status adjective at most two words before the
     tariff word."""
@@ -158,6 +244,7 @@ def _status_shared(site: _Site) -> _Status | None:
 STATUS_RULES = (
     _status_by_verb,
     _status_by_participle,
+    _status_by_relative,
     _status_by_adjective,
     _status_by_rate_change,
     _status_shared,
@@ -215,9 +302,74 @@ def _imposer_shared(site: _Site, verb: int | None) -> Imposer | None:
     return _inherited(site.prev.imposer) if site.m.shared and site.prev is not None else None
 
 
+def _imposer_by_instrument(site: _Site, verb: int | None) -> Imposer | None:
+    """ "remove the Section 232 tariffs": an instrument only one government uses names it; it
+    outranks the parse ("an agreement with Canada and Mexico to remove the Section 232
+    tariffs" is the United States' measure)."""
+    name = _instrument(site)
+    label = tables().instruments.get(name) if name is not None else None
+    if label is None:
+        return None
+    ctx = site.ctx
+    known = country_mention(ctx, label)
+    if known is None:  # the country is not named: the instrument's words stand for it
+        entry = ctx.lexicon.entries.get(f"country:{label}")
+        at = site.trigger.start_char
+        known = Mention(
+            site.trigger.text,
+            label,
+            "Country",
+            at,
+            site.trigger.end_char,
+            entry.wikidata if entry else None,
+            entry.key if entry else None,
+            "instrument",
+        )
+    return Imposer(known, "tariff.imposer.instrument")
+
+
+def _imposer_by_relative_subject(site: _Site, verb: int | None) -> Imposer | None:
+    """ "Germany opposed the 25% tariffs the United States imposed": the subject of a status
+    verb in a relative clause on the tariff word (not the subject of the main clause)."""
+    if verb is None or verb < site.trigger.end:
+        return None
+    tok = site.ctx.doc[verb]
+    if tok.dep_ != "relcl" or tok.head.i != site.trigger.root.i:
+        return None
+    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    found = actor(site.ctx, subj) if subj is not None else None
+    return Imposer(found, "tariff.imposer.subject") if found is not None else None
+
+
+def _imposer_by_issuer(site: _Site, verb: int | None) -> Imposer | None:
+    """ "The Proclamation imposes a 10% tariff": the subject is an instrument noun; whoever
+    signed or issued it earlier in the document (the subject of the verb it was the object
+    of) imposes."""
+    if verb is None or verb >= site.trigger.start:
+        return None
+    doc, nouns = site.ctx.doc, tables().instrument_nouns
+    subj = next((c for c in doc[verb].children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ not in nouns:
+        return None
+    for tok in doc[: site.sent.start]:
+        if tok.lower_ != subj.lower_:
+            continue
+        head = tok.head  # the verb before it it depends on ("signed a Proclamation")
+        while head.i != head.head.i and not (head.pos_ == "VERB" and head.i < tok.i):
+            head = head.head
+        if head.pos_ == "VERB" and head.i < tok.i:
+            found = _subject(site.ctx, head.i, tok.sent.start)
+            if found is not None:
+                return Imposer(found[0], "tariff.imposer.issuer", path=found[1])
+    return None
+
+
 IMPOSER_RULES = (
+    _imposer_by_instrument,
     _imposer_by_modifier,
     _imposer_by_subject,
+    _imposer_by_relative_subject,
+    _imposer_by_issuer,
     _imposer_by_agent,
     _imposer_by_governing_clause,
     _imposer_shared,

@@ -45,7 +45,7 @@ from kg.extract.figures import figure_fields
 from kg.extract.numbers import Duration, Quantity, find_money, find_percents
 from kg.extract.syntax import phrase_matcher
 from kg.extract.tariff_goods import Goods, goods_of
-from kg.extract.tariff_parts import Imposer, Measure, first, tables
+from kg.extract.tariff_parts import PARTY_TYPES, Imposer, Measure, actor, first, tables
 from kg.extract.tariff_reading import read_measure
 from kg.model import Claim, Mention
 from kg.timex import Timex, find_timexes
@@ -92,33 +92,43 @@ def _sentence(ctx: ExtractionContext, sent: Span, triggers: list[Span]) -> Itera
     used = {m.trigger.start for m in rated if m.trigger is not None}
     measures = [m for m in rated if m.trigger is not None] + _rate_less(ctx, sent, triggers, used)
     measures.sort(key=lambda m: m.first)
+    rights = [
+        max(measures[k + 1].left if k + 1 < len(measures) else sent.end, m.last)
+        for k, m in enumerate(measures)
+    ]
     for k, m in enumerate(measures):
-        right = measures[k + 1].left if k + 1 < len(measures) else sent.end
-        yield from _claims(ctx, sent, text, m, max(right, m.last))
+        # the lower bound of a range ("ranging from 9.9% to 15.2% on X") falls on the goods
+        # written after the upper bound
+        upper = (measures[k + 1], rights[k + 1]) if m.range_low and k + 1 < len(measures) else None
+        yield from _claims(ctx, sent, text, m, rights[k], upper)
 
 
 def _measures(ctx: ExtractionContext, sent: Span, text: str) -> list[Measure]:
     """Rates, "from A to B" pairs and changes ("by 10 points") of one sentence, in order.
 
     A change belongs to the rate nearest to it; with no rate, the last change is a measure."""
-    pairs, changes = _rates_and_changes(text, list(find_percents(text)))
+    pairs, changes, lows = _rates_and_changes(text, list(find_percents(text)))
     if not pairs:
         return [_measure(ctx, sent, None, None, changes[-1])] if changes else []
     nearest: dict[int, Quantity] = {}
     for c in changes:  # a later change near the same rate replaces an earlier one
         nearest[min(range(len(pairs)), key=lambda k: abs(pairs[k][1].start - c.start))] = c
     return [
-        _measure(ctx, sent, rate, previous, nearest.get(k))
+        dataclasses.replace(
+            _measure(ctx, sent, rate, previous, nearest.get(k)), range_low=k in lows
+        )
         for k, (previous, rate) in enumerate(pairs)
     ]
 
 
 def _rates_and_changes(
     text: str, pcts: list[Quantity]
-) -> tuple[list[tuple[Quantity | None, Quantity]], list[Quantity]]:
-    """The (previous rate, rate) pairs of a sentence's percentages, and its changes."""
+) -> tuple[list[tuple[Quantity | None, Quantity]], list[Quantity], set[int]]:
+    """The (previous rate, rate) pairs of a sentence's percentages, its changes and which
+    pairs are the lower bound of a range."""
     pairs: list[tuple[Quantity | None, Quantity]] = []
     changes: list[Quantity] = []
+    lows: set[int] = set()  # the pairs that are the lower bound of a range
     i = 0
     while i < len(pcts):
         p = pcts[i]
@@ -127,16 +137,25 @@ def _rates_and_changes(
         if p.kind == "points" or last_word in tables().change_words:
             changes.append(p)
         elif (
-            last_word == "from"
+            last_word in {"from", "between"}
             and i + 1 < len(pcts)
-            and text[p.end : pcts[i + 1].start].strip().lower() == "to"
+            and text[p.end : pcts[i + 1].start].strip().lower() in {"to", "and"}
         ):
-            pairs.append((p, pcts[i + 1]))
+            if last_word == "between" or _range_before(words_before):
+                pairs += [(None, p), (None, pcts[i + 1])]  # a range: two rates, no change
+                lows.add(len(pairs) - 2)
+            else:
+                pairs.append((p, pcts[i + 1]))
             i += 1
         else:
             pairs.append((None, p))
         i += 1
-    return pairs, changes
+    return pairs, changes, lows
+
+
+def _range_before(words_before: list[str]) -> bool:
+    """ "duties ranging from 9.9% to 15.2%": a range word before "from" makes a range."""
+    return len(words_before) >= 2 and words_before[-2] in tables().range_words
 
 
 def _measure(
@@ -221,11 +240,89 @@ _TRIGGER_RULES = (_trigger_after, _trigger_before, _trigger_shared)
 
 
 def _claims(
-    ctx: ExtractionContext, sent: Span, text: str, m: Measure, right: int
+    ctx: ExtractionContext,
+    sent: Span,
+    text: str,
+    m: Measure,
+    right: int,
+    upper: tuple[Measure, int] | None = None,
 ) -> Iterator[Claim]:
-    """The claim of one measure (its words end before token ``right``), the trade it covers as
-    figures and, for "from A to B", the rate A, which was in force."""
+    """The claims of one measure: one per target ("imports from the EU and Japan"), and one
+    per side of a mutual measure ("Both the U.S. and EU agreed to suspend our tariffs"). The
+    lower bound of a range reads its goods after the ``upper`` bound."""
     goods = goods_of(ctx, m, right)
+    if upper is not None and goods.goods is None and goods.target is None:
+        goods = goods_of(ctx, *upper)._replace(left=None)
+    sides = _mutual_sides(ctx, m, goods)
+    if sides:
+        for imposer, other in sides:
+            one = goods._replace(target=other, others=(), rule="tariff.target.mutual")
+            side = dataclasses.replace(m, imposer=imposer)
+            yield from _claims_of(ctx, sent, text, side, one, right)
+        return
+    # "Mexico and Canada agreed to lift their tariffs": each of the joined imposers acts
+    imposers: list[Mention | None] = [None]
+    if m.imposer is not None:
+        imposers = list(_joined_parties(ctx, m.imposer))
+    for who in imposers:
+        side = m
+        if who is not None and m.imposer is not None and who is not m.imposer.mention:
+            side = dataclasses.replace(m, imposer=m.imposer._replace(mention=who))
+        for target in (goods.target, *goods.others):
+            if side is not m and _same(target, who):  # no side imposes on itself
+                continue
+            one = goods if target is goods.target else goods._replace(target=target, others=())
+            yield from _claims_of(ctx, sent, text, side, one, right)
+
+
+def _same(a: Mention | None, b: Mention | None) -> bool:
+    return a is not None and b is not None and a.label == b.label
+
+
+def _mutual_sides(
+    ctx: ExtractionContext, m: Measure, goods: Goods
+) -> list[tuple[Imposer, Mention]]:
+    """ "Both the U.S. and EU agreed to suspend our tariffs", "China and the United States
+    continued their tariffs": an imposer joined by "and" to other parties, the tariff word owned
+    by "our"/"their" or the goods "each other's": each side imposes on the others."""
+    imposer, trigger = m.imposer, m.trigger
+    if imposer is None or trigger is None or goods.target is not None:
+        return []
+    rules = tables()
+    owner = [c.lower_ for c in trigger.root.children if c.dep_ == "poss"]
+    sentence = f" {ctx.sentence(trigger.start).text.lower()} "
+    mutual = any(f" {w} " in sentence or f" {w}'s " in sentence for w in rules.mutual_words)
+    if not (mutual or any(w in rules.mutual_owners for w in owner)):
+        return []
+    sides = _joined_parties(ctx, imposer)
+    if len(sides) != 2:
+        return []
+    a, b = sides
+    return [(imposer._replace(mention=a), b), (imposer._replace(mention=b), a)]
+
+
+def _joined_parties(ctx: ExtractionContext, imposer: Imposer) -> list[Mention]:
+    """The imposer and the parties joined to it by "and" ("Mexico and Canada"), each once;
+    only for an imposer the sentence's parse gave (subject, governing clause)."""
+    if imposer.rule not in {"tariff.imposer.subject", "tariff.imposer.governing"}:
+        return [imposer.mention]
+    doc = ctx.doc
+    head = doc[ctx.token_at(imposer.mention.start)]
+    while head.dep_ in {"compound", "det"} and head.head.i != head.i:
+        head = head.head
+    found: dict[str, Mention] = {imposer.mention.label: imposer.mention}
+    for t in head.conjuncts:
+        m = actor(ctx, t, PARTY_TYPES)
+        if m is not None:
+            found.setdefault(m.label, m)
+    return list(found.values())
+
+
+def _claims_of(
+    ctx: ExtractionContext, sent: Span, text: str, m: Measure, goods: Goods, right: int
+) -> Iterator[Claim]:
+    """The claim of one measure on one target (its words end before token ``right``), the
+    trade it covers as figures and, for "from A to B", the rate A, which was in force."""
     if m.rate is None and m.change is None and m.imposer is None and goods.target is None:
         return
     imposer = m.imposer if m.imposer is not None else _counterpart(ctx, sent, goods.target)
@@ -247,7 +344,9 @@ def _claims(
     yield Claim("tariff", fields, ctx.evidence(lo_char, hi_char, NAME, confidence, rule))
     if value is not None:
         yield from _trade_figures(ctx, value, goods.goods, goods.end, [party, goods.target])
-    if m.previous is not None:  # the rate it came down (or up) from was itself in force
+    if m.previous is not None and base + m.previous.end > lo_char:
+        # the rate it came down (or up) from was itself in force (a rate of an earlier measure,
+        # "a 25% tariff ..., which will increase to 30%", is that measure's claim)
         yield _previous_rate(ctx, fields, m.previous, lo_char, base + m.previous.end)
 
 
@@ -347,6 +446,7 @@ def _fields(
         "_effective_text": effective.text if effective else None,
         "_imposer_rule": imposer_rule,
         "_target_rule": goods.rule,
+        "_instrument": m.instrument,
     }
 
 
