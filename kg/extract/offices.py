@@ -127,8 +127,11 @@ def _from_dateline(
     ev = claim.evidence
     if ctx.text[after : max(after, ev.sentence_start)].strip():
         return  # not the sentence the dateline opens
-    for m in ctx.mentions_in(ev.sentence_start, ev.sentence_start + len(ev.sentence)):
-        unclaimed = (ev.sentence_start, m.start) not in owners
+    named = ctx.mentions_in(ev.sentence_start, ev.sentence_start + len(ev.sentence))
+    # a claimed country may be named twice: "People's Republic of China (PRC) Vice Premier"
+    claimed = {m.key for m in named if (ev.sentence_start, m.start) in owners}
+    for m in named:
+        unclaimed = (ev.sentence_start, m.start) not in owners and m.key not in claimed
         if m.type == "Country" and unclaimed and m.key != country.key:
             return
     claim.fields["organization"] = country
