@@ -122,7 +122,7 @@ def _rules() -> _Rules:
         ),
         (
             "time.month",
-            rf"(?<![\w]){cue}[\s\u00a0]+(?:(?:early|late|mid-?)[\s\u00a0]*)?(?P<month>{month})"
+            rf"(?<![\w])(?P<cue>{cue})[\s\u00a0]+(?:(?:early|late|mid-?)[\s\u00a0]*)?(?P<month>{month})"
             rf"(?![\w])(?!{_SP}(?:[0-3]?\d|(?:19|20)\d\d)\b)",
         ),
         (
@@ -245,9 +245,7 @@ def plain_lower(text: str) -> str | None:
     return lowered if len(lowered) == len(text) and not _CASE_ODD.search(text) else None
 
 
-_DIGIT_PATTERNS = frozenset(
-    {"time.iso_date", "time.day_month_year", "time.day_month", "time.year"}
-)
+_DIGIT_PATTERNS = frozenset({"time.iso_date", "time.day_month_year", "time.day_month", "time.year"})
 _MONTH_PATTERNS = frozenset(
     {
         "time.month_day_year",
@@ -413,13 +411,20 @@ def _resolve_month_day(f: _Found) -> Timex | None:
 def _resolve_month(f: _Found) -> Timex | None:
     """ "in January": the month name alone, in the anchor's year or the one before (after)."""
     value = None
+    cue = f.group("cue").lower()
     if f.anchor is not None and f.month:
         year = f.anchor.year
-        if f.future and f.month < f.anchor.month:
-            year += 1
-        elif not f.future and f.month > f.anchor.month:
-            year -= 1
+        back = f.month >= f.anchor.month if cue == "last" else None  # "last November" in a
+        ahead = f.month <= f.anchor.month if cue == "next" else None  # November story: 2022
+        if back is None and ahead is None:  # "in May": the last one, or the next in a plan
+            back, ahead = (
+                not f.future and f.month > f.anchor.month,
+                f.future and f.month < f.anchor.month,
+            )
+        year += (1 if ahead else 0) - (1 if back else 0)
         value = f"{year:04d}-{f.month:02d}"
+    if cue in {"last", "next"}:  # the words that say which one: "last November"
+        return f.timex(value)
     return Timex(f.m.start("month"), f.m.end(), f.group("month"), value, f.rule_id)
 
 

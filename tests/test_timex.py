@@ -177,3 +177,13 @@ def test_a_month_in_a_year_counted_from_publication() -> None:
     assert one("the tariffs take effect in March of next year", "2019-08-25")[1] == "2020-03"
     assert one("a summit in June this year", "2019-08-25")[1] == "2019-06"
     assert one("a summit in June this year")[1] is None  # no publication date: no year
+
+
+def test_last_and_next_before_a_month_name_say_which_one() -> None:
+    # Written for kg: "last November" in a November story is a year back; the words are kept.
+    assert one("after his meeting with President Xi last November", "2023-11-06")[:2] == (
+        "last November",
+        "2022-11",
+    )
+    assert one("the ministers meet next March", "2023-11-06")[:2] == ("next March", "2024-03")
+    assert one("they met in May", "2023-11-06")[:2] == ("May", "2023-05")
