@@ -55,22 +55,13 @@ _DATELINE = re.compile(
 )
 
 
-# The place of a dateline that opens the text, with or without a date: "WASHINGTON – ",
+# A dateline, with or without a date, at the start of the text or of a line: "WASHINGTON – ",
 # "Washington, DC –Today", "OTTAWA, ON, Oct. 8, 2025 /CNW/ - ", "BEIJING, March 3 (Reuters) -".
 _DATELINE_PLACE = re.compile(
     r"\s*([A-Z][A-Za-z.'’]+(?: [A-Z][A-Za-z.'’]+){0,3})(?:,\s*[A-Z][A-Za-z.]{1,15}){0,2}"
-    r"(?:,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?))?"
+    r"(?:,?\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?"
+    r"|\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?))?"
     r"\s*(?:\([^)\n]{1,30}\))?\s*(?:/[^/\n]{1,30}/)?\s*(?:--|[-–—])"
-)
-
-
-# A dateline's place before its date, from the start of a line ("WASHINGTON, ", "LA MALBAIE,
-# Quebec, "), and what closes the dateline after the date ("(Reuters) - ", " /CNW/ -- ").
-_DATELINE_BEFORE = re.compile(
-    r"(?:^|\n)[ \t]*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]{1,15}){0,2},\s*$"
-)
-_DATELINE_AFTER = re.compile(
-    r"(?:,?\s*\d{4})?\s*(?:\([^)\n]{1,30}\))?\s*(?:/[^/\n]{1,30}/)?\s*(?:--|[-–—])\s"
 )
 
 
@@ -78,10 +69,10 @@ def in_dateline(text: str, start: int, end: int) -> bool:
     """Whether the date at ``[start, end)`` of ``text`` is a dateline's ("WASHINGTON, Feb. 5 -
     ..." after a headline and a byline): the day the report was filed, not that of what it
     reports."""
-    line_start = max(text.rfind("\n", 0, start), 0)
-    return bool(
-        _DATELINE_BEFORE.search(text, line_start, start) and _DATELINE_AFTER.match(text, end)
-    )
+    m = _DATELINE_PLACE.match(text, text.rfind("\n", 0, start) + 1)
+    if m is None or m.group("date") is None:
+        return False
+    return m.start("date") <= start and end <= m.end("date")
 
 
 def dateline_place(text: str) -> tuple[str, int, int, int] | None:

@@ -23,8 +23,9 @@ from kg.errors import RuleError
 from kg.extract.context import ExtractionContext
 from kg.extract.countries import acting_country, person_categories
 from kg.extract.patterns import Path, Words, compile_test, paths, select, walk
+from kg.extract.syntax import name_at
 from kg.lemmas import forms
-from kg.model import Mention
+from kg.model import ENTITY_TYPES, Mention
 from kg.nlp import TITLES_KEY
 from kg.rules import (
     EventRules,
@@ -386,10 +387,13 @@ def _listed_after(
         j = _past_complement(ctx, title.end) if title is not None else 0
         if title is None or j + 1 >= len(doc) or doc[j].text != ",":
             return out
-        nxt = _name_at(ctx, j + 1)
-        if nxt is None or nxt in out:
+        nxt = name_at(ctx, j + 1)
+        if nxt is None or nxt.type != "Person" or nxt in out:
             return out
         out.append(nxt)
+
+
+_ANY_TYPE = frozenset(ENTITY_TYPES)
 
 
 def _past_complement(ctx: ExtractionContext, i: int) -> int:
@@ -397,35 +401,9 @@ def _past_complement(ctx: ExtractionContext, i: int) -> int:
     doc = ctx.doc
     if i >= len(doc) or doc[i].lower_ not in {"to", "of", "for"}:
         return i
-    k = i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ == "the")
-    m = ctx.mention_starting(doc[k].idx) if k < len(doc) else None
+    m, _ = ctx.named_after(i + 1, _ANY_TYPE)
     span = doc.char_span(m.start, m.end, alignment_mode="expand") if m is not None else None
     return span.end if span is not None else i
-
-
-def _name_at(ctx: ExtractionContext, i: int) -> Mention | None:
-    """The person mention at token ``i``, or a name NER missed there: two or three capitalised
-    proper nouns with no entity type but a person's, no mention over them, then punctuation."""
-    doc = ctx.doc
-    m = ctx.mention_starting(doc[i].idx)
-    if m is not None:
-        return m if m.type == "Person" else None
-    k = i
-    while (
-        k < len(doc)
-        and k < i + 3
-        and doc[k].pos_ == "PROPN"
-        and doc[k].is_alpha
-        and doc[k].text[0].isupper()
-        and doc[k].ent_type_ in {"", "PERSON"}
-        and k not in ctx.mention_tokens
-    ):
-        k += 1
-    if k - i < 2 or (k < len(doc) and doc[k].text not in {",", ".", ";", ")"}):
-        return None
-    start, end = doc[i].idx, doc[k - 1].idx + len(doc[k - 1])
-    text = ctx.text[start:end]
-    return Mention(text, text, "Person", start, end, resolved_by="name-after-title")
 
 
 def _when(ctx: ExtractionContext, frame: Frame, span: Span, trigger: Trigger) -> bool:
@@ -644,8 +622,6 @@ def _apply(
     if d.participants_from == "initiator":
         participants = [initiator] if initiator is not None else []
         invitees = [m for m in invitees if initiator is None or m.label != initiator.label]
-    if d.distinct_initiator and initiator in participants:
-        initiator = None
     future = _future_of(ctx, d.future, span, anchor)
     # the paths that filled the roles: why the event has them (provenance, rule coverage)
     used = {p for found in kept for _, via in found for p in via}

@@ -273,7 +273,7 @@ _CALENDAR_DAYS = frozenset(
 
 
 def _time_after(ctx: ExtractionContext, ev: Event) -> Timex | None:
-    """ "conducted in line with the Japan-U.S. Joint Statement on September 26 of last year":
+    """ "acted in line with the A-B Joint Statement on May 12 of last year":
     a calendar day after "on" or "of" right after the event noun's phrase, which the parse hung
     on the verb, dates the noun's event (rule event.time.after). Only a day: "met under the
     agreement on Tuesday" dates the meeting."""

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract import ExtractionContext, register
+from kg.extract.syntax import name_at
 from kg.iri import normalise_key
 from kg.lexicon import Lexicon, Office, entry_mention
 from kg.metadata import dateline_place
@@ -478,9 +479,9 @@ def _prenominal(
     if i >= len(doc):
         return None
     rule = "office.prenominal"
-    person = _person_at(ctx, i, starts)
+    person = name_at(ctx, i, starts)
     if person is None and doc[i].text == "," and i + 1 < len(doc):
-        person = _person_at(ctx, i + 1, starts)  # "Italy's new prime minister, Giuseppe Conte,"
+        person = name_at(ctx, i + 1, starts)  # "Italy's new prime minister, Giuseppe Conte,"
         after = (
             doc.char_span(person.end, person.end + 1, alignment_mode="expand") if person else None
         )
@@ -497,42 +498,6 @@ def _prenominal(
     start = doc[left].idx if left < span.start else span.start_char
     written = ctx.document.text[modifier.start : span.end_char] if modifier else span.text
     return _claim(ctx, title, person, organization, status, start, person.end, rule, written)
-
-
-def _person_at(ctx: ExtractionContext, i: int, starts: dict[int, _Title]) -> Mention | None:
-    """The mention starting at token ``i``, or a name NER missed right after a title
-    ("Prime Minister TAKAICHI welcomed", "Minister of Commerce and Industry, Piyush Goyal,"):
-    one to three capitalised proper nouns that no mention, title or honorific covers, with no
-    entity type but a person's, followed by no further proper noun. A name the document gives
-    in full elsewhere takes that full form ("TAKAICHI": "Sanae Takaichi")."""
-    doc = ctx.doc
-    m = ctx.mention_starting(doc[i].idx)
-    if m is not None:
-        return m
-    k = i
-    while k < len(doc) and k < i + 3 and _name_word(ctx, k, starts):
-        k += 1
-    if k == i or (k < len(doc) and (doc[k].pos_ == "PROPN" or doc[k].pos_ == "NOUN")):
-        return None
-    words = [w.title() if w.isupper() and len(w) > 2 else w for w in doc[i:k].text.split()]
-    label = " ".join(words)
-    start, end = doc[i].idx, doc[k - 1].idx + len(doc[k - 1])
-    full = ctx.surnames.get(label) if len(words) == 1 else None
-    reason = "surname-in-document" if full is not None else "name-after-title"
-    return Mention(ctx.text[start:end], full or label, "Person", start, end, resolved_by=reason)
-
-
-def _name_word(ctx: ExtractionContext, k: int, starts: dict[int, _Title]) -> bool:
-    tok = ctx.doc[k]
-    return (
-        tok.pos_ == "PROPN"
-        and tok.is_alpha
-        and tok.text[0].isupper()
-        and tok.ent_type_ in {"", "PERSON"}
-        and k not in starts
-        and k not in ctx.mention_tokens
-        and tok.text not in ctx.lexicon.honorifics
-    )
 
 
 def _appositive(

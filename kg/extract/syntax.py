@@ -6,7 +6,7 @@ entities a run of tokens names. Walks over the parse are declared tree patterns
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
@@ -48,3 +48,40 @@ def entities_among(
             out.setdefault(m.label, m)
     people = [m for m in out.values() if m.type == "Person"]
     return people or list(out.values())
+
+
+def name_at(ctx: ExtractionContext, i: int, skip: Container[int] = ()) -> Mention | None:
+    """The mention starting at token ``i``, or a name NER missed there, right after a title
+    ("Prime Minister TAKAICHI welcomed", "Minister of Commerce and Industry, Piyush Goyal,"):
+    one to three capitalised proper nouns that no mention, honorific or token of ``skip`` (a
+    title) covers, with no entity type but a person's, followed by no further proper noun. A
+    name the document gives in full elsewhere takes that full form ("TAKAICHI": "Sanae
+    Takaichi")."""
+    doc = ctx.doc
+    m = ctx.mention_starting(doc[i].idx)
+    if m is not None:
+        return m
+    k = i
+    while k < len(doc) and k < i + 3 and _name_word(ctx, k, skip):
+        k += 1
+    if k == i or (k < len(doc) and (doc[k].pos_ == "PROPN" or doc[k].pos_ == "NOUN")):
+        return None
+    words = [w.title() if w.isupper() and len(w) > 2 else w for w in doc[i:k].text.split()]
+    label = " ".join(words)
+    start, end = doc[i].idx, doc[k - 1].idx + len(doc[k - 1])
+    full = ctx.surnames.get(label) if len(words) == 1 else None
+    reason = "surname-in-document" if full is not None else "name-after-title"
+    return Mention(ctx.text[start:end], full or label, "Person", start, end, resolved_by=reason)
+
+
+def _name_word(ctx: ExtractionContext, k: int, skip: Container[int]) -> bool:
+    tok = ctx.doc[k]
+    return (
+        tok.pos_ == "PROPN"
+        and tok.is_alpha
+        and tok.text[0].isupper()
+        and tok.ent_type_ in {"", "PERSON"}
+        and k not in skip
+        and k not in ctx.mention_tokens
+        and tok.text not in ctx.lexicon.honorifics
+    )
