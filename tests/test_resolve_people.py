@@ -83,3 +83,10 @@ def test_a_title_that_implies_its_organisation_is_no_alias_of_it() -> None:
     text = "Powell, a former chair of the Federal Reserve, met the Senate Banking Committee."
     fed = _aliases_of(text, "Federal Reserve")
     assert not any(a.lower().startswith("chair") for a in fed)
+
+
+def test_a_legal_instrument_standing_for_its_government_is_no_alias_of_it() -> None:
+    # Written for kg: only the United States imposes Section 232 tariffs, so it is the imposer
+    # though unnamed; the tariff's words must not become a name of the country.
+    text = "The agreement removes the Section 232 tariffs on steel and aluminum imports."
+    assert _aliases_of(text, "United States") == {"United States"}

@@ -323,7 +323,7 @@ def _imposer_by_instrument(site: _Site, verb: int | None) -> Imposer | None:
             site.trigger.end_char,
             entry.wikidata if entry else None,
             entry.key if entry else None,
-            "instrument",
+            f"instrument-implies-country:{name}",
         )
     return Imposer(known, "tariff.imposer.instrument")
 

@@ -74,8 +74,7 @@ def resolve_entities(
     for key in sorted(by_key):
         target = remap.get(key, key)
         for doc_id, m in by_key[key]:
-            reason = "name-variant-across-documents" if key in variants else None
-            groups[target].append((doc_id, m, reason or _reason(m, key, target)))
+            groups[target].append((doc_id, m, _reason(m, key, target)))
     entities: dict[str, Entity] = {}
     by_resolved: dict[str, str] = {}
     for key in sorted(groups):
@@ -190,9 +189,10 @@ def _make_entity(key: str, members: list[tuple[str, Mention, str]], base: str) -
 # Mentions whose words name something else that stands for the entity: a person acting for
 # a country ("Donald J. Trump" imposing a tariff: the United States), a body's country ("the
 # Senate" confirming: the United States), a title implying one ("chair of the Federal Reserve":
-# the Federal Reserve; "U.S. Trade Representative": the United States). The
+# the Federal Reserve; "U.S. Trade Representative": the United States), a legal instrument only
+# one government uses ("the Section 232 tariffs": the United States). The
 # entity enters the document through them, under its own name, with the reason naming the words.
-_STANDS_FOR = ("acts-for-country:", "body-country:", "title-implies-")
+_STANDS_FOR = ("acts-for-country:", "body-country:", "title-implies-", "instrument-implies-")
 
 
 def _stands_for(m: Mention) -> bool:
