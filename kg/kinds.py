@@ -41,6 +41,17 @@ class MergeDecl:
     # value is left unresolved but written differently ("today" and "in June" with no
     # publication date) are two facts; across documents such texts say nothing
     unresolved: dict[str, str] = field(default_factory=dict)
+    # distinct text field -> words that name nothing in it: two values of the field are apart
+    # only when their other words share none ("upholstered furniture" and "kitchen cabinets"
+    # are two goods; "steel and aluminum imports" and "aluminum" are one)
+    words: dict[str, list[str]] = field(default_factory=dict)
+    # distinct fields that an unknown value fills only within a document: a claim of another
+    # document joins a fact only when it states these exactly where the fact does ("the
+    # tariffs" of one story is not "the 25% tariffs on steel" of another)
+    known_across: list[str] = field(default_factory=list)
+    # distinct field -> groups of values that agree with each other: one state told in other
+    # words ("imposed" and "raised" are both a tariff in force at its rate)
+    alike: dict[str, list[list[str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -181,6 +192,14 @@ def _spec(name: str, decl: KindDecl) -> KindSpec:
         for n in listed:
             if n not in names:
                 raise RuleError(f"{where}.{part}: {n!r} is not a field of {name}")
+    for part, listed in (
+        ("words", decl.merge.words),
+        ("known_across", decl.merge.known_across),
+        ("alike", decl.merge.alike),
+    ):
+        for n in listed:
+            if n not in decl.merge.distinct:
+                raise RuleError(f"{where}.merge.{part}: {n!r} is not one of merge.distinct")
     if decl.viewer.draw not in {"edge", "hub", "mention"} or (
         decl.viewer.draw != "mention" and getattr(decl.viewer, decl.viewer.draw) is None
     ):

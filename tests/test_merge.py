@@ -90,3 +90,37 @@ def test_unresolved_dates_keep_two_events_of_one_document_apart(tmp_path: Path) 
     # across documents an unresolved "today" says nothing: h joins the agreement it states
     today = next(f for f in deals if f["date_text"] == "today")
     assert sorted({s["doc"] for s in today["sources"]}) == ["g", "h"]
+
+
+MEASURES = {  # written for kg
+    "p": "The United States imposed a 25% tariff on upholstered furniture and a 25% tariff on "
+    "kitchen cabinets, the Commerce Department said on Monday.\n",
+    "q": "The United States and the European Union agreed on Tuesday to suspend their tariffs on "
+    "each other's aircraft for five years.\n",
+    "r": "The United States imposed a 10% tariff on European aircraft in 2019, after a WTO "
+    "ruling.\n",
+    "s": "The United States will lift its tariffs, the trade office said on Friday.\n",
+}
+
+
+def test_measures_apart_by_goods_status_or_specificity_stay_apart(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in MEASURES.items():
+        (corpus / f"{name}.txt").write_text(text, "utf-8")
+    run_build([str(corpus)], tmp_path / "out", nlp=shared_nlp())
+    lines = (tmp_path / "out" / "facts.jsonl").read_text("utf-8").splitlines()
+    us = [
+        f
+        for f in map(json.loads, lines)
+        if f["kind"] == "tariff" and f["imposed_by"]["label"] == "United States"
+    ]
+    docs = {tuple(sorted({s["doc"] for s in f["sources"]})): f for f in us}
+    # one rate, one imposer, two goods that share no word: two measures of one sentence
+    at_25 = sorted(f["goods"] for f in us if f["rate_percent"] == 25)
+    assert at_25 == ["kitchen cabinets", "upholstered furniture"]
+    # the suspension of the aircraft tariffs is not their imposition
+    assert docs[("q",)]["status"] == "suspended" and docs[("r",)]["status"] == "imposed"
+    # "its tariffs" of another story, with no goods or rate, joins none of them
+    assert docs[("s",)]["goods"] is None and docs[("s",)]["status"] == "removed"
+    assert all(len({s["doc"] for s in f["sources"]}) == 1 for f in us)

@@ -9,9 +9,11 @@ her surname in the same document.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +25,7 @@ from kg.resolve.entities import EntityIndex
 from kg.vocab import DEFAULT_BASE
 
 _NO_SPEC = MergeDecl(key=[])
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
 def merge_specs() -> dict[str, MergeDecl]:
@@ -73,6 +76,7 @@ class _Cluster:
     # (field, document) -> a distinct value left unresolved, as written there (merge `unresolved`)
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
     split: str = ""  # what set it apart from a cluster of the same key and values: its texts
+    docs: set[str] = field(default_factory=set)
 
 
 def merge_facts(
@@ -104,10 +108,18 @@ def merge_facts(
         names = spec.key if spec.key else tuple(sorted(public))
         key = _key_string(claim.kind, public, names)
         stated = {n: _canon(public[n]) for n in spec.value if public.get(n) not in (None, [])}
-        apart = {n: str(public[n]) for n in spec.distinct if public.get(n) not in (None, [])}
+        apart = _apart(public, spec)
         texts = _unresolved(claim, fields, spec)
         clusters = groups.setdefault(key, [])
-        fitting = [c for c in clusters if _fits(c, stated, apart)]
+        fitting = [
+            c
+            for c in clusters
+            if _fits(c, stated, apart, claim.kind)
+            and (
+                claim.evidence.doc in c.docs
+                or all((n in apart) == (n in c.apart) for n in spec.known_across)
+            )
+        ]
         found = next(
             (c for c in fitting if all(_within(c.texts.get(k), v) for k, v in texts.items())),
             None,
@@ -120,30 +132,72 @@ def merge_facts(
         cluster = found
         cluster.values.update(stated)
         for n, v in apart.items():
-            if len(v) > len(cluster.apart.get(n, "")):
+            known = cluster.apart.get(n, "")
+            if n in spec.words:  # a goods phrase's words: the cluster's are all it was told
+                cluster.apart[n] = " ".join(sorted(set(v.split()) | set(known.split())))
+            elif n in spec.alike:  # the first of values alike stands
+                cluster.apart.setdefault(n, v)
+            elif len(v) > len(known):
                 cluster.apart[n] = v
         for k, v in texts.items():
             if len(v) > len(cluster.texts.get(k, "")):
                 cluster.texts[k] = v
         cluster.claims.append((claim, fields))
+        cluster.docs.add(claim.evidence.doc)
     facts: dict[str, Fact] = {}
     for key, clusters in groups.items():
+        group_kind = clusters[0].claims[0][0].kind
         ids = [_fact_from(key, cluster, specs, base, facts) for cluster in clusters]
         for i, fid in enumerate(ids):  # clusters apart by a distinct field are two things
             rivals = {
                 other
                 for j, other in enumerate(ids)
-                if j != i and _compatible(clusters[i].apart, clusters[j].apart) and other != fid
+                if j != i
+                and _compatible(clusters[i].apart, clusters[j].apart, group_kind)
+                and other != fid
             }
             if rivals:
                 facts[fid].conflicts_with = sorted(set(facts[fid].conflicts_with) | rivals)
     return [facts[k] for k in sorted(facts)]
 
 
-def _fits(cluster: _Cluster, stated: dict[str, Any], apart: dict[str, str]) -> bool:
+def _apart(public: dict[str, Any], spec: MergeDecl) -> dict[str, str]:
+    """A claim's stated distinct values; a text field of merge `words` as its naming words,
+    sorted and space-separated (none: unknown, like an empty value)."""
+    out = {}
+    for n in spec.distinct:
+        value = public.get(n)
+        if value in (None, []):
+            continue
+        if n in spec.words:
+            ignored = _ignored_words(tuple(spec.words[n]))
+            named = {w for w in _WORD.findall(str(value).lower()) if w not in ignored}
+            if named:
+                out[n] = " ".join(sorted(named))
+        else:
+            out[n] = str(value)
+    return out
+
+
+@functools.cache
+def _ignored_words(declared: tuple[str, ...]) -> frozenset[str]:
+    """The words of a merge `words` field that name nothing: those declared, and the words of
+    every country's names and demonyms ("Chinese goods" and "imports from China" are the same
+    goods; whose they are is the target's field)."""
+    lex = load_lexicon()
+    places = [
+        text
+        for table in (lex.surface, lex.demonyms)
+        for text, key in table.items()
+        if key.startswith("country:")
+    ]
+    return frozenset(declared).union(w for text in places for w in _WORD.findall(text.lower()))
+
+
+def _fits(cluster: _Cluster, stated: dict[str, Any], apart: dict[str, str], kind: str) -> bool:
     """Whether a claim's values and distinct values contradict none of the cluster's."""
-    return all(cluster.values.get(n, v) == v for n, v in stated.items()) and all(
-        _within(cluster.apart.get(n), v) for n, v in apart.items()
+    return all(cluster.values.get(n, v) == v for n, v in stated.items()) and _compatible(
+        cluster.apart, apart, kind
     )
 
 
@@ -167,8 +221,36 @@ def _within(known: str | None, value: str) -> bool:
     return known is None or known.startswith(value) or value.startswith(known)
 
 
-def _compatible(a: dict[str, str], b: dict[str, str]) -> bool:
-    return all(_within(a.get(n), v) for n, v in b.items())
+def _compatible(a: dict[str, str], b: dict[str, str], kind: str) -> bool:
+    """Whether distinct values ``b`` fit ``a`` (one unknown on either side always does)."""
+    agree = _agreement(kind)
+    return all(n not in a or agree.get(n, str.__eq__)(a[n], v) for n, v in b.items())
+
+
+@functools.cache
+def _agreement(kind: str) -> dict[str, Callable[[str, str], bool]]:
+    """How two stated values of each distinct field agree: dates when one contains the other,
+    the fields of merge `words` when they share a naming word, those of merge `alike` when
+    equal or of one group, any other field when equal."""
+    spec = kinds().get(kind)
+    if spec is None:
+        return {}
+    out: dict[str, Callable[[str, str], bool]] = {
+        f.name: _within for f in spec.fields if f.type == "date"
+    }
+    for name in spec.merge.words:
+        out[name] = _share_a_word
+    for name, groups in spec.merge.alike.items():
+        out[name] = functools.partial(_alike, {v: i for i, g in enumerate(groups) for v in g})
+    return out
+
+
+def _alike(group_of: dict[str, int], a: str, b: str) -> bool:
+    return a == b or (a in group_of and group_of.get(a) == group_of.get(b))
+
+
+def _share_a_word(a: str, b: str) -> bool:
+    return not set(a.split()).isdisjoint(b.split())
 
 
 def _fact_from(
