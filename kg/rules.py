@@ -130,6 +130,10 @@ class TariffRules(RuleSet):
     status_adjectives: dict[str, list[str]]
     change_words: list[str]
     goods_stops: list[str]
+    goods_for: list[str]
+    goods_examples: list[str]
+    referring_determiners: list[str]
+    referring_parties: list[str]
     effective_cues: list[str]
     duration_cues: list[str]
     value_hedges: list[str]
@@ -169,6 +173,9 @@ class TokenTest:
     not_tag: list[str] | None = None
     dep: list[str] | None = None
     not_dep: list[str] | None = None
+    # the token, or the first of the list it is a conjunct of, is the object of none of these
+    # prepositions
+    not_object_of: list[str] | str | None = None
     has_child: list[str] | None = None  # a child with one of these dependencies
     no_child: list[str] | None = None
     child_lower: list[str] | str | None = None  # a child that is one of these words

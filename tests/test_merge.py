@@ -100,6 +100,9 @@ MEASURES = {  # written for kg
     "r": "The United States imposed a 10% tariff on European aircraft in 2019, after a WTO "
     "ruling.\n",
     "s": "The United States will lift its tariffs, the trade office said on Friday.\n",
+    "o": "The United States imposed new tariffs, officials said.\n",
+    "t": "The United States imposed tariffs on imports. The United States imposed a 15% tariff "
+    "on imports on Monday, the White House said.\n",
 }
 
 
@@ -113,7 +116,7 @@ def test_measures_apart_by_goods_status_or_specificity_stay_apart(tmp_path: Path
     us = [
         f
         for f in map(json.loads, lines)
-        if f["kind"] == "tariff" and f["imposed_by"]["label"] == "United States"
+        if f["kind"] == "tariff" and (f["imposed_by"] or {}).get("label") == "United States"
     ]
     docs = {tuple(sorted({s["doc"] for s in f["sources"]})): f for f in us}
     # one rate, one imposer, two goods that share no word: two measures of one sentence
@@ -123,4 +126,12 @@ def test_measures_apart_by_goods_status_or_specificity_stay_apart(tmp_path: Path
     assert docs[("q",)]["status"] == "suspended" and docs[("r",)]["status"] == "imposed"
     # "its tariffs" of another story, with no goods or rate, joins none of them
     assert docs[("s",)]["goods"] is None and docs[("s",)]["status"] == "removed"
-    assert all(len({s["doc"] for s in f["sources"]}) == 1 for f in us)
+    # "new tariffs" of one story and "tariffs on imports" of another are equally unspecific:
+    # one measure; the 15% of the second story does not fill the first story's gap
+    rated = [f for f in us if f["rate_percent"] == 15]
+    assert len(rated) == 1 and {s["doc"] for s in rated[0]["sources"]} == {"t"}
+    vague = [f for f in us if f["rate_percent"] is None and f["status"] == "imposed"]
+    assert [sorted({s["doc"] for s in f["sources"]}) for f in vague] == [["o", "t"]]
+    assert all(
+        len({s["doc"] for s in f["sources"]}) == 1 for f in us if f not in vague
+    )

@@ -119,6 +119,7 @@ def _checks(test: TokenTest, words: Words) -> list[Callable[[Token], bool] | Non
         _attr_in("tag_", test.not_tag, False),
         _attr_in("dep_", test.dep, True),
         _attr_in("dep_", test.not_dep, False),
+        _not_object_of(words(test.not_object_of)),
         _children_with("dep_", test.has_child, True),
         _children_with("dep_", test.no_child, False),
         _children_with("lower_", child_lower, True),
@@ -126,6 +127,19 @@ def _checks(test: TokenTest, words: Words) -> list[Callable[[Token], bool] | Non
         None if no_aux is None else lambda tok: not _aux_words(tok) & no_aux,
         None if head_lower is None else lambda tok: tok.head.lower_ in head_lower,
     ]
+
+
+def _not_object_of(preps: Iterable[str] | None) -> Callable[[Token], bool] | None:
+    if preps is None:
+        return None
+    table = frozenset(preps)
+
+    def check(tok: Token) -> bool:
+        while tok.dep_ == "conj" and tok.head is not tok:
+            tok = tok.head
+        return not (tok.dep_ == "pobj" and tok.head.lower_ in table)
+
+    return check
 
 
 def _attr_in(

@@ -12,7 +12,15 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.context import ExtractionContext
 from kg.extract.numbers import Quantity, find_money
 from kg.extract.speakers import mention_of
-from kg.extract.tariff_parts import PARTY_TYPES, Measure, actor, first, tables
+from kg.extract.tariff_parts import (
+    PARTY_TYPES,
+    Measure,
+    actor,
+    first,
+    referred,
+    referring_end,
+    tables,
+)
 from kg.model import Mention
 
 # --- goods and target: what a measure falls on ----------------------------------------------------
@@ -48,7 +56,13 @@ def _goods_after_on(ctx: ExtractionContext, m: Measure, right: int) -> Goods | N
         end -= 1
     if end == start:
         return Goods(None, None, None, value, end)
+    end = _examples_end(ctx, end, right)
     words = ctx.doc[start:end]
+    if rule == _REFERRED_RULE:  # "imports from those countries": one measure per party
+        parties = referred(ctx, start)
+        if not parties:
+            return Goods(words.text, None, None, value, end)
+        return Goods(words.text, parties[0], rule, value, end, others=tuple(parties[1:]))
     if target is not None and rule == _ORIGIN_RULE:
         others = _conjoined_origins(ctx, end, right)
         if others:  # "imports from the European Union and Japan": one measure per country
@@ -106,11 +120,23 @@ _ON_RULES = (_on_after_numbers, _on_before_numbers, _on_after_trigger)
 
 
 def _goods_on(doc: Doc, i: int) -> bool:
-    """ "on"/"against" opening a goods phrase (not "on June 1", "on Thursday")."""
-    if doc[i].lower_ not in {"on", "against"} or i + 1 >= len(doc):
+    """ "on"/"against" opening a goods phrase (not "on June 1", "on Thursday"), or "for" when
+    a word of ``goods_for`` follows in its phrase ("tariffs for steel and aluminum imports",
+    not "tariffs for five years")."""
+    word = doc[i].lower_
+    if word not in {"on", "against", "for"} or i + 1 >= len(doc):
         return False
     nxt = doc[i + 1]
-    return nxt.ent_type_ not in {"DATE", "TIME"} and not nxt.like_num
+    if nxt.ent_type_ in {"DATE", "TIME"} or nxt.like_num:
+        return False
+    if word != "for":
+        return True
+    for tok in doc[i + 1 : i + 8]:
+        if tok.lower_ in tables().goods_for:
+            return True
+        if tok.is_punct or tok.pos_ in {"VERB", "AUX"}:
+            return False
+    return False
 
 
 def _skip_hedges(ctx: ExtractionContext, i: int, right: int) -> int:
@@ -149,6 +175,13 @@ def _goods_words(
     while i < right and i - start < 6:
         tok = doc[i]
         origin = _origin(ctx, i) if tok.lower_ in {"from", "of"} else None
+        if origin is None and tok.lower_ in {"from", "of"}:
+            referring = referring_end(doc, i + 1, right)
+            if referring is not None:
+                return referring, None, _REFERRED_RULE
+        if _joins_goods(ctx, i, right):
+            i += 1
+            continue
         if _ends_goods(ctx, tok, origin):
             break
         if origin is not None:
@@ -180,6 +213,7 @@ def _party(ctx: ExtractionContext, tok: Token) -> Mention | None:
 
 
 _ORIGIN_RULE = "tariff.target.goods_country"
+_REFERRED_RULE = "tariff.target.referred"
 
 
 def _conjoined_origins(ctx: ExtractionContext, i: int, right: int) -> tuple[Mention, ...]:
@@ -193,6 +227,52 @@ def _conjoined_origins(ctx: ExtractionContext, i: int, right: int) -> tuple[Ment
         found.append(m)
         i = ctx.token_at(m.end - 1) + 1
     return tuple(found)
+
+
+def _examples_end(ctx: ExtractionContext, end: int, right: int) -> int:
+    """The goods phrase ending at token ``end`` with the examples that name them ("certain
+    U.S. products, including chickpeas, lentils and almonds"): after a word of
+    ``goods_examples``, up to the end of the list (the sentence's end, a semicolon, a bracket,
+    a verb, a tariff word or a word that ends goods: "from next month")."""
+    doc = ctx.doc
+    k = end + (end < right and doc[end].text == ",")
+    cue = next(
+        (w for w in tables().goods_examples if [t.lower_ for t in doc[k : k + len(w)]] == list(w)),
+        None,
+    )
+    if cue is None or k + len(cue) >= right:
+        return end
+    i = last = k + len(cue)
+    while i < right:
+        tok = doc[i]
+        if tok.text in {";", ":", "(", ")", "—", "–"} or tok.is_space or tok.like_num:
+            break
+        if tok.pos_ in {"VERB", "AUX"} and tok.tag_ not in {"VBN", "VBG"}:
+            break
+        if tok.lower_ in tables().trigger_words or (tok.is_punct and tok.text not in {",", "-"}):
+            break
+        if tok.lower_ in tables().stops and tok.lower_ not in {"and", "or", "of"}:
+            break  # "..., including soybeans and pork, from next month"
+        if not tok.is_punct and tok.lower_ not in {"and", "or"}:
+            last = i + 1
+        i += 1
+    return last if last > k + len(cue) else end
+
+
+def _joins_goods(ctx: ExtractionContext, i: int, right: int) -> bool:
+    """Whether "and"/"or" at token ``i`` joins two goods ("steel and aluminum imports"): a
+    common noun or adjective follows, not a party, a number or a tariff word ("tariffs on
+    steel and 10% on aluminum", "on steel and duties on ...")."""
+    doc = ctx.doc
+    if doc[i].lower_ not in {"and", "or"} or i + 1 >= right:
+        return False
+    nxt = doc[i + 1]
+    return (
+        nxt.pos_ in {"NOUN", "ADJ"}
+        and nxt.lower_ not in tables().trigger_words
+        and actor(ctx, nxt, PARTY_TYPES) is None
+        and _party(ctx, nxt) is None
+    )
 
 
 def _ends_goods(ctx: ExtractionContext, tok: Token, origin: Mention | None) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.context import ExtractionContext
 from kg.extract.numbers import Quantity
@@ -39,6 +39,10 @@ class Tables:
     adjectives: dict[str, str]
     change_words: frozenset[str]
     stops: frozenset[str]
+    goods_for: frozenset[str]
+    goods_examples: tuple[tuple[str, ...], ...]  # each as its words
+    referring_determiners: tuple[tuple[str, ...], ...]  # each as its words
+    referring_parties: frozenset[str]
     effective: re.Pattern[str]
     duration: re.Pattern[str]
     facing: frozenset[str]
@@ -75,6 +79,10 @@ def tables() -> Tables:
         adjectives={w.lower(): s for s, ws in spec.status_adjectives.items() for w in ws},
         change_words=frozenset(spec.change_words),
         stops=frozenset(spec.goods_stops),
+        goods_for=frozenset(spec.goods_for),
+        goods_examples=tuple(tuple(w.lower().split()) for w in spec.goods_examples),
+        referring_determiners=tuple(tuple(w.lower().split()) for w in spec.referring_determiners),
+        referring_parties=frozenset(spec.referring_parties),
         effective=cue(spec.effective_cues),
         duration=cue(spec.duration_cues),
         facing=frozenset(spec.facing_verbs),
@@ -114,6 +122,7 @@ class Imposer(NamedTuple):
     rule: str  # the rule id kept in `_imposer_rule`
     start: int | None = None  # token where it starts when the measure's own words start there
     path: str | None = None  # the declared path that found it, kept in `_imposer_path`
+    others: tuple[Mention, ...] = ()  # further imposers ("imposed by those countries")
 
 
 @dataclass(frozen=True)
@@ -134,3 +143,42 @@ class Measure:
     range_low: bool = False  # the lower bound of a range ("ranging from 9.9% to 15.2%")
     instrument: str | None = None  # the legal instrument named ("Section 232", "anti-dumping")
     left: int = 0  # token where the measure's own words (verb, trigger, imposer) start
+
+
+def referring_end(doc: Doc, i: int, right: int) -> int | None:
+    """The token after a phrase at ``i`` that refers back to parties ("those countries",
+    "both nations", "the two economies"), or None."""
+    for words in tables().referring_determiners:
+        j = i + len(words)
+        if j < right and [t.lower_ for t in doc[i:j]] == list(words):
+            if doc[j].lower_ in tables().referring_parties:
+                return j + 1
+    return None
+
+
+def referred(ctx: ExtractionContext, at: int) -> list[Mention]:
+    """The parties a referring phrase stands for: the last two or more joined by "and" (or
+    commas) before token ``at`` in its sentence, else in the sentence before. They may be the
+    imposers themselves ("A and B will remove tariffs on imports from both countries": each
+    on the other; kg.extract.tariffs drops a side's own name)."""
+    doc = ctx.doc
+    sent = ctx.sentence(at)
+    spans = [(sent.start, at)]
+    if sent.start > 0:
+        before = ctx.sentence(sent.start - 1)
+        spans.append((before.start, before.end))
+    for lo, hi in spans:
+        found: list[Mention] = []
+        for k in range(hi - 1, lo - 1, -1):  # from the end: the last list before the phrase
+            tok = doc[k]
+            if tok.dep_ != "conj" or tok.head.i >= tok.i:
+                continue
+            group = [tok.head, *tok.head.conjuncts]
+            parties = [actor(ctx, t, PARTY_TYPES) for t in sorted(group, key=lambda t: t.i)]
+            named = {p.label: p for p in parties if p is not None}
+            if len(named) >= 2 and all(p is not None for p in parties):
+                found = list(named.values())
+                break
+        if found:
+            return found
+    return []

@@ -14,7 +14,15 @@ from kg.extract.context import ExtractionContext
 from kg.extract.countries import country_mention
 from kg.extract.numbers import Quantity
 from kg.extract.patterns import paths, select, walk
-from kg.extract.tariff_parts import Imposer, Measure, actor, first, tables
+from kg.extract.tariff_parts import (
+    Imposer,
+    Measure,
+    actor,
+    first,
+    referred,
+    referring_end,
+    tables,
+)
 from kg.model import Mention
 
 # --- reading a measure: status, verb, imposer -----------------------------------------------------
@@ -289,6 +297,21 @@ def _imposer_by_agent(site: _Site, verb: int | None) -> Imposer | None:
     return Imposer(found[0], "tariff.imposer.agent", path=found[1]) if found else None
 
 
+def _imposer_by_referred_agent(site: _Site, verb: int | None) -> Imposer | None:
+    """ "retaliatory tariffs imposed on American goods by those countries": an agent of the
+    status verb or of a participle on the tariff word that refers back to parties named before
+    (tariff.imposer.referred), each of them."""
+    doc = site.ctx.doc
+    verbs = [doc[verb]] if verb is not None else []
+    verbs += [c for c in site.trigger.root.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+    for by in (c for v in verbs for c in v.children if c.dep_ == "agent"):
+        if referring_end(doc, by.i + 1, site.sent.end) is not None:
+            parties = referred(site.ctx, by.i + 1)
+            if parties:
+                return Imposer(parties[0], "tariff.imposer.referred", others=tuple(parties[1:]))
+    return None
+
+
 def _imposer_by_governing_clause(site: _Site, verb: int | None) -> Imposer | None:
     """ "X moved to raise duties", "X signed proclamations imposing tariffs": the actor of the
     clause that governs a status verb without a subject."""
@@ -371,6 +394,7 @@ IMPOSER_RULES = (
     _imposer_by_relative_subject,
     _imposer_by_issuer,
     _imposer_by_agent,
+    _imposer_by_referred_agent,
     _imposer_by_governing_clause,
     _imposer_shared,
 )

@@ -93,7 +93,7 @@ def _sentence(ctx: ExtractionContext, sent: Span, triggers: list[Span]) -> Itera
     measures = [m for m in rated if m.trigger is not None] + _rate_less(ctx, sent, triggers, used)
     measures.sort(key=lambda m: m.first)
     rights = [
-        max(measures[k + 1].left if k + 1 < len(measures) else sent.end, m.last)
+        max(_own_start(measures[k + 1], m) if k + 1 < len(measures) else sent.end, m.last)
         for k, m in enumerate(measures)
     ]
     for k, m in enumerate(measures):
@@ -101,6 +101,14 @@ def _sentence(ctx: ExtractionContext, sent: Span, triggers: list[Span]) -> Itera
         # written after the upper bound
         upper = (measures[k + 1], rights[k + 1]) if m.range_low and k + 1 < len(measures) else None
         yield from _claims(ctx, sent, text, m, rights[k], upper)
+
+
+def _own_start(m: Measure, before: Measure) -> int:
+    """Where measure ``m``'s own words start after the measure ``before`` it: its left edge,
+    unless that reaches back over ``before`` (an imposer the two share: "an agreement with A and
+    B to remove the X tariffs on steel and the removal of their tariffs"); then its numbers or
+    tariff word."""
+    return m.left if m.left >= before.last else m.first
 
 
 def _measures(ctx: ExtractionContext, sent: Span, text: str) -> list[Measure]:
@@ -262,16 +270,21 @@ def _claims(
         return
     # "Mexico and Canada agreed to lift their tariffs": each of the joined imposers acts
     imposers: list[Mention | None] = [None]
-    if m.imposer is not None:
+    if m.imposer is not None and m.imposer.others:  # "imposed by those countries"
+        imposers = [m.imposer.mention, *m.imposer.others]
+    elif m.imposer is not None:
         imposers = list(_joined_parties(ctx, m.imposer))
     for who in imposers:
         side = m
         if who is not None and m.imposer is not None and who is not m.imposer.mention:
             side = dataclasses.replace(m, imposer=m.imposer._replace(mention=who))
-        for target in (goods.target, *goods.others):
-            if side is not m and _same(target, who):  # no side imposes on itself
-                continue
+        # no side imposes on itself ("A and B will lift tariffs on imports from both countries")
+        own = who if who is not None else (m.imposer.mention if m.imposer is not None else None)
+        targets = [t for t in (goods.target, *goods.others) if not _same(t, own)]
+        for target in targets or [None]:
             one = goods if target is goods.target else goods._replace(target=target, others=())
+            if target is None and goods.target is not None:
+                one = goods._replace(target=None, others=(), rule=None)
             yield from _claims_of(ctx, sent, text, side, one, right)
 
 

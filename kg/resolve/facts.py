@@ -115,10 +115,8 @@ def merge_facts(
             c
             for c in clusters
             if _fits(c, stated, apart, claim.kind)
-            and (
-                claim.evidence.doc in c.docs
-                or all((n in apart) == (n in c.apart) for n in spec.known_across)
-            )
+            and all(_known_fits(n in apart, n in c.apart, claim.evidence.doc, c.docs)
+                    for n in spec.known_across)
         ]
         found = next(
             (c for c in fitting if all(_within(c.texts.get(k), v) for k, v in texts.items())),
@@ -192,6 +190,16 @@ def _ignored_words(declared: tuple[str, ...]) -> frozenset[str]:
         if key.startswith("country:")
     ]
     return frozenset(declared).union(w for text in places for w in _WORD.findall(text.lower()))
+
+
+def _known_fits(stated: bool, known: bool, doc: str, docs: set[str]) -> bool:
+    """Merge `known_across`: a claim stating a field as the cluster does (both or neither)
+    joins; one leaving it unknown joins a cluster that has a claim of its document; one
+    stating it joins a cluster that leaves it unknown only when all that cluster's claims are
+    of its document."""
+    if stated == known:
+        return True
+    return doc in docs if known else docs <= {doc}
 
 
 def _fits(cluster: _Cluster, stated: dict[str, Any], apart: dict[str, str], kind: str) -> bool:
