@@ -52,6 +52,7 @@ class KG(DefinedNamespace):
     # tariff properties
     imposedBy: URIRef
     target: URIRef
+    targetCompany: URIRef
     goods: URIRef
     ratePercent: URIRef
     previousRatePercent: URIRef

@@ -24,7 +24,7 @@ CASES = Path(__file__).parent / "cases"
 # A case records every public field of its kind (ontology/kinds.yaml), the evidence's `rule` and
 # `quote`, and the rules that filled fields (`imposer_rule` is the claim's `_imposer_rule`...).
 SORTED = {"participants", "entities"}  # recorded as sorted labels
-RULE_KEYS = {"rule", "imposer_rule", "target_rule", "entities_rule"}
+RULE_KEYS = {"rule", "imposer_rule", "target_rule", "company_rule", "entities_rule"}
 # The case files of this runner: tests/cases/<kind>s.yaml with a `cases` list of `facts`
 # (offices and affiliations have runners of their own).
 KINDS = [

@@ -36,12 +36,44 @@ class Goods(NamedTuple):
     end: int  # the token after the last one used
     left: int | None = None  # token where the goods start, when written before the measure
     others: tuple[Mention, ...] = ()  # further targets ("imports from the EU and Japan")
+    company: Mention | None = None  # the one firm of a per-company rate ("17.4% for BYD")
 
 
 def goods_of(ctx: ExtractionContext, m: Measure, right: int) -> Goods:
-    """What ``m`` falls on (words before token ``right``): the first of ``GOODS_RULES``."""
+    """What ``m`` falls on (words before token ``right``): the first of ``GOODS_RULES``, and
+    the company of a per-company rate (``_company``)."""
     found = first(GOODS_RULES, ctx, m, right)
-    return found if found is not None else Goods(None, None, None, None, m.last)
+    goods = found if found is not None else Goods(None, None, None, None, m.last)
+    company = _company(ctx, m, right)
+    if company is None:
+        return goods
+    if goods.goods is not None and goods.goods.strip() == company.text or _same_span(
+        goods.target, company
+    ):  # "17.4% on BYD": the firm is neither the goods nor the target
+        goods = Goods(None, None, None, goods.value, goods.end)
+    end = max(goods.end, ctx.token_at(company.end - 1) + 1)
+    return goods._replace(company=company, end=end)
+
+
+def _same_span(a: Mention | None, b: Mention) -> bool:
+    return a is not None and a.start == b.start and a.end == b.end
+
+
+def _company(ctx: ExtractionContext, m: Measure, right: int) -> Mention | None:
+    """ "duties of 17.4% for BYD, 20% for Geely", "38.1% on SAIC": a company (an organisation
+    that is no government, body or international organisation) right after a rate, after "for"
+    or "on" (past its tariff word: "a 17.4% duty on BYD") (rule tariff.company)."""
+    if m.rate is None:
+        return None
+    doc, k = ctx.doc, m.last
+    if k < right and doc[k].lower_ in tables().trigger_words:
+        k += 1
+    if k + 1 >= right or doc[k].lower_ not in {"for", "on"}:
+        return None
+    found = mention_of(ctx, doc[k + 1])
+    if found is None or found.type not in tables().company_types:
+        return None
+    return found
 
 
 def _goods_after_on(ctx: ExtractionContext, m: Measure, right: int) -> Goods | None:
@@ -167,21 +199,23 @@ def _trade_value(ctx: ExtractionContext, i: int, right: int) -> tuple[Quantity |
 def _goods_words(
     ctx: ExtractionContext, start: int, right: int
 ) -> tuple[int, Mention | None, str | None]:
-    """The goods phrase from token ``start`` (at most six words): its end, the first country
+    """The goods phrase from token ``start`` (at most eight words): its end, the first country
     or organisation in it, and the rule when an origin ended it ("imports from Mexico")."""
     doc = ctx.doc
     target: Mention | None = None
     i = start
-    while i < right and i - start < 6:
+    while i < right and i - start < 8:
         tok = doc[i]
         origin = _origin(ctx, i) if tok.lower_ in {"from", "of"} else None
         if origin is None and tok.lower_ in {"from", "of"}:
             referring = referring_end(doc, i + 1, right)
             if referring is not None:
                 return referring, None, _REFERRED_RULE
-        if _joins_goods(ctx, i, right):
+        if _joins_goods(ctx, i, right) or _of_goods(ctx, i, right):
             i += 1
             continue
+        if i > start and tok.pos_ == "ADV":  # "... steel products late on Wednesday"
+            break
         if _ends_goods(ctx, tok, origin):
             break
         if origin is not None:
@@ -269,6 +303,22 @@ def _joins_goods(ctx: ExtractionContext, i: int, right: int) -> bool:
     nxt = doc[i + 1]
     return (
         nxt.pos_ in {"NOUN", "ADJ"}
+        and nxt.lower_ not in tables().trigger_words
+        and actor(ctx, nxt, PARTY_TYPES) is None
+        and _party(ctx, nxt) is None
+    )
+
+
+def _of_goods(ctx: ExtractionContext, i: int, right: int) -> bool:
+    """Whether "of" at token ``i`` goes on naming goods ("imports of electric vehicles"): a
+    common noun or adjective follows (not a party: "imports of China" is an origin)."""
+    doc = ctx.doc
+    if doc[i].lower_ != "of" or i + 1 >= right:
+        return False
+    nxt = doc[i + 1]
+    return (
+        nxt.pos_ in {"NOUN", "ADJ"}
+        and not nxt.like_num
         and nxt.lower_ not in tables().trigger_words
         and actor(ctx, nxt, PARTY_TYPES) is None
         and _party(ctx, nxt) is None

@@ -40,6 +40,8 @@ class Tables:
     change_words: frozenset[str]
     stops: frozenset[str]
     goods_for: frozenset[str]
+    retaliation_words: frozenset[str]
+    company_types: frozenset[str]
     goods_examples: tuple[tuple[str, ...], ...]  # each as its words
     referring_determiners: tuple[tuple[str, ...], ...]  # each as its words
     referring_parties: frozenset[str]
@@ -80,6 +82,8 @@ def tables() -> Tables:
         change_words=frozenset(spec.change_words),
         stops=frozenset(spec.goods_stops),
         goods_for=frozenset(spec.goods_for),
+        retaliation_words=frozenset(w.lower() for w in spec.retaliation_words),
+        company_types=frozenset(spec.company_types),
         goods_examples=tuple(tuple(w.lower().split()) for w in spec.goods_examples),
         referring_determiners=tuple(tuple(w.lower().split()) for w in spec.referring_determiners),
         referring_parties=frozenset(spec.referring_parties),

@@ -297,6 +297,19 @@ def _imposer_by_agent(site: _Site, verb: int | None) -> Imposer | None:
     return Imposer(found[0], "tariff.imposer.agent", path=found[1]) if found else None
 
 
+def _imposer_by_pronoun(site: _Site, verb: int | None) -> Imposer | None:
+    """ "The European Commission said it would impose duties": the status verb's subject is
+    "it"/"they"; the subject of the verb that reports it imposes (path.pronoun_antecedent)."""
+    if verb is None:
+        return None
+    doc = site.ctx.doc
+    subj = next((c for c in doc[verb].children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.i >= site.trigger.start:
+        return None
+    found = _path_actor(site.ctx, "path.pronoun_antecedent", doc[verb])
+    return Imposer(found[0], "tariff.imposer.pronoun", path=found[1]) if found else None
+
+
 def _imposer_by_referred_agent(site: _Site, verb: int | None) -> Imposer | None:
     """ "retaliatory tariffs imposed on American goods by those countries": an agent of the
     status verb or of a participle on the tariff word that refers back to parties named before
@@ -395,6 +408,7 @@ IMPOSER_RULES = (
     _imposer_by_issuer,
     _imposer_by_agent,
     _imposer_by_referred_agent,
+    _imposer_by_pronoun,
     _imposer_by_governing_clause,
     _imposer_shared,
 )

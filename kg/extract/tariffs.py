@@ -96,11 +96,47 @@ def _sentence(ctx: ExtractionContext, sent: Span, triggers: list[Span]) -> Itera
         max(_own_start(measures[k + 1], m) if k + 1 < len(measures) else sent.end, m.last)
         for k, m in enumerate(measures)
     ]
+    out: list[tuple[Claim, bool]] = []
     for k, m in enumerate(measures):
         # the lower bound of a range ("ranging from 9.9% to 15.2% on X") falls on the goods
         # written after the upper bound
         upper = (measures[k + 1], rights[k + 1]) if m.range_low and k + 1 < len(measures) else None
-        yield from _claims(ctx, sent, text, m, rights[k], upper)
+        answer = _retaliatory(m)
+        out += [(c, answer) for c in _claims(ctx, sent, text, m, rights[k], upper)]
+    _answered(out)
+    for claim, _ in out:
+        yield claim
+
+
+def _retaliatory(m: Measure) -> bool:
+    """Whether a measure answers another: a `retaliation_words` word in its tariff word or
+    the words modifying it ("retaliatory tariffs", "counter-tariffs", "EU rebalancing
+    measures")."""
+    if m.trigger is None:
+        return False
+    words = [t.lower_ for t in m.trigger] + [
+        c.lower_ for c in m.trigger.root.lefts if c.dep_ in {"amod", "compound", "nmod"}
+    ]
+    return any(w in tables().retaliation_words for w in words)
+
+
+def _answered(out: list[tuple[Claim, bool]]) -> None:
+    """tariff.target.retaliation: one sentence's retaliatory measures of one imposer and
+    other measures of one other imposer answer each other; each without a target takes the
+    other side's imposer ("the EU rebalancing measures, introduced in the wake of the US
+    Section 232 tariffs")."""
+    sides: dict[bool, dict[str, Mention]] = {True: {}, False: {}}
+    for claim, answer in out:
+        who = claim.fields.get("imposed_by") if claim.kind == "tariff" else None
+        if who is not None:
+            sides[answer][who.label] = who
+    if len(sides[True]) != 1 or len(sides[False]) != 1 or sides[True].keys() == sides[False].keys():
+        return
+    for claim, answer in out:
+        fields = claim.fields
+        if claim.kind == "tariff" and fields.get("imposed_by") and fields.get("target") is None:
+            fields["target"] = next(iter(sides[not answer].values()))
+            fields["_target_rule"] = "tariff.target.retaliation"
 
 
 def _own_start(m: Measure, before: Measure) -> int:
@@ -448,6 +484,7 @@ def _fields(
     return {
         "imposed_by": party,
         "target": goods.target,
+        "company": goods.company,
         "goods": goods.goods,
         "rate_percent": m.rate.value if m.rate else None,
         "previous_rate_percent": m.previous.value if m.previous else None,
@@ -459,6 +496,7 @@ def _fields(
         "_effective_text": effective.text if effective else None,
         "_imposer_rule": imposer_rule,
         "_target_rule": goods.rule,
+        "_company_rule": "tariff.company" if goods.company is not None else None,
         "_instrument": m.instrument,
     }
 
