@@ -164,6 +164,15 @@ class ExtractionContext:
         m = self.mention_starting(doc[i].idx) if i < len(doc) else None
         return (m, i) if m is not None and m.type in types else (None, i)
 
+    @cached_property
+    def title_holders(self) -> dict[int, Mention]:
+        """Token index -> a person NER missed whom a title introduces in apposition ("India's
+        Minister of Commerce and Industry, Piyush Goyal,"); see
+        :func:`kg.extract.syntax.title_holders`."""
+        from kg.extract.syntax import title_holders
+
+        return title_holders(self)
+
     # --- who acts, who speaks ---------------------------------------------------------------
 
     @cached_property

@@ -140,6 +140,7 @@ class Rules:
     reference_quantifiers: frozenset[str]  # "two", "both"
     reference_types: frozenset[str]  # the events whose people such a phrase refers to
     side_reference_events: frozenset[str]  # the events "both sides" can be the parties of
+    nomination_references: frozenset[str]  # "both nominations": the nominees named before
 
 
 @functools.cache
@@ -203,6 +204,7 @@ def event_rules() -> Rules:
         reference_quantifiers=frozenset(data.words["reference_quantifiers"]),
         reference_types=frozenset(data.words["reference_types"]),
         side_reference_events=frozenset(data.words["side_reference_events"]),
+        nomination_references=frozenset(data.words["nomination_references"]),
     )
 
 

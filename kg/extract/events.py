@@ -67,6 +67,7 @@ def extract_events(ctx: ExtractionContext) -> Iterator[Claim]:
         events += recognise(ctx, span, rules.triggers[span.label_.lower()])
     events += _forums(ctx, spans)
     events = _referred_parties(ctx, events)
+    _referred_nominees(events)
     events = _coreference(ctx, _deferred(events))
     _part_of_visit(ctx, events)
     events = _attending(ctx, events)
@@ -799,6 +800,35 @@ def _referred_parties(ctx: ExtractionContext, events: list[Event]) -> list[Event
         if e.participants:
             out.append(e)
     return out
+
+
+def _referred_nominees(events: list[Event]) -> None:
+    """ "The committee advanced both nominations", "the two nominations", "these nominations":
+    a committee vote that names no nominee takes the nominees of the last nomination statement
+    before it (the appointments one trigger gave: "nominees for A, X, and B, Y"), two or more,
+    and exactly as many as the phrase counts ("both": two) (rule
+    event.committee_vote.reference)."""
+    rules = event_rules()
+    for e in events:
+        root = e.trigger.root
+        if e.type != "committee_vote" or e.participants or root.tag_ != "NNS":
+            continue
+        words = {c.lower_ for c in root.children if c.dep_ in {"det", "nummod", "predet"}}
+        if not words & rules.nomination_references:
+            continue
+        before = [
+            a
+            for a in events
+            if a.type == "appointment" and a.participants and a.trigger.start < e.trigger.start
+        ]
+        if not before:
+            continue
+        last = before[-1].trigger.start
+        nominees = unique(m for a in before if a.trigger.start == last for m in a.participants)
+        if len(nominees) < 2 or (words & rules.reference_quantifiers and len(nominees) != 2):
+            continue
+        e.participants = nominees
+        e.extra["_participants_rule"] = "event.committee_vote.reference"
 
 
 _PARTS_OF_VISITS = frozenset({"meeting", "talks", "working_meal", "news_conference", "signing"})

@@ -336,10 +336,15 @@ def _scan(arg: dict[str, Any], words: Words, where: str) -> Step:
 
 
 def _holder_after(ctx: ExtractionContext, obj: Token, last: int, end: int) -> list[Token]:
-    """The name in apposition right after a title object that the parse left unattached ("a
-    meeting with the President of the United States, Donald J. Trump, at P"): the tokens of
-    that person, when the object is a title (not a name) and the name closes the apposition."""
+    """The name of a title's holder that the parse left out of the object's phrase: in
+    apposition right after a title object ("a meeting with the President of the United States,
+    Donald J. Trump, at P"), when the object is a title (not a name) and the name closes the
+    apposition; or right after a title that ends the phrase, with no comma ("talks between X
+    and U.S. Trade Representative Y", the parse hanging Y on the main verb)."""
     doc = ctx.doc
+    named = _named_right_after_title(ctx, last, end)
+    if named:
+        return named
     if obj.i in ctx.mention_tokens or last + 2 >= end or doc[last + 1].text != ",":
         return []
     if not any(t.start <= obj.i < t.end for t in doc.spans.get(TITLES_KEY, [])):
@@ -351,6 +356,20 @@ def _holder_after(ctx: ExtractionContext, obj: Token, last: int, end: int) -> li
     if span is None or (span.end < end and doc[span.end].text not in {",", ";", ")", "."}):
         return []
     return list(span)
+
+
+def _named_right_after_title(ctx: ExtractionContext, last: int, end: int) -> list[Token]:
+    """The tokens of the person named right after token ``last`` when ``last`` ends a title
+    ("U.S. Trade Representative Robert Lighthizer"): a title written before a name is that
+    person's, wherever the parse hangs the name."""
+    doc = ctx.doc
+    if last + 1 >= end or not any(t.end == last + 1 for t in ctx.titles):
+        return []
+    m = ctx.mention_tokens.get(last + 1)
+    if m is None or m.type != "Person" or m.start != doc[last + 1].idx:
+        return []
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return list(span) if span is not None and span.end <= end else []
 
 
 def _between(arg: dict[str, Any], words: Words, where: str) -> Step:
@@ -510,7 +529,7 @@ def select(ctx: ExtractionContext, path: Path, toks: Iterable[Token]) -> list[Me
     """The mentions among ``toks`` that the path's selection keeps, each label once."""
     out: dict[str, Mention] = {}
     for tok in toks:
-        m = mention_of(ctx, tok)
+        m = mention_of(ctx, tok) or ctx.title_holders.get(tok.i)
         if m is not None and m.type in path.types:
             out.setdefault(m.label, m)
         elif path.resolve == "place_always" or (path.resolve == "place" and m is None):

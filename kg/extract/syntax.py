@@ -85,3 +85,28 @@ def _name_word(ctx: ExtractionContext, k: int, skip: Container[int]) -> bool:
         and k not in ctx.mention_tokens
         and tok.text not in ctx.lexicon.honorifics
     )
+
+
+def title_holders(ctx: ExtractionContext) -> dict[int, Mention]:
+    """Token index -> a person NER missed whom a title introduces in apposition ("India's
+    Minister of Commerce and Industry, Piyush Goyal,"): the name :func:`name_at` finds right
+    after the title's comma, closing the apposition, that the parse makes an apposition of
+    the title. Names the mention finder gave are not repeated here."""
+    doc = ctx.doc
+    titled = {i for t in ctx.titles for i in range(t.start, t.end)}
+    out: dict[int, Mention] = {}
+    for title in ctx.titles:
+        i = title.end
+        if i + 1 >= len(doc) or doc[i].text != ",":
+            continue
+        m = name_at(ctx, i + 1, titled)
+        if m is None or m.type != "Person" or i + 1 in ctx.mention_tokens:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or (span.end < len(doc) and doc[span.end].text not in {",", ";", ")", "."}):
+            continue
+        if span.root.dep_ != "appos" or not title.start <= span.root.head.i < title.end:
+            continue
+        for k in range(span.start, span.end):
+            out.setdefault(k, m)
+    return out
