@@ -131,6 +131,8 @@ class TariffRules(RuleSet):
     change_words: list[str]
     goods_stops: list[str]
     goods_for: list[str]
+    quota_words: list[str]
+    quota_sides: dict[str, list[str]]
     retaliation_words: list[str]
     company_types: list[str]
     goods_examples: list[str]

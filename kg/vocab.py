@@ -53,6 +53,8 @@ class KG(DefinedNamespace):
     imposedBy: URIRef
     target: URIRef
     targetCompany: URIRef
+    quota: URIRef
+    quotaSide: URIRef
     goods: URIRef
     ratePercent: URIRef
     previousRatePercent: URIRef

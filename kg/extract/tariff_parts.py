@@ -40,6 +40,8 @@ class Tables:
     change_words: frozenset[str]
     stops: frozenset[str]
     goods_for: frozenset[str]
+    quota_words: tuple[str, ...]
+    quota_sides: dict[str, tuple[str, ...]]
     retaliation_words: frozenset[str]
     company_types: frozenset[str]
     goods_examples: tuple[tuple[str, ...], ...]  # each as its words
@@ -82,6 +84,8 @@ def tables() -> Tables:
         change_words=frozenset(spec.change_words),
         stops=frozenset(spec.goods_stops),
         goods_for=frozenset(spec.goods_for),
+        quota_words=tuple(spec.quota_words),
+        quota_sides={side: tuple(ws) for side, ws in spec.quota_sides.items()},
         retaliation_words=frozenset(w.lower() for w in spec.retaliation_words),
         company_types=frozenset(spec.company_types),
         goods_examples=tuple(tuple(w.lower().split()) for w in spec.goods_examples),

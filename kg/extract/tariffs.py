@@ -46,6 +46,7 @@ from kg.extract.numbers import Duration, Quantity, find_money, find_percents
 from kg.extract.syntax import phrase_matcher
 from kg.extract.tariff_goods import Goods, goods_of
 from kg.extract.tariff_parts import PARTY_TYPES, Imposer, Measure, actor, first, tables
+from kg.extract.tariff_quota import quota_of
 from kg.extract.tariff_reading import read_measure
 from kg.model import Claim, Mention
 from kg.timex import Timex, find_timexes
@@ -71,6 +72,8 @@ def _triggers_by_sentence(ctx: ExtractionContext) -> dict[int, list[Span]]:
     for span in filter_spans([doc[s:e] for _, s, e in _matcher(doc.vocab)(doc)]):
         if span.text.lower() in tables().conditional and not _conditional_ok(ctx, span):
             continue
+        if span.end < len(doc) and doc[span.end].text == "-" and not doc[span.end - 1].whitespace_:
+            continue  # "tariff-rate quota", "duty-free access": part of another word
         by_sentence.setdefault(ctx.sentence(span.start).start, []).append(span)
     return by_sentence
 
@@ -384,6 +387,10 @@ def _claims_of(
     value = goods.value if goods.value is not None else _value_in(text, base, lo_char, clause_end)
     imposer_rule = imposer.rule if imposer is not None else None
     fields = _fields(m, goods, party, actor_rule or imposer_rule, duration, effective, value)
+    quota = quota_of(text, m.rate.start, m.rate.end) if m.rate is not None else None
+    fields["quota"] = quota.amount if quota is not None else None
+    fields["quota_side"] = quota.side if quota is not None else None
+    fields["_quota_rule"] = "tariff.quota" if quota is not None else None
     fields["_imposer_path"] = imposer.path if imposer is not None else None
     rule = "tariff.rate_change" if m.previous else ("tariff.rate" if m.rate else "tariff.no_rate")
     confidence = tables().confidence[rule] - (
