@@ -142,6 +142,7 @@ class TariffRules(RuleSet):
     duration_cues: list[str]
     value_hedges: list[str]
     threat_modals: list[str]
+    open_marks: list[str]
     instruments: dict[str, str | None]
     instrument_nouns: list[str]
     mutual_owners: list[str]

@@ -52,6 +52,7 @@ class Tables:
     facing: frozenset[str]
     trade_subject: str
     threat_modals: frozenset[str]
+    open_marks: frozenset[str]
     threat_verbs: frozenset[str]
     instruments: dict[str, str | None]
     instrument_nouns: frozenset[str]
@@ -96,6 +97,7 @@ def tables() -> Tables:
         facing=frozenset(spec.facing_verbs),
         trade_subject=spec.trade_value_subject,
         threat_modals=frozenset(spec.threat_modals),
+        open_marks=frozenset(spec.open_marks),
         threat_verbs=frozenset(w.lower() for w in spec.status_verbs.get("threatened", [])),
         instruments=dict(spec.instruments),
         instrument_nouns=frozenset(spec.instrument_nouns),

@@ -100,8 +100,10 @@ def _own_reading(site: _Site) -> Measure:
 
 
 def _hedged(site: _Site, status: _Status | None) -> _Status | None:
-    """ "may re-impose tariffs", "plans to impose a 10% tariff": a measure imposed or raised
-    only under a modal of possibility or a verb of threat is threatened (tariff.status.hedged)."""
+    """ "may re-impose tariffs", "plans to impose a 10% tariff", "will establish whether to
+    remedy ... by imposing duties": a measure imposed or raised only under a modal of
+    possibility, a verb of threat or in a clause an open question marks (`open_marks`) is
+    threatened (tariff.status.hedged)."""
     if status is None or status.verb is None or status.status not in {"imposed", "raised"}:
         return status
     doc, rules = site.ctx.doc, tables()
@@ -120,6 +122,9 @@ def _hedged(site: _Site, status: _Status | None) -> _Status | None:
         hedged = verb.lower_ in rules.threat_verbs or any(
             c.dep_ == "aux" and c.lower_ in rules.threat_modals for c in verb.children
         )
+    if not hedged:  # "whether it is in the EU's interest to ... by imposing duties"
+        marked = [t.head for t in site.sent if t.dep_ == "mark" and t.lower_ in rules.open_marks]
+        hedged = any(h.left_edge.i <= status.verb <= h.right_edge.i for h in marked)
     return _Status("threatened", status.verb, "hedged") if hedged else status
 
 
