@@ -53,6 +53,7 @@ class KG(DefinedNamespace):
     imposedBy: URIRef
     target: URIRef
     targetCompany: URIRef
+    instrument: URIRef
     quota: URIRef
     quotaSide: URIRef
     goods: URIRef

@@ -498,13 +498,13 @@ def _fields(
         "duration": duration.iso if duration else None,
         "effective_date": effective.value if effective else None,
         "status": m.status,
+        "instrument": m.instrument,
         "_trade_value": {"value": value.value, "currency": value.unit} if value else None,
         "_change_percent": m.change.value if m.change else None,
         "_effective_text": effective.text if effective else None,
         "_imposer_rule": imposer_rule,
         "_target_rule": goods.rule,
         "_company_rule": "tariff.company" if goods.company is not None else None,
-        "_instrument": m.instrument,
     }
 
 
