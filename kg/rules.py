@@ -143,6 +143,7 @@ class TariffRules(RuleSet):
     value_hedges: list[str]
     threat_modals: list[str]
     open_marks: list[str]
+    zero_words: list[str]
     instruments: dict[str, str | None]
     instrument_nouns: list[str]
     mutual_owners: list[str]

@@ -53,6 +53,7 @@ class Tables:
     trade_subject: str
     threat_modals: frozenset[str]
     open_marks: frozenset[str]
+    zero_words: frozenset[str]
     threat_verbs: frozenset[str]
     instruments: dict[str, str | None]
     instrument_nouns: frozenset[str]
@@ -98,6 +99,7 @@ def tables() -> Tables:
         trade_subject=spec.trade_value_subject,
         threat_modals=frozenset(spec.threat_modals),
         open_marks=frozenset(spec.open_marks),
+        zero_words=frozenset(spec.zero_words),
         threat_verbs=frozenset(w.lower() for w in spec.status_verbs.get("threatened", [])),
         instruments=dict(spec.instruments),
         instrument_nouns=frozenset(spec.instrument_nouns),

@@ -87,16 +87,31 @@ def _own_reading(site: _Site) -> Measure:
     ``IMPOSER_RULES``."""
     status = _hedged(site, first(STATUS_RULES, site))
     verb = status.verb if status is not None else None
-    imposer = first(IMPOSER_RULES, site, verb)
+    imposer, invoked = _imposer(site, verb)
     return dataclasses.replace(
         site.m,
         trigger=site.trigger,
         status=status.status if status is not None else None,
         verb=verb,
         imposer=imposer,
-        instrument=_instrument(site),
+        instrument=_instrument(site) or invoked,
         left=_left(site, verb, imposer),
     )
+
+
+def _imposer(site: _Site, verb: int | None) -> tuple[Imposer | None, str | None]:
+    """The first answer of ``IMPOSER_RULES`` that is no instrument ("Trump invoked IEEPA to
+    impose a tariff": IEEPA imposes nothing, it is the measure's instrument; the next rule gives
+    who invoked it), and the instrument an answer named."""
+    invoked = None
+    for rule in IMPOSER_RULES:
+        found = rule(site, verb)
+        if found is None:
+            continue
+        if found.mention.text not in tables().instruments:
+            return found, invoked
+        invoked = invoked or found.mention.text
+    return _instrument_imposer(site, invoked), invoked
 
 
 def _hedged(site: _Site, status: _Status | None) -> _Status | None:
@@ -347,7 +362,11 @@ def _imposer_by_instrument(site: _Site, verb: int | None) -> Imposer | None:
     """ "remove the Section 232 tariffs": an instrument only one government uses names it; it
     outranks the parse ("an agreement with Canada and Mexico to remove the Section 232
     tariffs" is the United States' measure)."""
-    name = _instrument(site)
+    return _instrument_imposer(site, _instrument(site))
+
+
+def _instrument_imposer(site: _Site, name: str | None) -> Imposer | None:
+    """The one government that uses instrument ``name``, as an imposer."""
     label = tables().instruments.get(name) if name is not None else None
     if label is None:
         return None

@@ -83,7 +83,7 @@ def _conditional_ok(ctx: ExtractionContext, span: Span) -> bool:
     doc = ctx.doc
     if span.end >= len(doc) or doc[span.end].lower_ != "on":
         return False
-    window = doc[span.end + 1 : min(span.end + 5, ctx.sentence(span.start).end)]
+    window = doc[span.end + 1 : min(span.end + 8, ctx.sentence(span.start).end)]
     return any(t.lower_ in tables().conditional_goods for t in window)
 
 
@@ -397,6 +397,10 @@ def _claims_of(
         0.1 if imposer_rule == "tariff.imposer.counterpart" else 0
     )
     hi_char = _evidence_end(ctx, base, m, goods, duration, effective)
+    zero = _to_zero(ctx, m, goods, right)
+    if zero is not None:  # "cut the tariff on American cars to zero"
+        fields["rate_percent"] = 0.0
+        hi_char = max(hi_char, ctx.doc[zero].idx + len(ctx.doc[zero].text))
     yield Claim("tariff", fields, ctx.evidence(lo_char, hi_char, NAME, confidence, rule))
     if value is not None:
         yield from _trade_figures(ctx, value, goods.goods, goods.end, [party, goods.target])
@@ -404,6 +408,19 @@ def _claims_of(
         # the rate it came down (or up) from was itself in force (a rate of an earlier measure,
         # "a 25% tariff ..., which will increase to 30%", is that measure's claim)
         yield _previous_rate(ctx, fields, m.previous, lo_char, base + m.previous.end)
+
+
+def _to_zero(ctx: ExtractionContext, m: Measure, goods: Goods, right: int) -> int | None:
+    """ "cut the tariff on American cars to zero": a measure without a rate, reduced or
+    removed "to" a `zero_words` word right after its tariff word or goods; that word's token."""
+    if m.rate is not None or m.status not in {"reduced", "removed"}:
+        return None
+    doc = ctx.doc
+    end = max(goods.end, m.trigger.end if m.trigger is not None else m.last)
+    if end + 1 < min(right, len(doc)) + 1 and end + 1 < len(doc):
+        if doc[end].lower_ == "to" and doc[end + 1].lower_ in tables().zero_words:
+            return end + 1
+    return None
 
 
 def _counterpart(ctx: ExtractionContext, sent: Span, target: Mention | None) -> Imposer | None:
