@@ -144,6 +144,8 @@ class TariffRules(RuleSet):
     threat_modals: list[str]
     open_marks: list[str]
     zero_words: list[str]
+    vague_amounts: list[str]
+    currency_words: list[str]
     instruments: dict[str, str | None]
     instrument_nouns: list[str]
     mutual_owners: list[str]

@@ -184,7 +184,7 @@ def _trade_value(ctx: ExtractionContext, i: int, right: int) -> tuple[Quantity |
     doc = ctx.doc
     money = next(iter(find_money(doc[i:right].text)), None) if i < right else None
     if money is None or money.start != 0:
-        return None, i
+        return None, _past_vague_amount(ctx, i, right)
     offset = doc[i].idx  # the value's offsets become the document's
     value = dataclasses.replace(money, start=offset, end=offset + money.end)
     i = ctx.token_at(value.end - 1) + 1
@@ -194,6 +194,23 @@ def _trade_value(ctx: ExtractionContext, i: int, right: int) -> tuple[Quantity |
     while i < right and doc[i].lower_ in {"worth", "of", "in"}:
         i += 1
     return value, i
+
+
+def _past_vague_amount(ctx: ExtractionContext, i: int, right: int) -> int:
+    """Past an amount with no number ("billions of dollars of goods", "hundreds of millions of
+    euros worth of"): the token where the goods start; ``i`` when there is none."""
+    doc, rules = ctx.doc, tables()
+    j = i
+    while j < right and doc[j].lower_ in rules.vague_amounts:
+        j += 1
+        if j < right and doc[j].lower_ == "of":
+            j += 1
+    if j == i or j >= right or doc[j].lower_ not in rules.currency_words:
+        return i
+    j += 1
+    while j < right and doc[j].lower_ in {"worth", "of"}:
+        j += 1
+    return j
 
 
 def _goods_words(
@@ -310,14 +327,15 @@ def _joins_goods(ctx: ExtractionContext, i: int, right: int) -> bool:
 
 
 def _of_goods(ctx: ExtractionContext, i: int, right: int) -> bool:
-    """Whether "of" at token ``i`` goes on naming goods ("imports of electric vehicles"): a
-    common noun or adjective follows (not a party: "imports of China" is an origin)."""
+    """Whether "of" at token ``i`` goes on naming goods ("imports of electric vehicles", "of
+    softwood lumber"): a noun or adjective follows that names no party ("imports of China" is
+    an origin)."""
     doc = ctx.doc
     if doc[i].lower_ != "of" or i + 1 >= right:
         return False
     nxt = doc[i + 1]
     return (
-        nxt.pos_ in {"NOUN", "ADJ"}
+        nxt.pos_ in {"NOUN", "ADJ", "PROPN"}
         and not nxt.like_num
         and nxt.lower_ not in tables().trigger_words
         and actor(ctx, nxt, PARTY_TYPES) is None

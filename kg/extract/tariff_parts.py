@@ -54,6 +54,8 @@ class Tables:
     threat_modals: frozenset[str]
     open_marks: frozenset[str]
     zero_words: frozenset[str]
+    vague_amounts: frozenset[str]
+    currency_words: frozenset[str]
     threat_verbs: frozenset[str]
     instruments: dict[str, str | None]
     instrument_nouns: frozenset[str]
@@ -100,6 +102,8 @@ def tables() -> Tables:
         threat_modals=frozenset(spec.threat_modals),
         open_marks=frozenset(spec.open_marks),
         zero_words=frozenset(spec.zero_words),
+        vague_amounts=frozenset(spec.vague_amounts),
+        currency_words=frozenset(spec.currency_words),
         threat_verbs=frozenset(w.lower() for w in spec.status_verbs.get("threatened", [])),
         instruments=dict(spec.instruments),
         instrument_nouns=frozenset(spec.instrument_nouns),
