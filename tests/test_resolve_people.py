@@ -90,3 +90,12 @@ def test_a_legal_instrument_standing_for_its_government_is_no_alias_of_it() -> N
     # though unnamed; the tariff's words must not become a name of the country.
     text = "The agreement removes the Section 232 tariffs on steel and aluminum imports."
     assert _aliases_of(text, "United States") == {"United States"}
+
+
+def test_a_family_name_written_first_in_capitals_is_the_same_name_reversed() -> None:
+    # the style of Japanese government readouts ("Mr. ISHIBA Shigeru") against news style
+    got = _entities({"a": ["ISHIBA Shigeru"], "b": ["Shigeru Ishiba"], "c": ["Kishida Fumio"]})
+    assert got["Shigeru Ishiba"] == ("ISHIBA Shigeru", "Shigeru Ishiba")
+    # without capitals the order proves nothing: two people named with the same two words
+    got = _entities({"a": ["Li Wei"], "b": ["Wei Li"]})
+    assert set(got) == {"Li Wei", "Wei Li"}

@@ -3,7 +3,9 @@
 1. Lexicon: a mention the lexicon knows (alias, metonym, demonym) is that lexicon entry.
 2. Exact name: mentions of one type group with the same normalised name are one entity.
 3. In-document name: a short person name took its full form in the document (kg.extract.mentions).
-4. Name variants across documents: full names with one surname whose given names are the same
+4. Name order: a two-word name written family name first in capitals ("MOTEGI Toshimitsu") is
+   the same two words in the other order, when the corpus has them ("Toshimitsu Motegi").
+   Name variants across documents: full names with one surname whose given names are the same
    or variants of one name (lexicon/honorifics.yaml `given_name_variants`: Joe = Joseph) and
    whose middle parts are initials that do not disagree ("Joe Biden", "Donald J. Trump",
    "Joseph R. Biden") are one person, named by the fullest form; a name that fits two forms that
@@ -67,7 +69,7 @@ def resolve_entities(
     for doc_id in sorted(mentions_by_doc):
         for m in mentions_by_doc[doc_id]:
             by_key[base_key(m)].append((doc_id, m))
-    variants = _variant_layer(by_key)
+    variants = {**_order_layer(by_key), **_variant_layer(by_key)}
     remap, ambiguous = _surname_layer(by_key, variants)
     remap = {**variants, **remap}
     groups: dict[str, list[tuple[str, Mention, str]]] = defaultdict(list)
@@ -90,6 +92,37 @@ def resolve_entities(
 
 def _name_parts(key: str) -> list[str]:
     return [p.strip(".,") for p in key[len("person:") :].split() if p.strip(".,")]
+
+
+def _order_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str, str]:
+    """Point a two-word name written family name first, in capitals ("MOTEGI Toshimitsu", the
+    style of Japanese government readouts), at the same two words in the other order when the
+    corpus has them ("Toshimitsu Motegi"). Without capitals the order proves nothing ("Suga
+    Yoshihide" of one text is not re-pointed)."""
+    remap: dict[str, str] = {}
+    for key in sorted(by_key):
+        parts = _name_parts(key) if key.startswith("person:") else []
+        if len(parts) != 2:
+            continue
+        other = f"person:{parts[1]} {parts[0]}"
+        if other in by_key and any(
+            m.text.split() and _family_first(m.text) for _, m in by_key[key]
+        ):
+            remap[key] = other
+    return remap
+
+
+def _family_first(text: str) -> bool:
+    """ "MOTEGI Toshimitsu", "Mr. MOTEGI Toshimitsu": the first of the last two words is all
+    capitals, the second is not."""
+    words = [w.strip(".,") for w in text.split()][-2:]
+    return (
+        len(words) == 2
+        and len(words[0]) >= 2
+        and words[0].isalpha()
+        and words[0].isupper()
+        and not words[1].isupper()
+    )
 
 
 def _variant_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str, str]:
@@ -163,7 +196,13 @@ def _make_entity(key: str, members: list[tuple[str, Mention, str]], base: str) -
         label = lexicon_names[0]
     else:
         labels = Counter(m.label for _, m, _ in members)
-        label = max(labels, key=lambda s: (len(s.split()), labels[s], s))
+        # the form the group is keyed by first: "Toshimitsu Motegi", not a family-first
+        # "Motegi Toshimitsu" re-pointed at it, however often that one is written
+        own = f"{type_group(etype)}:" if key.startswith(f"{type_group(etype)}:") else ""
+        label = max(
+            labels,
+            key=lambda s: (len(s.split()), own + normalise_key(s) == key, labels[s], s),
+        )
     wikidata = next((m.wikidata for _, m, _ in members if m.wikidata), None)
     entity = Entity(
         id=mint_iri(type_group(etype), key, label, base),
