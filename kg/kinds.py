@@ -52,6 +52,11 @@ class MergeDecl:
     # distinct field -> groups of values that agree with each other: one state told in other
     # words ("imposed" and "raised" are both a tariff in force at its rate)
     alike: dict[str, list[list[str]]] = field(default_factory=dict)
+    # the claim's (internal) field holding its document's year: claims whose distinct fields
+    # are all unknown, from documents of two known years, are two facts ("the visit" of a 2019
+    # readout is not "the visit" of a 2025 one); a dated claim joins an undated fact only when
+    # its date is of that fact's year
+    epoch: str | None = None
 
 
 @dataclass(frozen=True)

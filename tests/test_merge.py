@@ -135,3 +135,17 @@ def test_measures_apart_by_goods_status_or_specificity_stay_apart(tmp_path: Path
     assert all(
         len({s["doc"] for s in f["sources"]}) == 1 for f in us if f not in vague
     )
+
+
+def test_undated_events_of_stories_of_two_years_stay_apart(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    visit = "Japanese Prime Minister Fumio Kishida visited Washington and met Joe Biden.\n"
+    for name, year in (("a", 2022), ("b", 2022), ("c", 2024)):
+        (corpus / f"{name}.md").write_text(f"---\npublished: {year}-05-02\n---\n{visit}", "utf-8")
+    run_build([str(corpus)], tmp_path / "out", nlp=shared_nlp())
+    lines = (tmp_path / "out" / "facts.jsonl").read_text("utf-8").splitlines()
+    meetings = [f for f in map(json.loads, lines) if f["kind"] == "event" and f["date"] is None]
+    docs = sorted(sorted({s["doc"] for s in f["sources"]}) for f in meetings)
+    # the stories of 2022 tell one undated meeting; the 2024 story's is not known to be it
+    assert ["a", "b"] in docs and ["c"] in docs and ["a", "b", "c"] not in docs

@@ -218,6 +218,14 @@ class ExtractionContext:
         """The document's time expressions, in text order."""
         return find_timexes(self.document.text, self.document.published)
 
+    @property
+    def epoch(self) -> str | None:
+        """The year of the document's publication (metadata or dateline), or None. The years
+        its text names are no guide (a 2025 story recalls a 2017 visit). Undated events of
+        documents of two years are not merged (merge `epoch` of ontology/kinds.yaml)."""
+        published = self.document.published
+        return published[:4] if published and published[:4].isdigit() else None
+
     @cached_property
     def _timex_starts(self) -> list[int]:
         return [t.start for t in self.timexes]

@@ -1030,6 +1030,7 @@ def _claim(ctx: ExtractionContext, ev: Event) -> Claim | None:
         "_trigger": ev.trigger.text,
         "_date_rule": timex.rule if timex else None,
         "_week": timex.week if timex else None,
+        "_epoch": ctx.epoch,
         **({"_initiator_rule": initiator_rule} if initiator_rule else {}),
         **({"_place_inherited": True} if inherited else {}),
         **ev.extra,

@@ -77,6 +77,7 @@ class _Cluster:
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
     split: str = ""  # what set it apart from a cluster of the same key and values: its texts
     docs: set[str] = field(default_factory=set)
+    epochs: set[str] = field(default_factory=set)  # the years of its documents (merge `epoch`)
 
 
 def merge_facts(
@@ -111,6 +112,7 @@ def merge_facts(
         apart = _apart(public, spec)
         texts = _unresolved(claim, fields, spec)
         clusters = groups.setdefault(key, [])
+        epoch = fields.get(spec.epoch) if spec.epoch else None
         fitting = [
             c
             for c in clusters
@@ -118,14 +120,17 @@ def merge_facts(
             and all(_known_fits(n in apart, n in c.apart, claim.evidence.doc, c.docs)
                     for n in spec.known_across)
         ]
+        timely = [c for c in fitting if _same_epoch(c, apart, epoch, spec)]
         found = next(
-            (c for c in fitting if all(_within(c.texts.get(k), v) for k, v in texts.items())),
+            (c for c in timely if all(_within(c.texts.get(k), v) for k, v in texts.items())),
             None,
         )
         if found is None:
             found = _Cluster({}, [], {})
-            if fitting:  # apart only by an unresolved text: its id must differ
+            if timely:  # apart only by an unresolved text: its id must differ
                 found.split = json.dumps(sorted(texts.items()), ensure_ascii=False)
+            elif fitting:  # apart only by the documents' years
+                found.split = json.dumps(["epoch", epoch], ensure_ascii=False)
             clusters.append(found)
         cluster = found
         cluster.values.update(stated)
@@ -142,6 +147,8 @@ def merge_facts(
                 cluster.texts[k] = v
         cluster.claims.append((claim, fields))
         cluster.docs.add(claim.evidence.doc)
+        if epoch:
+            cluster.epochs.add(str(epoch))
     facts: dict[str, Fact] = {}
     for key, clusters in groups.items():
         group_kind = clusters[0].claims[0][0].kind
@@ -190,6 +197,19 @@ def _ignored_words(declared: tuple[str, ...]) -> frozenset[str]:
         if key.startswith("country:")
     ]
     return frozenset(declared).union(w for text in places for w in _WORD.findall(text.lower()))
+
+
+def _same_epoch(cluster: _Cluster, apart: dict[str, str], epoch: Any, spec: MergeDecl) -> bool:
+    """Merge `epoch`: whether a claim may join a cluster by the years of their documents. A
+    cluster or claim that states a distinct value (a date) is told apart by it, but a dated
+    claim joins an undated cluster only when its date is of a year of the cluster's documents;
+    two undated ones join when their documents share a year or one of them has none."""
+    if not spec.epoch or cluster.apart or not cluster.epochs:
+        return True
+    if apart:
+        years = {v[:4] for v in apart.values() if v[:4].isdigit()}
+        return not years or bool(years & cluster.epochs)
+    return not epoch or str(epoch) in cluster.epochs
 
 
 def _known_fits(stated: bool, known: bool, doc: str, docs: set[str]) -> bool:
