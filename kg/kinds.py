@@ -197,11 +197,12 @@ def _spec(name: str, decl: KindDecl) -> KindSpec:
         for n in listed:
             if n not in names:
                 raise RuleError(f"{where}.{part}: {n!r} is not a field of {name}")
-    for part, listed in (
-        ("words", decl.merge.words),
+    parts: tuple[tuple[str, list[str]], ...] = (
+        ("words", list(decl.merge.words)),
         ("known_across", decl.merge.known_across),
-        ("alike", decl.merge.alike),
-    ):
+        ("alike", list(decl.merge.alike)),
+    )
+    for part, listed in parts:
         for n in listed:
             if n not in decl.merge.distinct:
                 raise RuleError(f"{where}.merge.{part}: {n!r} is not one of merge.distinct")

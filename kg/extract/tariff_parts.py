@@ -166,9 +166,9 @@ def referring_end(doc: Doc, i: int, right: int) -> int | None:
     "both nations", "the two economies"), or None."""
     for words in tables().referring_determiners:
         j = i + len(words)
-        if j < right and [t.lower_ for t in doc[i:j]] == list(words):
-            if doc[j].lower_ in tables().referring_parties:
-                return j + 1
+        same = j < right and [t.lower_ for t in doc[i:j]] == list(words)
+        if same and doc[j].lower_ in tables().referring_parties:
+            return j + 1
     return None
 
 

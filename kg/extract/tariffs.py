@@ -417,9 +417,8 @@ def _to_zero(ctx: ExtractionContext, m: Measure, goods: Goods, right: int) -> in
         return None
     doc = ctx.doc
     end = max(goods.end, m.trigger.end if m.trigger is not None else m.last)
-    if end + 1 < min(right, len(doc)) + 1 and end + 1 < len(doc):
-        if doc[end].lower_ == "to" and doc[end + 1].lower_ in tables().zero_words:
-            return end + 1
+    if end + 1 <= right and end + 1 < len(doc) and doc[end].lower_ == "to":
+        return end + 1 if doc[end + 1].lower_ in tables().zero_words else None
     return None
 
 

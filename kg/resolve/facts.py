@@ -111,40 +111,11 @@ def merge_facts(
         stated = {n: _canon(public[n]) for n in spec.value if public.get(n) not in (None, [])}
         apart = _apart(public, spec)
         texts = _unresolved(claim, fields, spec)
-        clusters = groups.setdefault(key, [])
         epoch = fields.get(spec.epoch) if spec.epoch else None
-        fitting = [
-            c
-            for c in clusters
-            if _fits(c, stated, apart, claim.kind)
-            and all(_known_fits(n in apart, n in c.apart, claim.evidence.doc, c.docs)
-                    for n in spec.known_across)
-        ]
-        timely = [c for c in fitting if _same_epoch(c, apart, epoch, spec)]
-        found = next(
-            (c for c in timely if all(_within(c.texts.get(k), v) for k, v in texts.items())),
-            None,
+        cluster = _cluster_for(
+            groups.setdefault(key, []), claim, (stated, apart, texts), epoch, spec
         )
-        if found is None:
-            found = _Cluster({}, [], {})
-            if timely:  # apart only by an unresolved text: its id must differ
-                found.split = json.dumps(sorted(texts.items()), ensure_ascii=False)
-            elif fitting:  # apart only by the documents' years
-                found.split = json.dumps(["epoch", epoch], ensure_ascii=False)
-            clusters.append(found)
-        cluster = found
-        cluster.values.update(stated)
-        for n, v in apart.items():
-            known = cluster.apart.get(n, "")
-            if n in spec.words:  # a goods phrase's words: the cluster's are all it was told
-                cluster.apart[n] = " ".join(sorted(set(v.split()) | set(known.split())))
-            elif n in spec.alike:  # the first of values alike stands
-                cluster.apart.setdefault(n, v)
-            elif len(v) > len(known):
-                cluster.apart[n] = v
-        for k, v in texts.items():
-            if len(v) > len(cluster.texts.get(k, "")):
-                cluster.texts[k] = v
+        _learn(cluster, stated, apart, texts, spec)
         cluster.claims.append((claim, fields))
         cluster.docs.add(claim.evidence.doc)
         if epoch:
@@ -197,6 +168,63 @@ def _ignored_words(declared: tuple[str, ...]) -> frozenset[str]:
         if key.startswith("country:")
     ]
     return frozenset(declared).union(w for text in places for w in _WORD.findall(text.lower()))
+
+
+def _cluster_for(
+    clusters: list[_Cluster],
+    claim: Claim,
+    told: tuple[dict[str, Any], dict[str, str], dict[tuple[str, str], str]],
+    epoch: Any,
+    spec: MergeDecl,
+) -> _Cluster:
+    """The cluster of its key a claim joins (``told``: its stated values, distinct values and
+    unresolved texts), or a new one appended to ``clusters``."""
+    stated, apart, texts = told
+    fitting = [
+        c
+        for c in clusters
+        if _fits(c, stated, apart, claim.kind)
+        and all(
+            _known_fits(n in apart, n in c.apart, claim.evidence.doc, c.docs)
+            for n in spec.known_across
+        )
+    ]
+    timely = [c for c in fitting if _same_epoch(c, apart, epoch, spec)]
+    found = next(
+        (c for c in timely if all(_within(c.texts.get(k), v) for k, v in texts.items())),
+        None,
+    )
+    if found is not None:
+        return found
+    found = _Cluster({}, [], {})
+    if timely:  # apart only by an unresolved text: its id must differ
+        found.split = json.dumps(sorted(texts.items()), ensure_ascii=False)
+    elif fitting:  # apart only by the documents' years
+        found.split = json.dumps(["epoch", epoch], ensure_ascii=False)
+    clusters.append(found)
+    return found
+
+
+def _learn(
+    cluster: _Cluster,
+    stated: dict[str, Any],
+    apart: dict[str, str],
+    texts: dict[tuple[str, str], str],
+    spec: MergeDecl,
+) -> None:
+    """What a joining claim tells its cluster: its values, distinct values and texts."""
+    cluster.values.update(stated)
+    for n, v in apart.items():
+        known = cluster.apart.get(n, "")
+        if n in spec.words:  # a goods phrase's words: the cluster's are all it was told
+            cluster.apart[n] = " ".join(sorted(set(v.split()) | set(known.split())))
+        elif n in spec.alike:  # the first of values alike stands
+            cluster.apart.setdefault(n, v)
+        elif len(v) > len(known):
+            cluster.apart[n] = v
+    for k, v in texts.items():
+        if len(v) > len(cluster.texts.get(k, "")):
+            cluster.texts[k] = v
 
 
 def _same_epoch(cluster: _Cluster, apart: dict[str, str], epoch: Any, spec: MergeDecl) -> bool:
