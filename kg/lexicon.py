@@ -74,6 +74,9 @@ class Lexicon:
     categories: dict[str, OfficeCategory] = field(default_factory=dict)
     descriptors: dict[str, str] = field(default_factory=dict)  # lowercase word -> entity type
     honorifics: frozenset[str] = frozenset()
+    # honorifics that tell a person from another of the same surname ("President Obama and
+    # Mrs. Obama"): kept in the name when both are named in one sentence
+    distinguishing: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()  # "von", "van", "bin": inside family names
     gathering_words: frozenset[str] = frozenset()  # "Meeting": ends no person's name
     given_name_variants: dict[str, str] = field(default_factory=dict)  # "joe" -> "joseph"
@@ -195,6 +198,7 @@ def load_lexicon() -> Lexicon:
         lex.descriptors[item["word"].lower()] = _entity_type(item["type"], where)
     names = load_yaml("lexicon/honorifics.yaml") or {}
     lex.honorifics = frozenset(names.get("honorifics", []))
+    lex.distinguishing = frozenset(names.get("distinguishing_honorifics", []))
     lex.particles = frozenset(names.get("particles", []))
     lex.gathering_words = frozenset(w.lower() for w in names.get("gathering_words", []))
     for group in names.get("given_name_variants", []):

@@ -117,7 +117,8 @@ def test_lexicon_loads_with_header_and_items(relative: str) -> None:
     expected = {
         "lexicon/offices.yaml": ["categories", "offices"],
         "lexicon/honorifics.yaml": [
-            "honorifics", "particles", "gathering_words", "given_name_variants"
+            "honorifics", "distinguishing_honorifics", "particles", "gathering_words",
+            "given_name_variants",
         ],
     }.get(relative, [])
     assert isinstance(data, dict) and list(data) == (expected or [LEXICONS[relative]]), (

@@ -122,3 +122,21 @@ def test_a_place_named_like_a_person_of_the_document_is_that_person() -> None:
     found = {m.text: (m.type, m.label) for m in analyse(text).mentions}
     assert found["Yang Jiechi"] == ("Person", "Yang Jiechi")
     assert found["Yang"] == ("Person", "Yang Jiechi")
+
+
+def test_a_distinguishing_honorific_beside_the_same_surname_is_another_person() -> None:
+    # written for kg: two people of one surname named in one sentence
+    ctx = analyse(
+        "Barack Obama spoke first. The visit by President Obama and Mrs. Obama was brief. "
+        "Mrs. Obama later toured a school."
+    )
+    people = [(m.label, m.resolved_by) for m in ctx.mentions if m.type == "Person"]
+    assert ("Barack Obama", "surname-in-document") in people
+    assert [label for label, _ in people].count("Mrs. Obama") == 2
+
+
+def test_a_distinguishing_honorific_alone_names_the_one_person_of_that_surname() -> None:
+    # written for kg: no second person of the surname in the sentence, so no split
+    ctx = analyse("Angela Merkel met the unions on Monday. Mrs. Merkel said talks would go on.")
+    labels = [m.label for m in ctx.mentions if m.type == "Person"]
+    assert labels == ["Angela Merkel", "Angela Merkel"]

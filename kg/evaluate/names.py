@@ -88,6 +88,18 @@ def tokens(text: str) -> list[str]:
 
 
 @functools.cache
+def _distinguishing() -> frozenset[str]:
+    """Honorifics that tell one person from another of the same surname ("Mrs. Obama"),
+    lexicon/honorifics.yaml `distinguishing_honorifics`, folded."""
+    try:
+        data = load_yaml("lexicon/honorifics.yaml") or {}
+    except KGError:
+        data = {}
+    items = data.get("distinguishing_honorifics", []) if isinstance(data, dict) else []
+    return frozenset(t for item in items for t in tokens(str(item)))
+
+
+@functools.cache
 def _honorifics() -> tuple[tuple[str, ...], ...]:
     """Honorific token sequences, longest first: built-ins, plus lexicon/honorifics.yaml if any."""
     words: set[tuple[str, ...]] = {(h,) for h in BUILTIN_HONORIFICS}
@@ -105,6 +117,8 @@ def _honorifics() -> tuple[tuple[str, ...], ...]:
 def normalise_name(text: str) -> str:
     """The comparison key of a name: folded, leading articles and honorifics stripped."""
     toks = tokens(text)
+    if len(toks) == 2 and toks[0] in _distinguishing():
+        return " ".join(toks)  # "Mrs. Obama" is not "Obama": the honorific tells her apart
     changed = True
     while changed and len(toks) > 1:
         changed = False

@@ -116,8 +116,8 @@ class ExtractionContext:
         """First and last names of the people the document names in full, when unambiguous
         (the NER misses some repetitions: "“...,” Trump clarified")."""
         counts: dict[str, Counter[str]] = {}
-        for m in self.mentions:
-            if m.type == "Person" and " " in m.label:
+        for m in self.mentions:  # "Mrs. Obama" (an honorific that distinguishes) names no one else
+            if m.type == "Person" and " " in m.label and m.resolved_by != "honorific-distinguishes":
                 parts = m.label.split()
                 for part in {parts[0], parts[-1]}:
                     counts.setdefault(part, Counter())[m.label] += 1

@@ -48,6 +48,7 @@ def find_mentions(tokens: Tokens, lexicon: Lexicon) -> list[Mention]:
     raw += _token_pass(tokens, raw, lexicon)
     raw = _with_particles(tokens, raw, lexicon)
     raw = [_with_capitals(tokens, m, raw) if m.type == "Person" else m for m in raw]
+    raw = _distinguished(tokens, raw, lexicon)
     people = _resolve_people(raw, lexicon)
     references = _title_references(tokens, people, lexicon)
     return sorted(people + references, key=lambda m: (m.start, m.end))
@@ -433,15 +434,56 @@ def _type_from_name(text: str, lexicon: Lexicon) -> str | None:
     return None
 
 
+def _distinguished(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """ "President Obama and Mrs. Obama": a one-word person name after a distinguishing
+    honorific (lexicon `distinguishing_honorifics`), in a sentence that names another person
+    of that surname without it, is another person, named with the honorific ("Mrs. Obama")
+    wherever the document writes it so."""
+    doc = tokens.doc
+    honorific: dict[int, str] = {}  # mention start -> the distinguishing honorific before it
+    for m in mentions:
+        if m.type != "Person" or " " in m.label or m.key is not None:
+            continue
+        i = tokens.token_at(m.start)
+        if i > 0 and doc[i - 1].text in lexicon.distinguishing:
+            honorific[m.start] = doc[i - 1].text
+    if not honorific:
+        return mentions
+    split: set[str] = set()
+    for m in mentions:
+        if m.start not in honorific:
+            continue
+        sent = doc[tokens.token_at(m.start)].sent
+        if any(
+            o.type == "Person"
+            and o.start not in honorific
+            and o.label.split()[-1] == m.label
+            and sent.start_char <= o.start < sent.end_char
+            for o in mentions
+        ):
+            split.add(m.label)
+    return [
+        Mention(m.text, f"{honorific[m.start]} {m.label}", m.type, m.start, m.end, None, None,
+                "honorific-distinguishes")
+        if m.start in honorific and m.label in split
+        else m
+        for m in mentions
+    ]
+
+
 def _resolve_people(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
     """Give short person names their full form and re-type mislabelled surnames."""
     singles = {m.label for m in mentions if m.type == "Person" and " " not in m.label}
     mentions = [_place_as_person(m, singles) for m in mentions]
-    full_names = Counter(m.label for m in mentions if m.type == "Person" and " " in m.label)
+    full = [  # "Mrs. Obama" (_distinguished) is nobody's full name
+        m
+        for m in mentions
+        if m.type == "Person" and " " in m.label and m.resolved_by != "honorific-distinguishes"
+    ]
+    full_names = Counter(m.label for m in full)
     first_seen: dict[str, int] = {}
-    for m in mentions:
-        if m.type == "Person" and " " in m.label:
-            first_seen.setdefault(m.label, m.start)
+    for m in full:
+        first_seen.setdefault(m.label, m.start)
     out: list[Mention] = []
     for m in mentions:
         if " " not in m.label and m.key is None and m.type in {"Person", "Organization", "Place"}:

@@ -158,9 +158,12 @@ def _surname_layer(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Point one-word person names at the single compatible full name of the corpus."""
     full_by_part: dict[str, set[str]] = defaultdict(set)
+    honorific = {h.lower().rstrip(".") for h in load_lexicon().distinguishing}
     for key in by_key:
         if key.startswith("person:") and " " in key:
             parts = key[len("person:") :].split()
+            if parts[0].rstrip(".") in honorific:
+                continue  # "Mrs. Obama" is not the full name of an "Obama"
             full_by_part[parts[0]].add(key)
             full_by_part[parts[-1]].add(key)
     remap: dict[str, str] = {}
