@@ -789,8 +789,7 @@ def _referred_parties(ctx: ExtractionContext, events: list[Event]) -> list[Event
                 if ref.type == "Person":
                     parties += people
                 elif e.type in rules.side_reference_events:
-                    acting = (acting_country(ctx, m)[0] for m in people)
-                    parties += [c for c in acting if c.type == "Country"]
+                    parties += _sides(ctx, before)
         e.participants = unique([*(m for m in e.participants if m not in refs), *parties])
         e.spans += [(m.start, m.end) for m in refs]  # the quote shows what was referred to
         if e.initiator is not None and e.initiator.resolved_by == PARTY_REFERENCE:
@@ -800,6 +799,18 @@ def _referred_parties(ctx: ExtractionContext, events: list[Event]) -> list[Event
         if e.participants:
             out.append(e)
     return out
+
+
+def _sides(ctx: ExtractionContext, before: list[Event]) -> list[Mention]:
+    """ "Both sides reached consensus": the countries the people of the last event before act
+    for, from the last one whose people act for two countries or more (a visit of a leader and
+    his spouse has one side)."""
+    for b in reversed(before):
+        acting = (acting_country(ctx, m)[0] for m in b.participants if m.type == "Person")
+        countries = unique([c for c in acting if c is not None and c.type == "Country"])
+        if len({c.label for c in countries}) >= 2:
+            return countries
+    return []
 
 
 def _referred_nominees(events: list[Event]) -> None:
