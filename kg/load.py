@@ -121,7 +121,8 @@ class SparqlClient:
             with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
-            header = exc.headers.get("WWW-Authenticate", "")
+            with exc:  # an error response holds its socket open until closed
+                header = exc.headers.get("WWW-Authenticate", "")
             scheme, _, rest = header.partition(" ")
             if exc.code == 401 and scheme.lower() == "digest":
                 return urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))

@@ -48,7 +48,8 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float, log: Path
             with urllib.request.urlopen(url, timeout=2) as response:
                 response.read()
                 return None
-        except urllib.error.HTTPError:
+        except urllib.error.HTTPError as exc:
+            exc.close()  # an error response holds its socket open until closed
             return None  # it answers (an error status is an answer)
         except OSError:
             time.sleep(0.25)
