@@ -24,10 +24,10 @@ ARTICLES = {
 }
 
 
-def _build(tmp_path: Path) -> dict[str, dict]:
+def _build(tmp_path: Path, articles: dict[str, str] = ARTICLES) -> dict[str, dict]:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for name, text in ARTICLES.items():
+    for name, text in articles.items():
         (corpus / f"{name}.txt").write_text(text, "utf-8")
     run_build([str(corpus)], tmp_path / "out", nlp=shared_nlp())
     lines = (tmp_path / "out" / "facts.jsonl").read_text("utf-8").splitlines()
@@ -107,15 +107,9 @@ MEASURES = {  # written for kg
 
 
 def test_measures_apart_by_goods_status_or_specificity_stay_apart(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in MEASURES.items():
-        (corpus / f"{name}.txt").write_text(text, "utf-8")
-    run_build([str(corpus)], tmp_path / "out", nlp=shared_nlp())
-    lines = (tmp_path / "out" / "facts.jsonl").read_text("utf-8").splitlines()
     us = [
         f
-        for f in map(json.loads, lines)
+        for f in _build(tmp_path, MEASURES).values()
         if f["kind"] == "tariff" and (f["imposed_by"] or {}).get("label") == "United States"
     ]
     docs = {tuple(sorted({s["doc"] for s in f["sources"]})): f for f in us}

@@ -317,13 +317,7 @@ def _joins_goods(ctx: ExtractionContext, i: int, right: int) -> bool:
     doc = ctx.doc
     if doc[i].lower_ not in {"and", "or"} or i + 1 >= right:
         return False
-    nxt = doc[i + 1]
-    return (
-        nxt.pos_ in {"NOUN", "ADJ"}
-        and nxt.lower_ not in tables().trigger_words
-        and actor(ctx, nxt, PARTY_TYPES) is None
-        and _party(ctx, nxt) is None
-    )
+    return _goods_word(ctx, doc[i + 1], {"NOUN", "ADJ"})
 
 
 def _of_goods(ctx: ExtractionContext, i: int, right: int) -> bool:
@@ -333,13 +327,18 @@ def _of_goods(ctx: ExtractionContext, i: int, right: int) -> bool:
     doc = ctx.doc
     if doc[i].lower_ != "of" or i + 1 >= right:
         return False
-    nxt = doc[i + 1]
+    return _goods_word(ctx, doc[i + 1], {"NOUN", "ADJ", "PROPN"})
+
+
+def _goods_word(ctx: ExtractionContext, tok: Token, pos: set[str]) -> bool:
+    """Whether ``tok`` can go on a goods phrase: of one of ``pos``, no number, no tariff word
+    and naming no party."""
     return (
-        nxt.pos_ in {"NOUN", "ADJ", "PROPN"}
-        and not nxt.like_num
-        and nxt.lower_ not in tables().trigger_words
-        and actor(ctx, nxt, PARTY_TYPES) is None
-        and _party(ctx, nxt) is None
+        tok.pos_ in pos
+        and not tok.like_num
+        and tok.lower_ not in tables().trigger_words
+        and actor(ctx, tok, PARTY_TYPES) is None
+        and _party(ctx, tok) is None
     )
 
 
