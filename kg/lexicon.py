@@ -8,6 +8,7 @@ case-insensitively on token boundaries.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,8 +79,15 @@ class Lexicon:
     # Mrs. Obama"): kept in the name when both are named in one sentence
     distinguishing: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()  # "von", "van", "bin": inside family names
+    # honorifics that also open place and institution names ("Prince Edward Island")
+    place_honorifics: frozenset[str] = frozenset()
     gathering_words: frozenset[str] = frozenset()  # "Meeting": ends no person's name
     given_name_variants: dict[str, str] = field(default_factory=dict)  # "joe" -> "joseph"
+    # spelling folds for comparing names: letters without a decomposition, word endings
+    letter_folds: dict[str, str] = field(default_factory=dict)
+    ending_folds: tuple[tuple[str, str], ...] = ()
+    not_names: frozenset[str] = frozenset()  # era names: words NER takes for names
+    credits: tuple[re.Pattern[str], ...] = ()  # photo and video credits
 
     def lookup(self, text: str) -> LexEntry | None:
         """The entry a surface form names (alias, metonym or demonym), or None."""
@@ -200,8 +208,13 @@ def load_lexicon() -> Lexicon:
     lex.honorifics = frozenset(names.get("honorifics", []))
     lex.distinguishing = frozenset(names.get("distinguishing_honorifics", []))
     lex.particles = frozenset(names.get("particles", []))
+    lex.place_honorifics = frozenset(names.get("honorifics_in_place_names", []))
     lex.gathering_words = frozenset(w.lower() for w in names.get("gathering_words", []))
     for group in names.get("given_name_variants", []):
         for name in group:
             lex.given_name_variants[name.lower()] = group[0].lower()
+    lex.letter_folds = {str(k): str(v) for k, v in (names.get("letter_folds") or {}).items()}
+    lex.ending_folds = tuple((str(a), str(b)) for a, b in names.get("ending_folds") or [])
+    lex.not_names = frozenset(names.get("not_names", []))
+    lex.credits = tuple(re.compile(str(c), re.MULTILINE) for c in names.get("credits", []))
     return lex

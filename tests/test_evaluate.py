@@ -65,6 +65,19 @@ def test_phrases_resolve_through_gold_aliases_and_lexicon_demonyms() -> None:
     assert NameIndex([]).resolve_phrase("Canadian aluminum") == "Canada"
 
 
+def test_a_person_named_only_by_a_gold_alias_of_several_words_matches() -> None:
+    # a text that writes only "President Xi": the entity "Xi" has that alias, as the gold does
+    people = [["Xi Jinping", "President Xi"], ["Jane Roe", "Roe"]]
+    entities = {
+        "xi": {"id": "xi", "label": "Xi", "aliases": ["President Xi", "Xi"]},
+        "roe": {"id": "roe", "label": "Ann Roe", "aliases": ["Roe", "Ann Roe"]},
+    }
+    index = NameIndex([], entities, people)
+    assert index.matches("Xi Jinping", entities["xi"])
+    # a shared one-word alias proves nothing: "Ann Roe" is not "Jane Roe"
+    assert not index.matches("Jane Roe", entities["roe"])
+
+
 def test_contested_claim_splits_into_status_title_and_organisation() -> None:
     index = NameIndex([["United States", "U.S."]])
     claim = parse_claim("former President of the United States", index.resolve_name)

@@ -113,12 +113,12 @@ def check_strings(values: Any, where: str) -> list[str]:
 def test_lexicon_loads_with_header_and_items(relative: str) -> None:
     data = load_yaml(relative)
     # offices.yaml also holds the table of office categories, honorifics.yaml the name particles,
-    # the words that end no name (gatherings) and the variants of given names
+    # the words that end no name (gatherings), the variants of given names and the spelling folds
     expected = {
         "lexicon/offices.yaml": ["categories", "offices"],
         "lexicon/honorifics.yaml": [
-            "honorifics", "distinguishing_honorifics", "particles", "gathering_words",
-            "given_name_variants",
+            "honorifics", "honorifics_in_place_names", "distinguishing_honorifics", "particles",
+            "gathering_words", "given_name_variants", "letter_folds", "ending_folds",
         ],
     }.get(relative, [])
     assert isinstance(data, dict) and list(data) == (expected or [LEXICONS[relative]]), (

@@ -29,7 +29,9 @@ def _texts() -> list[tuple[str, str | None]]:
         data = yaml.safe_load(path.read_text("utf-8"))
         for cases in data.values():
             for case in cases if isinstance(cases, list) else []:
-                out.append((case["text"], case.get("published")))
+                # a case of one text, or of several documents (people.yaml)
+                for text in case.get("docs") or [case["text"]]:
+                    out.append((text, case.get("published")))
     return out
 
 

@@ -42,16 +42,93 @@ def find_mentions(tokens: Tokens, lexicon: Lexicon) -> list[Mention]:
             and all(i in in_title for i in range(ent.start, ent.end))
         ):
             continue  # "Commerce" inside "Secretary of Commerce": part of a title, not an entity
-        mention = _name_after_title(ent, in_title) or _mention_from_ent(ent, lexicon, in_title)
+        mention = _name_after_title(ent, in_title, lexicon) or _mention_from_ent(
+            ent, lexicon, in_title
+        )
         if mention is not None:
             raw.append(mention)
-    raw += _token_pass(tokens, raw, lexicon)
+    raw = _after_honorifics(tokens, raw, lexicon, in_title)
+    found = _token_pass(tokens, raw, lexicon)
+    whole = [(m.start, m.end) for m in found if m.resolved_by == "name-particle"]
+    raw = [m for m in raw if not any(a <= m.start and m.end <= b for a, b in whole)] + found
     raw = _with_particles(tokens, raw, lexicon)
     raw = [_with_capitals(tokens, m, raw) if m.type == "Person" else m for m in raw]
     raw = _distinguished(tokens, raw, lexicon)
+    raw = _not_credited(tokens.text, raw, lexicon)
     people = _resolve_people(raw, lexicon)
     references = _title_references(tokens, people, lexicon)
     return sorted(people + references, key=lambda m: (m.start, m.end))
+
+
+def _after_honorifics(
+    tokens: Tokens, mentions: list[Mention], lexicon: Lexicon, in_title: set[int]
+) -> list[Mention]:
+    """A name after an honorific or form of address (lexicon `honorifics`: "the Honourable X",
+    "Dame X", "Sheikh X", "His Excellency X") is a person's, also where NER missed it or took
+    it for an organisation: the capitalised words after it, with particles and hyphens, up to
+    five, none of them a title word. A mention inside those words that the lexicon does not
+    know gives way; a place's name after the word ("Prince Edward Island") stays a place."""
+    doc = tokens.doc
+    longest = max((len(h.split()) for h in lexicon.honorifics), default=0)
+    out = list(mentions)
+    i = 0
+    while i < len(doc):
+        width = next(
+            (w for w in range(min(longest, len(doc) - i), 0, -1)
+             if doc[i : i + w].text in lexicon.honorifics),
+            0,
+        )
+        if not width:
+            i += 1
+            continue
+        j = end = i + width
+        words = 0
+        while j < len(doc) and j not in in_title and words < 5:
+            t = doc[j]
+            if t.is_alpha and t.text[:1].isupper() and t.pos_ == "PROPN":
+                words += 1
+                end = j = j + 1
+            elif (
+                (t.lower_ in lexicon.particles or (t.text in {"-", "–"} and not t.whitespace_))
+                and words and j + 1 < len(doc) and doc[j + 1].text[:1].isupper()
+            ):
+                j += 1
+            else:
+                break
+        span, honorific = doc[i + width : end], doc[i : i + width]
+        i = max(end, i + 1)
+        if not words or any(t.ent_type_ in {"GPE", "LOC", "FAC"} for t in span):
+            continue
+        if all(t.is_upper for t in span if t.is_alpha):
+            continue  # "So much for being Mr. NICE GUY!": shouting, not a name
+        if lexicon.descriptors.get(span[-1].lower_):
+            continue  # "Prince Albert Foundation": an organisation's name
+        opens = honorific.start_char  # a mention may start at it ("Dame X" as an ORG)
+        if honorific.text in lexicon.place_honorifics:
+            opens = span.start_char
+        inside = [m for m in out if m.start < span.end_char and span.start_char < m.end]
+        if any(m.key or m.type == "Person" or m.start < opens or m.end > span.end_char
+               for m in inside):
+            continue  # a person found already, or a known name: left as it is
+        if not inside and end < len(doc) and doc[end].text in _QUOTES:
+            continue  # "no longer 'Mr Nice Guy'": a phrase quoted, not a name NER missed
+        out = [m for m in out if m not in inside]
+        text = span.text
+        out.append(Mention(text, _clean_label(text), "Person", span.start_char, span.end_char,
+                           None, None, "name-after-honorific"))
+    return sorted(out, key=lambda m: (m.start, m.end))
+
+
+def _not_credited(text: str, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """Without the names of photo and video credits ("Photo: Jane Doe/AP", lexicon `credits`)
+    and the words that name nothing though NER takes them for names (`not_names`: era names)."""
+    spans = [(m.start(), m.end()) for c in lexicon.credits for m in c.finditer(text)]
+    return [
+        m
+        for m in mentions
+        if m.label not in lexicon.not_names
+        and not any(a <= m.start and m.end <= b for a, b in spans)
+    ]
 
 
 # Starts only where a word starts (after white space or a hyphen): a match can start nowhere
@@ -70,7 +147,25 @@ def _token_pass(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> li
     # the surname, and a word written in capitals ("MOTEGI Toshimitsu": MOTEGI, the surname in
     # the style of Japanese government readouts, which NER drops when it stands alone)
     capitals = {w for m in people for w in m.text.split() if _capitals(w)}
-    names = sorted({m.label.split()[-1] for m in people} | capitals)
+    # family names with a particle ("von der Leyen"; "Von der Leyen" opening a sentence)
+    particled = {
+        w
+        for m in people
+        for f in _surnames(m.label, lexicon.particles)
+        if " " in f
+        for w in _as_written(m.label, f)
+    }
+    unprefixed = {  # "Safadi" of "Ayman al-Safadi"
+        f for m in people for f in _surnames(m.label, lexicon.particles) if " " not in f
+    } - {m.label.split()[-1].casefold() for m in people}
+    unprefixed_written = {
+        w.partition("-")[2] for m in people for w in m.label.split()[-1:]
+        if w.partition("-")[2].casefold() in unprefixed
+    }
+    names = sorted(
+        {m.label.split()[-1] for m in people} | capitals | particled | unprefixed_written,
+        key=lambda n: (-len(n), n),
+    )
     doc, text = tokens.doc, tokens.text
     out: list[Mention] = []
     for match in _HYPHENATED.finditer(text):
@@ -86,7 +181,13 @@ def _token_pass(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> li
             if match.start() in covered:
                 continue
             span = doc.char_span(match.start(), match.end())
-            if span is None or len(span) != 1:
+            if span is None:
+                continue
+            if len(span) > 1:  # a family name with a particle, which NER missed or cut
+                if match.group() in particled:
+                    label = _clean_label(match.group())
+                    out.append(Mention(match.group(), label, "Person", match.start(),
+                                       match.end(), None, None, "name-particle"))
                 continue
             word = span[0]
             shouted = word.text in capitals  # NER types a lone capitalised surname at random
@@ -157,9 +258,9 @@ def _with_particles(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -
             continue
         last = tokens.token_at(m.end - 1)
         j = last + 1
-        while j < len(doc) and doc[j].text in lexicon.particles:
+        while j < len(doc) and doc[j].lower_ in lexicon.particles:
             j += 1
-        ends_in_particle = doc[last].text in lexicon.particles and last > tokens.token_at(m.start)
+        ends_in_particle = doc[last].lower_ in lexicon.particles and last > tokens.token_at(m.start)
         if (j == last + 1 and not ends_in_particle) or j >= len(doc):
             continue
         name = doc[j]
@@ -293,19 +394,22 @@ def _mention_from_ent(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Mentio
     return _known_name(span, lexicon) or _typed_by_label(ent.label_, span, lexicon)
 
 
-def _name_after_title(ent: Span, in_title: set[int]) -> Mention | None:
+def _name_after_title(ent: Span, in_title: set[int], lexicon: Lexicon) -> Mention | None:
     """A person's name NER joined to the end of the title before it as one organisation
-    ("Secretary of Commerce Gina Raimondo": ORG "Commerce Gina Raimondo"): the two or three
-    capitalised proper nouns after the title's words are the person."""
+    ("Secretary of Commerce Gina Raimondo": ORG "Commerce Gina Raimondo"): the one to three
+    capitalised proper nouns after the title's words are the person ("EVP Jane Doe",
+    "Commissioner Doe" as an ORG), unless a word of them names an organisation ("Ministry")."""
     if ent.label_ != "ORG" or ent.start not in in_title:
         return None
     start = ent.start
     while start < ent.end and start in in_title:
         start += 1
     rest = ent.doc[start : ent.end]
-    if not 2 <= len(rest) <= 3 or not all(
+    if not 1 <= len(rest) <= 3 or not all(
         t.pos_ == "PROPN" and t.is_alpha and t.text[0].isupper() for t in rest
     ):
+        return None
+    if _type_from_name(rest.text, lexicon) or lexicon.lookup(rest.text) is not None:
         return None
     return _person(rest)
 
@@ -343,16 +447,18 @@ def _known_name(span: Span, lexicon: Lexicon) -> Mention | None:
 def _typed_by_label(label: str, span: Span, lexicon: Lexicon) -> Mention | None:
     """A name the lexicon does not know, typed by its NER label: a person, place or organisation."""
     if label == "PERSON":
-        return None if span[-1].lower_ in lexicon.gathering_words else _person(span)
+        if span[-1].lower_ in lexicon.gathering_words:
+            return None
+        return _person(span, lexicon.particles)
     if label in {"GPE", "LOC", "FAC"}:
         return _place(span)
     return _organization(label, span, lexicon)
 
 
-def _person(span: Span) -> Mention | None:
+def _person(span: Span, particles: frozenset[str] = frozenset()) -> Mention | None:
     """A person NER found, unless the name cannot be one (digits, shouting, too long)."""
     text = span.text
-    if not _plausible_person(span):
+    if not _plausible_person(span, particles):
         return None
     return Mention(text, _clean_label(text), "Person", span.start_char, span.end_char)
 
@@ -401,11 +507,14 @@ def _trim(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Span | None:
     return doc[start:end]
 
 
-def _plausible_person(span: Span) -> bool:
+def _plausible_person(span: Span, particles: frozenset[str] = frozenset()) -> bool:
+    """A name of at most five words; particles and hyphens are not words of their own
+    ("Faisal bin Farhan Al-Saud" has four)."""
     text = span.text
-    if any(ch.isdigit() for ch in text) or "@" in text or len(span) > 5:
+    words = [t for t in span if t.text not in {"-", "–"} and t.lower_ not in particles]
+    if any(ch.isdigit() for ch in text) or "@" in text or len(words) > 5:
         return False
-    if len(span) == 1 and text.isupper() and len(text) > 2:  # "NICE", "TRADE": shouting, not names
+    if len(span) == 1 and text.isupper():  # "NICE", "TRADE": shouting; "CV": initials
         return False
     return any(tok.text[:1].isupper() for tok in span)
 
@@ -486,8 +595,12 @@ def _resolve_people(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
         first_seen.setdefault(m.label, m.start)
     out: list[Mention] = []
     for m in mentions:
-        if " " not in m.label and m.key is None and m.type in {"Person", "Organization", "Place"}:
-            candidates = [n for n in full_names if _abbreviates(m.label, n)]
+        short = " " not in m.label or _particle_name(m.label, lexicon.particles)
+        if short and m.key is None and m.type in {"Person", "Organization", "Place"}:
+            candidates = [n for n in full_names if _abbreviates(m.label, n, lexicon.particles)]
+            if not candidates:  # a middle name, for the one full name it fits
+                middle = [n for n in full_names if _middle_of(m.label, n, lexicon.particles)]
+                candidates = middle if len(middle) == 1 else []
             if candidates:
                 best = min(candidates, key=lambda n: (-full_names[n], first_seen[n], n))
                 reason = "surname-in-document" if len(candidates) == 1 else "most-named-in-document"
@@ -510,9 +623,50 @@ def _place_as_person(m: Mention, singles: set[str]) -> Mention:
     return Mention(m.text, m.label, "Person", m.start, m.end, None, None, "person-name-in-document")
 
 
-def _abbreviates(short: str, full: str) -> bool:
-    """``short`` is the first or last name of ``full`` ("Smith", "Xi" of "Xi Jinping"), also
-    written in capitals."""
+def _particle_name(label: str, particles: frozenset[str]) -> bool:
+    """A family name that starts with a particle ("Le Pen", "Von der Leyen", "bin Salman")."""
+    words = label.split()
+    return 2 <= len(words) <= 4 and words[0].lower() in particles and words[-1][:1].isupper()
+
+
+def _surnames(full: str, particles: frozenset[str]) -> set[str]:
+    """The family names a full name can be shortened to, case-folded: the last word, the words
+    from the first particle on ("Le Pen" of "Marine Le Pen", "von der Leyen"), and a last
+    word without its particle prefix ("Safadi" of "Ayman al-Safadi")."""
     parts = full.split()
-    ends = (parts[0], parts[-1])
-    return short in ends or (_capitals(short) and short.title() in ends)  # "MOTEGI" of "Motegi X"
+    out = {parts[-1].casefold()}
+    for i in range(1, len(parts) - 1):
+        if parts[i].lower() in particles:
+            out.add(" ".join(parts[i:]).casefold())
+            break
+    head, _, rest = parts[-1].partition("-")
+    if rest and head.lower() in particles:
+        out.add(rest.casefold())
+    return out
+
+
+def _as_written(full: str, folded: str) -> tuple[str, str]:
+    """A case-folded family name of ``full`` as ``full`` writes it, and with a capital first
+    letter (the form that opens a sentence)."""
+    words = full.split()
+    written = " ".join(words[len(words) - len(folded.split()) :])
+    return written, written[:1].upper() + written[1:]
+
+
+def _abbreviates(short: str, full: str, particles: frozenset[str] = frozenset()) -> bool:
+    """``short`` is the first or family name of ``full`` ("Smith", "Xi" of "Xi Jinping",
+    "Le Pen" of "Marine Le Pen", "Al-Safadi" of "Ayman al-Safadi"), also written in capitals."""
+    parts = full.split()
+    if len(parts) < 2 or len(short.split()) >= len(parts):
+        return False
+    folded = short.casefold()
+    return folded == parts[0].casefold() or folded in _surnames(full, particles)
+
+
+def _middle_of(short: str, full: str, particles: frozenset[str]) -> bool:
+    """``short`` is a middle name of ``full`` ("Lula" of "Luiz Inácio Lula da Silva"), not an
+    initial or a particle."""
+    middle = full.split()[1:-1]
+    return len(short) > 2 and short.casefold() in {
+        w.casefold() for w in middle if w.lower() not in particles and not w.endswith(".")
+    }

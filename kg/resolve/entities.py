@@ -1,7 +1,8 @@
 """Entity resolution across documents, in layers that can be audited.
 
 1. Lexicon: a mention the lexicon knows (alias, metonym, demonym) is that lexicon entry.
-2. Exact name: mentions of one type group with the same normalised name are one entity.
+2. Exact name: mentions of one type group with the same folded name are one entity (accents and
+   the lexicon's spelling folds: "Pedro Sánchez" = "Pedro Sanchez", labelled with the accents).
 3. In-document name: a short person name took its full form in the document (kg.extract.mentions).
 4. Name order: a two-word name written family name first in capitals ("MOTEGI Toshimitsu") is
    the same two words in the other order, when the corpus has them ("Toshimitsu Motegi").
@@ -11,9 +12,11 @@
    "Joseph R. Biden") are one person, named by the fullest form; a name that fits two forms that
    disagree ("George Bush": "George W. Bush", "George H. W. Bush") stays apart, and so does a
    name with a middle name ("John Paul Smith").
-5. Surname across documents: a person named only by one name merges with the single full
-   name in the corpus whose first or last name it is (variants counted once); with several
-   candidates it stays apart.
+5. Surname across documents: a person named only by one name, or by a family name with its
+   particles ("Von der Leyen"), merges with the single full name in the corpus whose first or
+   family name it is (variants counted once), also when NER typed it an organisation or a place;
+   with several candidates it stays apart (an organisation or place so named is a person all
+   the same).
 Merges never chain: names are re-pointed only to fuller names, never through a shared surname.
 Every alias of every entity carries the reason it was merged, per document.
 """
@@ -21,6 +24,7 @@ Every alias of every entity carries the reason it was merged, per document.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,11 +44,35 @@ def type_group(etype: str) -> str:
     return "org"
 
 
+def fold_name(text: str) -> str:
+    """A name as names are compared across documents: normalised, accents and the lexicon's
+    `letter_folds` spelt in ASCII, word endings of transliterations made one (`ending_folds`):
+    "Pedro Sánchez" and "Pedro Sanchez" fold alike."""
+    lexicon = load_lexicon()
+    decomposed = unicodedata.normalize("NFKD", normalise_key(text))
+    plain = "".join(
+        lexicon.letter_folds.get(c, c) for c in decomposed if not unicodedata.combining(c)
+    )
+    words = []
+    for word in plain.split():
+        for ending, fold in lexicon.ending_folds:
+            if word.endswith(ending) and len(word) > len(ending) + 2:
+                word = word[: -len(ending)] + fold
+                break
+        words.append(word)
+    return unicodedata.normalize("NFC", " ".join(words))
+
+
+def name_key(label: str, etype: str) -> str:
+    """The key of a name the lexicon does not know: its type group and folded name."""
+    label = label[4:] if label.lower().startswith("the ") else label
+    return f"{type_group(etype)}:{fold_name(label)}"
+
+
 def base_key(m: Mention) -> str:
     if m.key:
         return normalise_key(m.key)
-    label = m.label[4:] if m.label.lower().startswith("the ") else m.label
-    return f"{type_group(m.type)}:{normalise_key(label)}"
+    return name_key(m.label, m.type)
 
 
 @dataclass
@@ -80,7 +108,8 @@ def resolve_entities(
     entities: dict[str, Entity] = {}
     by_resolved: dict[str, str] = {}
     for key in sorted(groups):
-        entity = _make_entity(key, groups[key], base)
+        person = key in ambiguous and not key.startswith("person:")
+        entity = _make_entity(key, groups[key], base, person)
         if key in ambiguous:
             entity.merge_reasons.append(
                 {"alias": entity.label, "doc": "", "reason": f"not merged: {ambiguous[key]}"}
@@ -92,6 +121,34 @@ def resolve_entities(
 
 def _name_parts(key: str) -> list[str]:
     return [p.strip(".,") for p in key[len("person:") :].split() if p.strip(".,")]
+
+
+def _family_start(parts: Sequence[str]) -> int:
+    """Where the family name starts: at the first particle after the given name ("ursula | von
+    der leyen", "marine | le pen"), else at the last word."""
+    particles = load_lexicon().particles
+    for i in range(1, len(parts) - 1):
+        if parts[i] in particles:
+            return i
+    return len(parts) - 1
+
+
+def _family_names(parts: Sequence[str]) -> set[str]:
+    """The one-name forms of a full name: the family name, with its particles ("le pen") and,
+    for a particle joined by a hyphen, without it ("al-safadi", "safadi")."""
+    family = " ".join(parts[_family_start(parts) :])
+    out = {family, parts[-1]}
+    head, _, rest = parts[-1].partition("-")
+    if rest and head in load_lexicon().particles:
+        out.add(rest)
+    return out
+
+
+def _one_name(key: str) -> bool:
+    """A person named by one name: one word, or a family name opening with a particle
+    ("le pen", "von der leyen")."""
+    parts = key[len("person:") :].split()
+    return len(parts) == 1 or (len(parts) <= 4 and parts[0] in load_lexicon().particles)
 
 
 def _order_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str, str]:
@@ -131,12 +188,16 @@ def _variant_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str,
     by_surname: dict[str, list[str]] = defaultdict(list)
     for key in sorted(by_key):
         parts = _name_parts(key) if key.startswith("person:") else []
-        if len(parts) >= 2 and all(_INITIAL.fullmatch(p) for p in parts[1:-1]):
-            by_surname[parts[-1]].append(key)  # a middle name ("John Paul Smith") joins none
+        if len(parts) < 2 or _one_name(key):
+            continue
+        family = _family_start(parts)
+        if all(_INITIAL.fullmatch(p) for p in parts[1:family]):  # a middle name joins none
+            by_surname[" ".join(parts[family:])].append(key)
 
     def fits(a: list[str], b: list[str]) -> bool:
         same_given = a[0] == b[0] or given.get(a[0], a[0]) == given.get(b[0], b[0])
-        middle_a, middle_b = [w[0] for w in a[1:-1]], [w[0] for w in b[1:-1]]
+        middle_a = [w[0] for w in a[1 : _family_start(a)]]
+        middle_b = [w[0] for w in b[1 : _family_start(b)]]
         return same_given and (not middle_a or not middle_b or middle_a == middle_b)
 
     def fullness(key: str) -> tuple[int, int, str]:
@@ -160,30 +221,55 @@ def _surname_layer(
     full_by_part: dict[str, set[str]] = defaultdict(set)
     honorific = {h.lower().rstrip(".") for h in load_lexicon().distinguishing}
     for key in by_key:
-        if key.startswith("person:") and " " in key:
+        if key.startswith("person:") and not _one_name(key):
             parts = key[len("person:") :].split()
             if parts[0].rstrip(".") in honorific:
                 continue  # "Mrs. Obama" is not the full name of an "Obama"
             full_by_part[parts[0]].add(key)
-            full_by_part[parts[-1]].add(key)
+            for family in _family_names(parts):
+                full_by_part[family].add(key)
     remap: dict[str, str] = {}
     ambiguous: dict[str, str] = {}
     for key in by_key:
-        if not key.startswith("person:") or " " in key:
+        name = key.partition(":")[2]
+        if key.startswith(("org:", "place:")) and _one_name(f"person:{name}"):
+            if not _retypable(by_key[key]):
+                continue
+            # "Von der Leyen" or "Starmer" NER took for an organisation or a place, in a
+            # document that does not name the person in full: a family name of the corpus
+        elif not key.startswith("person:") or not _one_name(key):
             continue
-        found = full_by_part.get(key[len("person:") :], set())
+        found = full_by_part.get(name, set())
         candidates = sorted({variants.get(c, c) for c in found})
         if len(candidates) == 1:
             remap[key] = candidates[0]
         elif candidates:
             names = ", ".join(c[len("person:") :] for c in candidates)
             ambiguous[key] = f"one-word name matches several full names ({names})"
+            if not key.startswith("person:"):  # a person's name, though not whose
+                ambiguous[key] += "; a person's family name, not an organisation or place"
     return remap, ambiguous
+
+
+def _retypable(members: Sequence[tuple[str, Mention]]) -> bool:
+    """Whether an organisation or place NER found may be a person's family name: a plain
+    organisation or place (no company, agency or lexicon entry), written capitalised, never
+    in capitals ("WHO"), and never with "the" ("the Miliband")."""
+    return all(
+        m.type in {"Organization", "Place"}
+        and m.key is None
+        and m.label[:1].isupper()
+        and not m.label.isupper()
+        and not m.text.lower().startswith("the ")
+        for _, m in members
+    )
 
 
 def _reason(m: Mention, key: str, target: str) -> str:
     if key != target:
-        return "surname-across-documents" if " " not in key else "name-variant-across-documents"
+        if _one_name(key):
+            return "surname-across-documents"
+        return "name-variant-across-documents"
     if m.resolved_by:
         return m.resolved_by
     if m.key:
@@ -191,9 +277,11 @@ def _reason(m: Mention, key: str, target: str) -> str:
     return "exact-name"
 
 
-def _make_entity(key: str, members: list[tuple[str, Mention, str]], base: str) -> Entity:
+def _make_entity(
+    key: str, members: list[tuple[str, Mention, str]], base: str, person: bool = False
+) -> Entity:
     types = Counter(m.type for _, m, _ in members)
-    etype = _pick_type(types)
+    etype = "Person" if person else _pick_type(types, key)
     lexicon_names = [m.label for _, m, _ in members if m.key]
     if lexicon_names:
         label = lexicon_names[0]
@@ -201,10 +289,16 @@ def _make_entity(key: str, members: list[tuple[str, Mention, str]], base: str) -
         labels = Counter(m.label for _, m, _ in members)
         # the form the group is keyed by first: "Toshimitsu Motegi", not a family-first
         # "Motegi Toshimitsu" re-pointed at it, however often that one is written
-        own = f"{type_group(etype)}:" if key.startswith(f"{type_group(etype)}:") else ""
+        own = key.startswith(f"{type_group(etype)}:")
         label = max(
             labels,
-            key=lambda s: (len(s.split()), own + normalise_key(s) == key, labels[s], s),
+            key=lambda s: (
+                len(s.split()),
+                own and name_key(s, etype) == key,
+                not s.isascii(),  # "Sánchez" over "Sanchez": accents are lost, not added
+                labels[s],
+                s,
+            ),
         )
     wikidata = next((m.wikidata for _, m, _ in members if m.wikidata), None)
     entity = Entity(
@@ -221,6 +315,8 @@ def _make_entity(key: str, members: list[tuple[str, Mention, str]], base: str) -
         if not stands_for and m.resolved_by != "title-in-document":
             entity.aliases.add(m.text)  # "the Treasury Secretary" is no alias
         alias = m.label if stands_for else m.text
+        if reason == "exact-name" and normalise_key(m.label) != normalise_key(label):
+            reason = "spelling-variant"  # "Pedro Sanchez" of an entity "Pedro Sánchez"
         if (alias, doc_id) not in seen:  # one record per surface form and document
             seen.add((alias, doc_id))
             entity.merge_reasons.append({"alias": alias, "doc": doc_id, "reason": reason})
@@ -241,8 +337,10 @@ def _stands_for(m: Mention) -> bool:
     return m.resolved_by is not None and m.resolved_by.startswith(_STANDS_FOR)
 
 
-def _pick_type(types: Counter[str]) -> str:
-    """The most frequent type; among organisations a specific type beats the generic one."""
+def _pick_type(types: Counter[str], key: str = "") -> str:
+    """The most frequent type; among organisations a specific type beats the generic one; in a
+    tie, the type the group is keyed by (a person's name NER once took for an organisation)."""
     if any(t in types for t in ORGANIZATION_TYPES - {"Organization"}):
         types = Counter({t: n for t, n in types.items() if t != "Organization"})
-    return min(types, key=lambda t: (-types[t], t))
+    keyed = key.partition(":")[0]
+    return min(types, key=lambda t: (-types[t], type_group(t) != keyed, t))
