@@ -117,6 +117,8 @@ class Entity:
     docs: set[str] = field(default_factory=set)
     wikidata: str | None = None
     merge_reasons: list[dict[str, str]] = field(default_factory=list)
+    mentions: int = 0  # mentions in all documents
+    minor: bool = False  # named once and in no fact: hidden by the viewer by default
 
 
 @dataclass

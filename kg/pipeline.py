@@ -29,7 +29,7 @@ from kg.lexicon import load_lexicon
 from kg.limits import Limits
 from kg.model import Document
 from kg.nlp import load_nlp, model_info
-from kg.resolve import resolve
+from kg.resolve import Overrides, resolve
 from kg.results import Analysis, BuildResult, Settings
 from kg.segment import in_pieces, join, spacy_inputs
 from kg.vocab import DEFAULT_BASE
@@ -86,13 +86,17 @@ def _parsed(
 
 
 def assemble(
-    analyses: Sequence[Analysis], info: BuildInfo, base: str = DEFAULT_BASE
+    analyses: Sequence[Analysis],
+    info: BuildInfo,
+    base: str = DEFAULT_BASE,
+    overrides: Overrides | None = None,
 ) -> BuildResult:
-    """Resolve entities and facts across documents and build the RDF dataset."""
+    """Resolve entities and facts across documents (with the user's entity overrides) and
+    build the RDF dataset."""
     claims = [c for a in analyses for c in a.claims]
     mentions = {a.document.id: a.mentions for a in analyses}
     with gc_paused():  # millions of small acyclic objects: see kg/gcpause.py
-        resolution = resolve(claims, mentions, base)
+        resolution = resolve(claims, mentions, base, overrides)
         documents = [a.document for a in analyses]
         quads = build_quads(documents, resolution.entities, resolution.facts, info, base)
     return BuildResult(documents, resolution.entities, resolution.facts, lambda: quads, info)
@@ -144,7 +148,7 @@ def run_build(
         )
     )
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
-        result = assemble(analyses, info, settings.base)
+        result = assemble(analyses, info, settings.base, settings.overrides)
         result.warnings = warnings
         names = [Path(p).name or str(p) for p in inputs]
         result.title = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"

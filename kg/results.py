@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from kg.graph import BuildInfo
     from kg.ingest import InputWarning
+    from kg.resolve.overrides import Overrides
 
 __all__ = ["Analysis", "BuildResult", "Settings"]
 
@@ -40,6 +41,8 @@ class Settings:
     exports: tuple[str, ...] = DEFAULT_EXPORTS
     extractors: tuple[str, ...] | None = None  # None: every registered extractor
     limits: Limits = Limits()  # bounds on one input (kg/limits.py, the README's Limits table)
+    # the user's entity overrides (kg build --entities; kg/resolve/overrides.py)
+    overrides: Overrides | None = None
 
 
 @dataclass(frozen=True)

@@ -487,3 +487,24 @@ def test_huge_labels_and_titles_do_not_freeze_the_tab(browser: Chromium, tmp_pat
     assert shown["sentence"].startswith("Before Za")
     assert shown["sentence"].endswith(f" [\u2026 {300_000 + 15 - 2000} more characters]")
     assert shown["total"] < 20_000
+
+
+def test_entities_named_once_in_no_fact_are_hidden_until_asked(
+    browser: Chromium, tmp_path: Path
+) -> None:
+    facts = load_jsonl(DATA / "viewer_facts.jsonl")
+    entities = load_jsonl(DATA / "viewer_entities.jsonl")
+    doc = sorted({s["doc"] for f in facts for s in f["sources"]})[0]
+    once = {"id": "urn:test:once", "label": "Once Named", "type": "Person", "aliases": [],
+            "docs": [doc], "mentions": 1, "minor": True, "merges": []}
+    page = tmp_path / "graph.html"
+    write_html(facts, [*entities, once], {}, page)
+    browser.open(page.as_uri())
+    assert once["id"] not in browser.evaluate("kgViewer.visibleNodeIds()")
+    assert browser.evaluate("document.getElementById('kg-minor-count').textContent") == "1"
+    browser.evaluate("document.getElementById('kg-minor').click()")
+    assert once["id"] in browser.evaluate("kgViewer.visibleNodeIds()")
+    browser.evaluate("document.getElementById('kg-reset').click()")
+    assert once["id"] not in browser.evaluate("kgViewer.visibleNodeIds()")
+    pick_in_search(browser, "once named", "Once Named")  # search still finds it
+    assert once["id"] in browser.evaluate("kgViewer.visibleNodeIds()")

@@ -118,7 +118,8 @@ def test_lexicon_loads_with_header_and_items(relative: str) -> None:
         "lexicon/offices.yaml": ["categories", "offices"],
         "lexicon/honorifics.yaml": [
             "honorifics", "honorifics_in_place_names", "distinguishing_honorifics", "particles",
-            "gathering_words", "given_name_variants", "letter_folds", "ending_folds",
+            "gathering_words", "given_name_variants", "letter_folds", "ending_folds", "not_names",
+            "credits",
         ],
     }.get(relative, [])
     assert isinstance(data, dict) and list(data) == (expected or [LEXICONS[relative]]), (

@@ -67,6 +67,15 @@ def build_command(
         list[str] | None,
         typer.Option("--limit", metavar="NAME=N", help=_LIMIT_HELP, show_default=False),
     ] = None,
+    entities: Annotated[
+        Path | None,
+        typer.Option(
+            "--entities",
+            help="Entity overrides to apply (merge, split, rename, drop; docs/model.md); with"
+            " --store the store keeps them for later builds.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Build the graph from INPUTS and write graph.trig, graph.nq, graph.ttl, facts.jsonl,
     entities.jsonl and graph.html to --out."""
@@ -74,7 +83,22 @@ def build_command(
         limits = parse_limits(limit or [])
     except KGError as exc:
         raise typer.BadParameter(str(exc), param_hint="--limit") from None
-    settings = Settings(model=model, strict=strict, jobs=jobs, stamp_time=stamp_time, limits=limits)
+    overrides = None
+    if entities is not None:
+        from kg.resolve import load_overrides
+
+        try:
+            overrides = load_overrides(entities)
+        except KGError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--entities") from None
+    settings = Settings(
+        model=model,
+        strict=strict,
+        jobs=jobs,
+        stamp_time=stamp_time,
+        limits=limits,
+        overrides=overrides,
+    )
     paths = [str(p) for p in inputs]
     if store is None:
         skipped = _build_files(paths, out or DEFAULT_OUT, settings, quiet=quiet)

@@ -169,6 +169,8 @@ class _Builder:
             node["docs"].update(self.doc_index[str(d)] for d in entity.get("docs") or [])
             if entity.get("wikidata"):
                 node["wikidata"] = str(entity["wikidata"])
+            if entity.get("minor") is True:
+                node["minor"] = 1  # named once, in no fact: hidden until the user asks
         for index, fact in enumerate(facts):
             self._add_fact(index, fact)
 

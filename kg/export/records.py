@@ -60,6 +60,9 @@ def entity_record(entity: Entity) -> dict[str, Any]:
     }
     if entity.wikidata:
         record["wikidata"] = entity.wikidata
+    record["mentions"] = entity.mentions
+    if entity.minor:
+        record["minor"] = True  # one mention, no fact
     record["merges"] = list(entity.merge_reasons)
     return record
 

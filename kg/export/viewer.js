@@ -109,6 +109,7 @@
     typeOff: new Set(),
     doc: -1,
     minSupport: 1,
+    showMinor: false,   // entities named once and in no fact (entities.jsonl "minor"): hidden
     selected: null
   };
 
@@ -117,6 +118,7 @@
     if (i >= state.shown && !state.extra.has(i)) return false;
     var n = nodes[i];
     if (state.typeOff.has(n.type)) return false;
+    if (n.minor && !state.showMinor) return false;
     if (n.support < state.minSupport) return false;
     return state.doc < 0 || n.docs.indexOf(state.doc) >= 0;
   }
@@ -485,9 +487,15 @@
     docSelect.value = "-1";
     state.minSupport = 1;
     slider.value = "1";
+    state.showMinor = false;
+    minorBox.checked = false;
     document.getElementById("kg-support-value").textContent = "1";
     apply();
   });
+  var minorBox = document.getElementById("kg-minor");
+  document.getElementById("kg-minor-count").textContent = String(
+    nodes.filter(function (n) { return n.minor; }).length);
+  minorBox.addEventListener("change", function () { state.showMinor = minorBox.checked; apply(); });
   var physicsBox = document.getElementById("kg-physics");
   physicsBox.checked = physicsOn;
   physicsBox.addEventListener("change", function () {

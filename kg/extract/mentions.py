@@ -391,7 +391,24 @@ def _mention_from_ent(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Mentio
     span = _trim(ent, lexicon, in_title if ent.label_ == "PERSON" else set())
     if span is None:
         return None
-    return _known_name(span, lexicon) or _typed_by_label(ent.label_, span, lexicon)
+    label = ent.label_
+    if label == "PERSON" and _employer(span, in_title):
+        label = "ORG"
+    return _known_name(span, lexicon) or _typed_by_label(label, span, lexicon)
+
+
+def _employer(span: Span, in_title: set[int]) -> bool:
+    """ "Managing Director at Example Tech Hub": a name after a title and "at" is where the
+    title is held, an organisation, though NER calls it a person."""
+    doc = span.doc
+    before = [t.i for t in reversed(doc[max(span.start - 4, 0) : span.start]) if not t.is_space]
+    possessive = span.end < len(doc) and doc[span.end].lower_ in {"'s", "’s"}
+    return (
+        len(before) >= 2
+        and doc[before[0]].lower_ == "at"
+        and before[1] in in_title
+        and not possessive
+    )
 
 
 def _name_after_title(ent: Span, in_title: set[int], lexicon: Lexicon) -> Mention | None:

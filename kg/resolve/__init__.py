@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from kg.model import Claim, Entity, Fact, Mention
+from kg.model import Claim, Entity, EntityRef, Fact, Mention
 from kg.resolve.entities import EntityIndex, resolve_entities
 from kg.resolve.facts import merge_facts
+from kg.resolve.overrides import Overrides, load_overrides
 from kg.rules import OfficeRules, rules_file
 from kg.vocab import DEFAULT_BASE
 
-__all__ = ["Resolution", "resolve", "EntityIndex"]
+__all__ = ["Resolution", "resolve", "EntityIndex", "Overrides", "load_overrides"]
 
 
 @dataclass
@@ -24,8 +25,10 @@ def resolve(
     claims: Sequence[Claim],
     mentions_by_doc: Mapping[str, Sequence[Mention]],
     base: str = DEFAULT_BASE,
+    overrides: Overrides | None = None,
 ) -> Resolution:
-    """Merge every document's mentions and claims into entities and facts."""
+    """Merge every document's mentions and claims into entities and facts, with the user's
+    entity overrides applied (a claim naming an entity the user dropped goes with it)."""
     all_mentions = {doc: list(ms) for doc, ms in mentions_by_doc.items()}
     known = {doc: set(ms) for doc, ms in all_mentions.items()}
     for claim in claims:  # entities a claim names but NER missed (a byline's author) still count
@@ -36,10 +39,43 @@ def resolve(
                 if isinstance(v, Mention) and v not in known.setdefault(doc, set()):
                     known[doc].add(v)
                     all_mentions.setdefault(doc, []).append(v)
-    index = resolve_entities(all_mentions, base)
+    index = resolve_entities(all_mentions, base, overrides)
+    if overrides and overrides.drop:
+        claims = [c for c in claims if not any(index.dropped(m) for m in _mentions_of(c))]
     facts = merge_facts(claims, index, base)
     _titled_aliases(facts, index.entities)
+    _flag_minor(all_mentions, facts, index)
     return Resolution(index.entities, facts)
+
+
+def _mentions_of(claim: Claim) -> list[Mention]:
+    out: list[Mention] = []
+    for value in claim.fields.values():
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(v, Mention):
+                out.append(v)
+    return out
+
+
+def _flag_minor(
+    mentions_by_doc: Mapping[str, Sequence[Mention]], facts: Sequence[Fact], index: EntityIndex
+) -> None:
+    """Count each entity's mentions, and flag those named once and in no fact (``minor``):
+    kept in entities.jsonl, hidden by the viewer until asked for."""
+    counts: dict[str, int] = dict.fromkeys(index.entities, 0)
+    for mentions in mentions_by_doc.values():
+        for m in mentions:
+            if not index.dropped(m):
+                counts[index.ref(m).id] += 1
+    in_facts = set()
+    for fact in facts:
+        for value in fact.fields.values():
+            for v in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(v, EntityRef):
+                    in_facts.add(v.id)
+    for eid, entity in index.entities.items():
+        entity.mentions = counts[eid]
+        entity.minor = counts[eid] <= 1 and eid not in in_facts
 
 
 def _titled_aliases(facts: Sequence[Fact], entities: dict[str, Entity]) -> None:

@@ -23,15 +23,18 @@ Every alias of every entity carries the reason it was merged, per document.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
+from kg.errors import KGError
 from kg.iri import mint_iri, normalise_key
 from kg.lexicon import load_lexicon
 from kg.model import ORGANIZATION_TYPES, Entity, EntityRef, Mention
+from kg.resolve.overrides import Overrides, name_of
 from kg.vocab import DEFAULT_BASE
 
 _INITIAL = re.compile(r"[^\W\d_]\.?")  # "j.", "r": a middle initial
@@ -81,18 +84,42 @@ class EntityIndex:
 
     entities: dict[str, Entity]
     _by_key: dict[str, str]  # resolved key -> entity id
-    _remap: dict[str, str]  # single-name person key -> full-name key
+    _remap: dict[str, str]  # mention key -> resolved key (layers, then the user's merges)
+    # the user's splits: (mention key, normalised surface form) -> resolved key
+    _split: dict[tuple[str, str], str] = field(default_factory=dict)
+    _dropped: frozenset[str] = frozenset()  # resolved keys the user dropped
+
+    def _resolved(self, mention: Mention) -> str:
+        key = base_key(mention)
+        split = self._split.get((key, name_of(mention.text)))
+        return split if split is not None else self._remap.get(key, key)
 
     def ref(self, mention: Mention) -> EntityRef:
-        key = base_key(mention)
-        entity = self.entities[self._by_key[self._remap.get(key, key)]]
+        entity = self.entities[self._by_key[self._resolved(mention)]]
         return EntityRef(entity.id, entity.label, entity.type)
+
+    def dropped(self, mention: Mention) -> bool:
+        """Whether the user dropped the entity of ``mention`` (its facts go with it)."""
+        return self._resolved(mention) in self._dropped
+
+
+@dataclass
+class _UserOps:
+    """The user's overrides as operations on resolved keys (kg.resolve.overrides)."""
+
+    merged: dict[str, str] = field(default_factory=dict)  # resolved key -> the kept one
+    split: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
+    rename: dict[str, str] = field(default_factory=dict)
+    drop: set[str] = field(default_factory=set)
 
 
 def resolve_entities(
-    mentions_by_doc: Mapping[str, Sequence[Mention]], base: str = DEFAULT_BASE
+    mentions_by_doc: Mapping[str, Sequence[Mention]],
+    base: str = DEFAULT_BASE,
+    overrides: Overrides | None = None,
 ) -> EntityIndex:
-    """Merge the mentions of every document into entities (deterministic for a given input)."""
+    """Merge the mentions of every document into entities (deterministic for a given input),
+    then apply the user's overrides, if any."""
     by_key: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
     for doc_id in sorted(mentions_by_doc):
         for m in mentions_by_doc[doc_id]:
@@ -100,11 +127,41 @@ def resolve_entities(
     variants = {**_order_layer(by_key), **_variant_layer(by_key)}
     remap, ambiguous = _surname_layer(by_key, variants)
     remap = {**variants, **remap}
+    index = _assemble(by_key, remap, ambiguous, base, _UserOps())
+    if overrides:
+        index = _assemble(by_key, remap, ambiguous, base, _user_ops(overrides, index))
+    return index
+
+
+def _assemble(
+    by_key: Mapping[str, list[tuple[str, Mention]]],
+    remap: dict[str, str],
+    ambiguous: Mapping[str, str],
+    base: str,
+    ops: _UserOps,
+) -> EntityIndex:
+    """The entities of the resolved keys, with the user's operations applied."""
     groups: dict[str, list[tuple[str, Mention, str]]] = defaultdict(list)
+    split_of: dict[tuple[str, str], str] = {}
+    final = dict(remap)
     for key in sorted(by_key):
-        target = remap.get(key, key)
+        layered = remap.get(key, key)
+        target = ops.merged.get(layered, layered)
+        if target != layered:
+            final[key] = target
         for doc_id, m in by_key[key]:
-            groups[target].append((doc_id, m, _reason(m, key, target)))
+            reason = "user" if target != layered else _reason(m, key, layered)
+            split = ops.split.get((target, name_of(m.text))) or ops.split.get(
+                (target, name_of(m.label))
+            )
+            group = target
+            if split is not None:
+                group, reason = split[0], "user"
+                split_of[(key, name_of(m.text))] = group
+                m = dataclasses.replace(m, label=m.text)  # no longer the full name it took
+            if group not in ops.drop:
+                groups[group].append((doc_id, m, reason))
+    labels = {new: label for new, label in ops.split.values() if label}
     entities: dict[str, Entity] = {}
     by_resolved: dict[str, str] = {}
     for key in sorted(groups):
@@ -114,9 +171,79 @@ def resolve_entities(
             entity.merge_reasons.append(
                 {"alias": entity.label, "doc": "", "reason": f"not merged: {ambiguous[key]}"}
             )
+        new_label = ops.rename.get(key) or labels.get(key)
+        if new_label and new_label != entity.label:  # the id stays: minted before the rename
+            entity.label = new_label
+            entity.aliases.add(new_label)
+            entity.merge_reasons.append({"alias": new_label, "doc": "", "reason": "user"})
         entities[entity.id] = entity
         by_resolved[key] = entity.id
-    return EntityIndex(entities, by_resolved, remap)
+    return EntityIndex(entities, by_resolved, final, split_of, frozenset(ops.drop))
+
+
+def _user_ops(overrides: Overrides, index: EntityIndex) -> _UserOps:
+    """The user's overrides as operations on the resolved keys of ``index``'s entities."""
+    find = _finder(overrides, index)
+    ops = _UserOps()
+
+    def kept(key: str) -> str:
+        return ops.merged.get(key, key)
+
+    for i, group in enumerate(overrides.merge):
+        found = [k for k in (find(n, f"merge[{i}]") for n in group) if k is not None]
+        for other in found[1:]:
+            _merge_into(ops.merged, other, kept(found[0]))
+    for i, split in enumerate(overrides.split):
+        target = find(split.entity, f"split[{i}]")
+        owner = kept(target) if target is not None else ""
+        for alias in split.aliases if owner else ():
+            ops.split[(owner, name_of(alias))] = (f"{owner}#user-split-{i}", split.label or alias)
+    for i, (name, to) in enumerate(overrides.rename):
+        target = find(name, f"rename[{i}]")
+        if target is not None:
+            ops.rename[kept(target)] = to
+    for i, name in enumerate(overrides.drop):
+        target = find(name, f"drop[{i}]")
+        if target is not None:
+            ops.drop.add(kept(target))
+    return ops
+
+
+def _merge_into(merged: dict[str, str], other: str, keep: str) -> None:
+    """Point ``other``, and what was merged into it before, at ``keep``."""
+    for k, v in list(merged.items()):
+        if v == other:
+            merged[k] = keep
+    if other != keep:
+        merged[other] = keep
+
+
+def _finder(overrides: Overrides, index: EntityIndex) -> Callable[[str, str], str | None]:
+    """The resolved key of the one entity a user's name (id, label or alias) names; an error
+    naming the entry when it names none (unless the overrides are not strict) or several."""
+    key_of = {eid: key for key, eid in index._by_key.items()}
+    names: dict[str, set[str]] = defaultdict(set)
+    for eid, entity in index.entities.items():
+        for name in (eid, entity.label, *entity.aliases):
+            names[name_of(name)].add(key_of[eid])
+
+    def find(name: str, at: str) -> str | None:
+        found = sorted(names.get(name_of(name), set()))
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            if not overrides.strict:
+                return None
+            raise KGError(f"{overrides.source}: {at}: no entity is named {name!r}")
+        labels = "; ".join(
+            f"{index.entities[index._by_key[k]].label} ({index._by_key[k]})" for k in found
+        )
+        raise KGError(
+            f"{overrides.source}: {at}: {name!r} names several entities ({labels}); "
+            "give the entity's id instead"
+        )
+
+    return find
 
 
 def _name_parts(key: str) -> list[str]:

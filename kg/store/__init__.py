@@ -202,8 +202,29 @@ def _resolve(
     analyses = sorted((e.analysis for e in entries), key=lambda a: a.document.id)
     with gc_paused():
         claims = [c for a in analyses for c in a.claims]
-        resolution = resolve(claims, {a.document.id: a.mentions for a in analyses}, base)
+        resolution = resolve(
+            claims, {a.document.id: a.mentions for a in analyses}, base, settings.overrides
+        )
     return [a.document for a in analyses], resolution, _info(entries, settings)
+
+
+OVERRIDES = "entities.yaml"  # the user's entity overrides, kept for every later build
+
+
+def _with_overrides(folder: Path, settings: Settings, *, keep: bool) -> Settings:
+    """The settings with the entity overrides in force: those given now (kept in the store
+    when ``keep``), else those the store kept from an earlier build."""
+    from kg.resolve import load_overrides
+
+    kept = folder / OVERRIDES
+    if settings.overrides is not None:
+        if keep:
+            atomic_write(kept, settings.overrides.text.encode("utf-8"))
+        return settings
+    if kept.is_file():  # entries naming an entity no longer in the store are passed over
+        overrides = dataclasses.replace(load_overrides(kept), strict=False)
+        return dataclasses.replace(settings, overrides=overrides)
+    return settings
 
 
 def _all_quads(
@@ -279,6 +300,7 @@ def build_store(
     clock = _Clock()
     with locked(path, exclusive=True):
         atomic_write(path / "store.json", _meta_json(settings.base))
+        settings = _with_overrides(path, settings, keep=True)
         cache = _cache(path)
         entries = _read_cache(cache)
         key = analysis_key(settings)
@@ -346,6 +368,7 @@ def remove_documents(
     clock = _Clock()
     with locked(path, exclusive=True):
         base = str(_read_meta(path).get("base") or settings.base)
+        settings = _with_overrides(path, settings, keep=False)
         cache = _cache(path)
         entries = _read_cache(cache)
         unknown = [d for d in doc_ids if d not in entries]
@@ -399,6 +422,7 @@ def read_store(folder: str | os.PathLike[str], settings: Settings | None = None)
     _check_folder(path, create=False)
     with locked(path, exclusive=False):
         base = str(_read_meta(path).get("base") or settings.base)
+        settings = _with_overrides(path, settings, keep=False)
         entries = list(_read_cache(_cache(path)).values())
         documents, resolution, info = _resolve(entries, settings, base)
     quads = _all_quads(documents, resolution, info, base)
