@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract import ExtractionContext, register
+from kg.extract.mentions import in_capitals
 from kg.model import Claim, Mention
 from kg.rules import AuthorshipRules, rules_file
 
@@ -59,6 +60,15 @@ def _split_names(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def _without_agency(name: str, ctx: ExtractionContext) -> str:
+    """ "Jane Doe Associated Press": the name without the news agency the lexicon knows after it."""
+    words = name.split()
+    for k in range(2, len(words)):
+        if ctx.lexicon.lookup(" ".join(words[k:])) is not None:
+            return name[: name.index(words[k])].rstrip()
+    return name
+
+
 @register(NAME)
 def extract_authorship(ctx: ExtractionContext) -> Iterator[Claim]:
     """Yield one authorship claim per byline or author profile line naming a person."""
@@ -75,6 +85,7 @@ def extract_authorship(ctx: ExtractionContext) -> Iterator[Claim]:
             start0 = offset + match.start("name")
             found = False
             for name, rel in names:
+                name = _without_agency(name, ctx)
                 if not _looks_like_name(name, ctx.lexicon.honorifics) or name in seen:
                     continue
                 if ctx.lexicon.lookup(name) is not None:
@@ -85,7 +96,8 @@ def extract_authorship(ctx: ExtractionContext) -> Iterator[Claim]:
                 end = start + len(name)
                 person = ctx.mention_covering(start, end)
                 if person is None or person.type != "Person":
-                    person = Mention(name, " ".join(name.split()), "Person", start, end)
+                    label = " ".join(w.title() if in_capitals(w) else w for w in name.split())
+                    person = Mention(name, label, "Person", start, end)  # "JANE DOE": Jane Doe
                 yield Claim(
                     kind="authorship",
                     fields={"author": person, "doc": ctx.document.id},

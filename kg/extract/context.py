@@ -302,4 +302,5 @@ class ExtractionContext:
 def build_context(document: Document, doc: Doc, lexicon: Lexicon) -> ExtractionContext:
     """The context of one analysed document: its mentions found, its indexes ready to compute."""
     tokens = Tokens(doc, document.text)
-    return ExtractionContext(document, doc, lexicon, find_mentions(tokens, lexicon), tokens)
+    mentions = find_mentions(tokens, lexicon, document.title)
+    return ExtractionContext(document, doc, lexicon, mentions, tokens)

@@ -25,8 +25,9 @@ _QUOTES = "\"'“”‘’«»"
 _ROMAN = re.compile(r"[IVXLC]+")
 
 
-def find_mentions(tokens: Tokens, lexicon: Lexicon) -> list[Mention]:
-    """Typed entity mentions of a document, sorted by position, with person names resolved."""
+def find_mentions(tokens: Tokens, lexicon: Lexicon, title: str | None = None) -> list[Mention]:
+    """Typed entity mentions of a document, sorted by position, with person names resolved;
+    ``title`` is the document's headline, when its metadata gives one."""
     doc = tokens.doc
     in_title = {i for span in doc.spans.get(TITLES_KEY, []) for i in range(span.start, span.end)}
     raw: list[Mention] = []
@@ -55,6 +56,8 @@ def find_mentions(tokens: Tokens, lexicon: Lexicon) -> list[Mention]:
     raw = [_with_capitals(tokens, m, raw) if m.type == "Person" else m for m in raw]
     raw = _distinguished(tokens, raw, lexicon)
     raw = _not_credited(tokens.text, raw, lexicon)
+    raw = _not_in_headlines(tokens.text, raw, title)
+    raw = _without_trailing_org(raw, lexicon)
     people = _resolve_people(raw, lexicon)
     references = _title_references(tokens, people, lexicon)
     return sorted(people + references, key=lambda m: (m.start, m.end))
@@ -131,6 +134,82 @@ def _not_credited(text: str, mentions: list[Mention], lexicon: Lexicon) -> list[
     ]
 
 
+_WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _headlines(text: str, title: str | None) -> list[tuple[int, int]]:
+    """Where the document has headlines: its first line when written in title case ("High-Stakes
+    Deal Brewing Behind Closed Doors"), a line that is its title, and a line in capitals of three
+    words or more ("MACRON AND SCHOLZ MEET IN PARIS")."""
+    spans = []
+    first = True
+    wanted = " ".join(title.split()).casefold() if title else None
+    offset = 0
+    for line in text.split("\n"):
+        start, body = offset, line.strip()
+        offset += len(line) + 1
+        if not body:
+            continue
+        words = _WORD_RE.findall(body)
+        long = [w for w in words if len(w) >= 4]
+        shouted = len(words) >= 3 and all(w.isupper() for w in words if w.isalpha())
+        titled = (
+            first
+            and len(long) >= 3
+            and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
+            and not body.endswith((".", "?", "!", ":", ";", ",", '"', "”", "’"))
+        )
+        if titled or shouted or (wanted and " ".join(body.split()).casefold() == wanted):
+            spans.append((start, start + len(line)))
+        first = False
+    return spans
+
+
+def _not_in_headlines(text: str, mentions: list[Mention], title: str | None) -> list[Mention]:
+    """Headlines write every word with a capital, and NER reads names in them ("Biden
+    Quadruples Tariffs", "Solar Cells"): in a headline only a name the lexicon knows, or one the
+    rest of the document also writes (a person's full, first or last name), is kept."""
+    spans = _headlines(text, title)
+    if not spans:
+        return mentions
+
+    def inside(m: Mention) -> bool:
+        return any(a <= m.start and m.end <= b for a, b in spans)
+
+    known = set()
+    for m in mentions:
+        if not inside(m):
+            known.add(m.label.casefold())
+            if m.type == "Person":
+                known.update(w.casefold() for w in m.label.split())
+    return [m for m in mentions if not inside(m) or m.key or m.label.casefold() in known]
+
+
+def _without_trailing_org(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """A person's name NER ran into the organisation after it ("Jane DOE Associated Press" in a
+    byline): the organisation the lexicon knows at its end is cut off, the rest is the person."""
+    out = []
+    for m in mentions:
+        words = m.text.split()
+        cut = None
+        if m.type == "Person" and m.key is None and len(words) >= 3:
+            for k in range(2, len(words)):
+                entry = lexicon.lookup(" ".join(words[k:]))
+                if entry is not None:
+                    cut = k, entry
+                    break
+        if cut is None:
+            out.append(m)
+            continue
+        k, entry = cut
+        head = " ".join(words[:k])
+        tail_at = m.start + m.text.index(words[k], len(head))
+        out.append(Mention(head, _clean_label(head), "Person", m.start, m.start + len(head)))
+        tail = m.text[tail_at - m.start :]
+        out.append(entry_mention(entry, tail, tail_at, m.end))
+    return out
+
+
 # Starts only where a word starts (after white space or a hyphen): a match can start nowhere
 # else, and without the look-behind the engine would retry every position inside every word.
 _HYPHENATED = re.compile(r"(?<![^\s-])[^\s-]+(?:-[^\s-]+)+")
@@ -146,7 +225,7 @@ def _token_pass(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> li
     people = [m for m in mentions if m.type == "Person" and " " in m.label]
     # the surname, and a word written in capitals ("MOTEGI Toshimitsu": MOTEGI, the surname in
     # the style of Japanese government readouts, which NER drops when it stands alone)
-    capitals = {w for m in people for w in m.text.split() if _capitals(w)}
+    capitals = {w for m in people for w in m.text.split() if in_capitals(w)}
     # family names with a particle ("von der Leyen"; "Von der Leyen" opening a sentence)
     particled = {
         w
@@ -276,7 +355,7 @@ def _with_particles(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -
     return [longer.get(i, m) for i, m in enumerate(mentions) if i not in dropped]
 
 
-def _capitals(word: str) -> bool:
+def in_capitals(word: str) -> bool:
     """A name word written in capitals ("TAKAICHI"), not an initialism ("JD", "EU") or a
     regnal number ("Charles III")."""
     return len(word) >= 3 and word.isalpha() and word.isupper() and not _ROMAN.fullmatch(word)
@@ -294,17 +373,16 @@ def _with_capitals(tokens: Tokens, m: Mention, mentions: list[Mention]) -> Menti
         nxt is not None
         and nxt.idx == m.end + 1
         and nxt.pos_ == "PROPN"
-        and _capitals(nxt.text)
+        and in_capitals(nxt.text)
         and not any(o.start <= nxt.idx < o.end for o in mentions)
     ):
         end = nxt.idx + len(nxt)
     text = tokens.text[m.start : end]
     words = text.split()
-    if end == m.end and not any(_capitals(w) for w in words):
+    if end == m.end and not any(in_capitals(w) for w in words):
         return m
-    if all(w.isupper() for w in words):
-        return m  # a name all in capitals (a headline) keeps its label
-    label = " ".join(w.title() if _capitals(w) else w for w in m.label.split())
+    # a name all in capitals (a byline's "JANE DOE") is labelled in ordinary case too
+    label = " ".join(w.title() if in_capitals(w) else w for w in m.label.split())
     if end != m.end:
         label += " " + doc[end_tok].text.title()
     return Mention(text, label, m.type, m.start, end, m.wikidata, m.key, m.resolved_by)
