@@ -17,6 +17,7 @@ import typer
 from kg.commands.common import DEFAULT_OUT, ExitCode, err, reported
 from kg.errors import KGError
 from kg.limits import LIMIT_NAMES, Limits, parse_limits
+from kg.resolve.copies import DEFAULT_THRESHOLD, check_threshold
 from kg.results import Settings
 
 _LIMIT_HELP = (
@@ -67,6 +68,16 @@ def build_command(
         list[str] | None,
         typer.Option("--limit", metavar="NAME=N", help=_LIMIT_HELP, show_default=False),
     ] = None,
+    copy_threshold: Annotated[
+        float,
+        typer.Option(
+            "--copy-threshold",
+            metavar="J",
+            help="Two documents whose word 5-shingles have a Jaccard similarity of at least J"
+            " are copies (one independent source towards support); 1 counts only documents of"
+            " the same text.",
+        ),
+    ] = DEFAULT_THRESHOLD,
 ) -> None:
     """Build the graph from INPUTS and write graph.trig, graph.nq, graph.ttl, facts.jsonl,
     entities.jsonl and graph.html to --out."""
@@ -74,7 +85,18 @@ def build_command(
         limits = parse_limits(limit or [])
     except KGError as exc:
         raise typer.BadParameter(str(exc), param_hint="--limit") from None
-    settings = Settings(model=model, strict=strict, jobs=jobs, stamp_time=stamp_time, limits=limits)
+    try:
+        check_threshold(copy_threshold)
+    except KGError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--copy-threshold") from None
+    settings = Settings(
+        model=model,
+        strict=strict,
+        jobs=jobs,
+        stamp_time=stamp_time,
+        limits=limits,
+        copy_threshold=copy_threshold,
+    )
     paths = [str(p) for p in inputs]
     if store is None:
         skipped = _build_files(paths, out or DEFAULT_OUT, settings, quiet=quiet)

@@ -3,29 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.model import Claim, Entity, Fact, Mention
+from kg.resolve.copies import Copies
 from kg.resolve.entities import EntityIndex, resolve_entities
 from kg.resolve.facts import merge_facts
 from kg.rules import OfficeRules, rules_file
 from kg.vocab import DEFAULT_BASE
 
-__all__ = ["Resolution", "resolve", "EntityIndex"]
+__all__ = ["Copies", "Resolution", "resolve", "EntityIndex"]
 
 
 @dataclass
 class Resolution:
     entities: dict[str, Entity]
     facts: list[Fact]
+    copies: Copies = field(default_factory=Copies)
 
 
 def resolve(
     claims: Sequence[Claim],
     mentions_by_doc: Mapping[str, Sequence[Mention]],
     base: str = DEFAULT_BASE,
+    copies: Copies | None = None,
 ) -> Resolution:
-    """Merge every document's mentions and claims into entities and facts."""
+    """Merge every document's mentions and claims into entities and facts.
+
+    ``copies`` (kg/resolve/copies.py) makes each fact's ``support`` count a group of copies
+    once; each copy keeps its own evidence.
+    """
     all_mentions = {doc: list(ms) for doc, ms in mentions_by_doc.items()}
     known = {doc: set(ms) for doc, ms in all_mentions.items()}
     for claim in claims:  # entities a claim names but NER missed (a byline's author) still count
@@ -38,8 +45,12 @@ def resolve(
                     all_mentions.setdefault(doc, []).append(v)
     index = resolve_entities(all_mentions, base)
     facts = merge_facts(claims, index, base)
+    if copies is not None and copies.records:
+        originals = copies.originals()  # one mapping shared by every fact
+        for fact in facts:
+            fact.source_of = originals
     _titled_aliases(facts, index.entities)
-    return Resolution(index.entities, facts)
+    return Resolution(index.entities, facts, copies if copies is not None else Copies())
 
 
 def _titled_aliases(facts: Sequence[Fact], entities: dict[str, Entity]) -> None:

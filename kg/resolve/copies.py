@@ -165,11 +165,16 @@ def shingles(text: str, words: dict[str, int] | None = None) -> Hashes:
     return np.unique(_mix(combined))
 
 
-def _signature(values: Hashes) -> Hashes:
-    """MinHash: for each of the fixed hash functions, the least hash of any shingle."""
-    permuted = (values[np.newaxis, :] ^ _MASKS[:, np.newaxis]) * _MULTIPLIERS[:, np.newaxis]
-    permuted ^= permuted >> _U64(32)
-    return np.asarray(permuted.min(axis=1), dtype=_U64)
+def _signature(values: Hashes, chunk: int = 4096) -> Hashes:
+    """MinHash: for each of the fixed hash functions, the least hash of any shingle (taken over
+    chunks of shingles, so a long document needs no hash table of all of them at once)."""
+    least = np.full(_MASKS.size, np.iinfo(np.uint64).max, dtype=_U64)
+    for at in range(0, values.size, chunk):
+        part = values[np.newaxis, at : at + chunk]
+        permuted = (part ^ _MASKS[:, np.newaxis]) * _MULTIPLIERS[:, np.newaxis]
+        permuted ^= permuted >> _U64(32)
+        least = np.minimum(least, permuted.min(axis=1))
+    return least
 
 
 def jaccard(a: Hashes, b: Hashes) -> Fraction:
