@@ -175,3 +175,43 @@ def test_the_store_counts_copies_as_a_clean_build_does(copied, tmp_path: Path) -
     assert removed.result.copies.source("call-headed") == "call-01"
     (second / "call-00.txt").unlink()
     assert dump() == clean(first, second)
+
+
+def test_the_copy_threshold_on_the_command_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.commands.common import ExitCode
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(ARTICLE.read_bytes())
+    (folder / "b.txt").write_bytes(HEADER.encode() + ARTICLE.read_bytes())
+    runner = CliRunner()
+    args = ["build", str(folder), "--copy-threshold", "0", "-o", str(tmp_path)]
+    bad = runner.invoke(app, args, env={"COLUMNS": "300"})
+    assert bad.exit_code == ExitCode.USAGE
+    assert "--copy-threshold" in bad.output
+    assert "copy threshold 0.0 is not a similarity in (0, 1]" in bad.output
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["build", str(folder), "--copy-threshold", "1", "-q", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    facts = [json.loads(line) for line in (out / "facts.jsonl").read_text("utf-8").splitlines()]
+    assert facts and all(f["support"] == f["mentions"] for f in facts)  # not the same text
+    assert "copyOf" not in (out / "graph.ttl").read_text("utf-8")
+
+
+def test_a_store_keeps_the_copy_threshold_it_was_built_with(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(ARTICLE.read_bytes())
+    (folder / "b.txt").write_bytes(HEADER.encode() + ARTICLE.read_bytes())
+    (folder / "c.txt").write_bytes(OTHER.read_bytes())
+    store = tmp_path / "store"
+    strict = Settings(copy_threshold=1)
+    done = build_store([str(folder)], store, strict, nlp=shared_nlp())
+    assert done.result.copies.records == {}
+    removed = remove_documents(store, ["c"], Settings())  # the default would find b a copy
+    assert removed.result.copies.records == {}
+    again = build_store([str(folder)], store, Settings(), nlp=shared_nlp())
+    assert again.result.copies.source("b") == "a"
