@@ -143,8 +143,12 @@ def test_outputs_do_not_depend_on_the_order_of_inputs(copied, tmp_path: Path) ->
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(p.name for p in again.iterdir())
     for name in names:
-        if name != "graph.html":  # its header names the inputs given (here the first file)
+        if name != "graph.html":
             assert (out / name).read_bytes() == (again / name).read_bytes(), name
+    # the viewer's header names the inputs given: the folder, or the first file and the count
+    page = (again / "graph.html").read_text("utf-8")
+    assert page.count("other.txt and 11 more") == 1
+    assert page.replace("other.txt and 11 more", "in") == (out / "graph.html").read_text("utf-8")
 
 
 def test_the_store_counts_copies_as_a_clean_build_does(copied, tmp_path: Path) -> None:
