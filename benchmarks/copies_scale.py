@@ -9,6 +9,9 @@ runs on the documents after they are read, as the pipeline runs it. The run chec
 found every planted copy and nothing else.
 
     python benchmarks/copies_scale.py [--sizes 1000 10000] [--repeat 3]
+
+Wall and CPU time are both printed: on a shared machine the CPU time per document is the
+steadier figure.
 """
 
 from __future__ import annotations
@@ -72,17 +75,19 @@ def main() -> None:
     for n in args.sizes:
         docs, planted = corpus(n, pool)
         words = sum(len(d.text.split()) for d in docs) / len(docs)
-        times = []
+        wall, cpu = [], []
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             copies = find_copies(docs)
-            times.append(time.perf_counter() - started)
+            wall.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - used)
         found = set(copies.records)
-        best = min(times)
+        best, least = min(wall), min(cpu)  # CPU time: what a shared machine's load leaves alone
         print(
             f"{n:>6} documents ({words:.0f} words each on average, {len(planted)} planted"
-            f" copies): best of {args.repeat} {best:.2f} s, {best / n * 1e6:.0f} µs per document;"
-            f" found {len(found & planted)} of the copies, {len(found - planted)} other"
+            f" copies): best of {args.repeat} {best:.2f} s wall, {least:.2f} s CPU,"
+            f" {least / n * 1e6:.0f} µs CPU per document; found {len(found & planted)} of the"
+            f" copies, {len(found - planted)} other"
         )
 
 
