@@ -79,15 +79,25 @@ def format_explanation(ex: Explanation) -> str:
         lines.append(f"    {m['alias']!r}{where}: {shown(m['reason'])}")
     lines.append(f"  facts ({len(ex.facts)}):")
     for f in ex.facts:
-        lines.append(f"    [{shown(f['kind'])}] {summarise(f)}  support {f['support']}")
+        lines.append(f"    [{shown(f['kind'])}] {summarise(f)}  {_support(f)}")
     return "\n".join(lines)
+
+
+_COMMON = {"id", "kind", "support", "mentions", "sources", "conflicts_with"}
+
+
+def _support(fact: dict[str, Any]) -> str:
+    """``support N``, and the documents when copies make them more (``support 1, mentions 11``);
+    a table written before mentions were counted gives support only."""
+    support, mentions = fact["support"], fact.get("mentions", fact["support"])
+    return f"support {support}" + (f", mentions {mentions}" if mentions != support else "")
 
 
 def summarise(fact: dict[str, Any]) -> str:
     """One line naming a fact's main fields (values escaped by ``shown``)."""
     parts = []
     for key, value in fact.items():
-        if key in {"id", "kind", "support", "sources", "conflicts_with"} or value in (None, []):
+        if key in _COMMON or value in (None, []):
             continue
         if isinstance(value, dict):
             value = value.get("label", value)
@@ -117,7 +127,7 @@ def format_conflicts(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
     for a, b in pairs:
         lines.append(f"[{shown(a['kind'])}] conflict:")
         for f in (a, b):
-            lines.append(f"  {summarise(f)}  (support {f['support']})")
+            lines.append(f"  {summarise(f)}  ({_support(f)})")
             for s in f["sources"]:
                 lines.append(f"    {shown(s['doc'])} [{s['start']}:{s['end']}] {s['quote']!r}")
     return "\n".join(lines)

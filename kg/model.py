@@ -6,6 +6,7 @@ spaCy spans into ``Mention`` and ``Evidence``; the graph layer turns ``Fact`` in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,7 +133,15 @@ class Fact:
     conflicts_with: list[str] = field(default_factory=list)
     # the fields each piece of evidence states (its claim's non-empty fields)
     evidence_fields: dict[Evidence, tuple[str, ...]] = field(default_factory=dict)
+    # each copy's id -> its original's (kg/resolve/copies.py), shared by every fact of a build
+    source_of: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def support(self) -> int:
+        """Independent sources: the copy groups among the documents that state the fact."""
+        return len({self.source_of.get(e.doc, e.doc) for e in self.evidence})
+
+    @property
+    def mentions(self) -> int:
+        """Documents that state the fact, copies included."""
         return len({e.doc for e in self.evidence})

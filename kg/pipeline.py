@@ -30,6 +30,7 @@ from kg.limits import Limits
 from kg.model import Document
 from kg.nlp import load_nlp, model_info
 from kg.resolve import Overrides, resolve
+from kg.resolve.copies import DEFAULT_THRESHOLD, find_copies
 from kg.results import Analysis, BuildResult, Settings
 from kg.segment import in_pieces, join, spacy_inputs
 from kg.vocab import DEFAULT_BASE
@@ -89,17 +90,23 @@ def assemble(
     analyses: Sequence[Analysis],
     info: BuildInfo,
     base: str = DEFAULT_BASE,
+    copy_threshold: float = DEFAULT_THRESHOLD,
     overrides: Overrides | None = None,
 ) -> BuildResult:
-    """Resolve entities and facts across documents (with the user's entity overrides) and
-    build the RDF dataset."""
+    """Find the copies among the documents (kg/resolve/copies.py), resolve entities and facts
+    across documents (with the user's entity overrides), and build the RDF dataset."""
     claims = [c for a in analyses for c in a.claims]
     mentions = {a.document.id: a.mentions for a in analyses}
+    documents = [a.document for a in analyses]
+    copies = find_copies(documents, copy_threshold)
     with gc_paused():  # millions of small acyclic objects: see kg/gcpause.py
-        resolution = resolve(claims, mentions, base, overrides)
-        documents = [a.document for a in analyses]
-        quads = build_quads(documents, resolution.entities, resolution.facts, info, base)
-    return BuildResult(documents, resolution.entities, resolution.facts, lambda: quads, info)
+        resolution = resolve(claims, mentions, base, copies=copies, overrides=overrides)
+        quads = build_quads(
+            documents, resolution.entities, resolution.facts, info, base, copies=copies
+        )
+    result = BuildResult(documents, resolution.entities, resolution.facts, lambda: quads, info)
+    result.copies = copies
+    return result
 
 
 def run_build(
@@ -148,7 +155,9 @@ def run_build(
         )
     )
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
-        result = assemble(analyses, info, settings.base, settings.overrides)
+        result = assemble(
+            analyses, info, settings.base, settings.copy_threshold, settings.overrides
+        )
         result.warnings = warnings
         names = [Path(p).name or str(p) for p in inputs]
         result.title = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"

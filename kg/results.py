@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kg.export import DEFAULT_EXPORTS
 from kg.limits import Limits
 from kg.model import Claim, Document, Entity, Fact, Mention
+from kg.resolve.copies import DEFAULT_THRESHOLD, Copies
 from kg.vocab import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class Settings:
     exports: tuple[str, ...] = DEFAULT_EXPORTS
     extractors: tuple[str, ...] | None = None  # None: every registered extractor
     limits: Limits = Limits()  # bounds on one input (kg/limits.py, the README's Limits table)
+    # shingle similarity from which two documents are copies (kg/resolve/copies.py)
+    copy_threshold: float = DEFAULT_THRESHOLD
     # the user's entity overrides (kg build --entities; kg/resolve/overrides.py)
     overrides: Overrides | None = None
 
@@ -73,6 +76,7 @@ class BuildResult:
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
     title: str = "Knowledge graph"  # the corpus's name, for the viewer's header
+    copies: Copies = field(default_factory=Copies)  # copies among the documents
     _quads: list[ox.Quad] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -99,11 +103,15 @@ class BuildResult:
             "facts_by_kind": self.facts_by_kind(),
             "triples": len(self.quads),
             "model": f"{self.info.model} {self.info.model_version}",
-            "docs": {
-                d.id: {"title": d.title, "url": d.url, "author": d.author, "published": d.published}
-                for d in self.documents
-            },
+            "docs": {d.id: self._doc_summary(d) for d in self.documents},
         }
         if self.info.started:
             out["built"] = self.info.started
+        return out
+
+    def _doc_summary(self, d: Document) -> dict[str, Any]:
+        out = {"title": d.title, "url": d.url, "author": d.author, "published": d.published}
+        copy = self.copies.records.get(d.id)
+        if copy is not None:  # the original it copies: one independent source with it
+            out["copy_of"] = copy.original
         return out

@@ -44,6 +44,7 @@ class KG(DefinedNamespace):
     asWritten: URIRef
     status: URIRef
     support: URIRef
+    mentions: URIRef
     conflictsWith: URIRef
     post: URIRef
     roleLabel: URIRef
@@ -87,6 +88,9 @@ class KG(DefinedNamespace):
     sentenceEnd: URIRef
     sha256: URIRef
     fileName: URIRef
+    copyOf: URIRef
+    copySimilarity: URIRef
+    copyMethod: URIRef
     model: URIRef
     modelVersion: URIRef
     # entities and merging
@@ -163,6 +167,7 @@ ENTITY_CLASSES: dict[str, tuple[str, ...]] = {
     "InternationalOrganization": (str(KG.InternationalOrganization), str(ORG.Organization)),
     "PoliticalParty": (str(KG.PoliticalParty), str(ORG.Organization)),
 }
+
 
 class FastTerms:
     """Every namespace above as :class:`Terms`, for modules that write many triples."""

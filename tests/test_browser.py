@@ -508,3 +508,26 @@ def test_entities_named_once_in_no_fact_are_hidden_until_asked(
     assert once["id"] not in browser.evaluate("kgViewer.visibleNodeIds()")
     pick_in_search(browser, "once named", "Once Named")  # search still finds it
     assert once["id"] in browser.evaluate("kgViewer.visibleNodeIds()")
+
+
+def test_copies_show_as_copies_and_support_beside_mentions(
+    browser: Chromium, tmp_path: Path
+) -> None:
+    facts = load_jsonl(DATA / "viewer_facts.jsonl")
+    entities = load_jsonl(DATA / "viewer_entities.jsonl")
+    person, fact = best_person(facts, entities)
+    original = fact["sources"][0]["doc"]
+    # a copy of the fact's first document states it again: one more mention, no more support
+    fact["sources"].append(dict(fact["sources"][0], doc="wire-copy"))
+    fact["mentions"] = len({s["doc"] for s in fact["sources"]})
+    assert fact["mentions"] == fact["support"] + 1
+    summary = {"title": "copies", "docs": {"wire-copy": {"copy_of": original}}}
+    page = tmp_path / "graph.html"
+    write_html(facts, entities, summary, page)
+    assert browser.open(page.as_uri()) > 0
+    pick_in_search(browser, person["label"], person["label"])
+    text = browser.evaluate("document.getElementById('kg-panel').textContent")
+    assert f"support {fact['support']}, mentions {fact['mentions']}" in text
+    assert f"wire-copy (copy of {original})" in text
+    label = browser.evaluate("document.querySelector('label[for=kg-support]').textContent")
+    assert label == "Minimum support: 1 independent source(s)"

@@ -201,10 +201,12 @@ id:graph\\/meta {
     org:role id:role\\/secretary-of-the-treasury ; org:postIn id:country\\/united-states-7a8b .
   id:post\\/p2 a org:Post ; rdfs:label "President of United States" ;
     org:role id:role\\/president ; org:postIn id:country\\/united-states-7a8b .
-  id:fact\\/office-bessent kg:support 2 .
-  id:fact\\/office-trump kg:support 1 ; kg:conflictsWith id:fact\\/office-trump-former .
-  id:fact\\/office-trump-former kg:support 1 ; kg:conflictsWith id:fact\\/office-trump .
-  id:fact\\/call kg:support 1 .
+  id:fact\\/office-bessent kg:support 2 ; kg:mentions 2 .
+  id:fact\\/office-trump kg:support 1 ; kg:mentions 1 ;
+    kg:conflictsWith id:fact\\/office-trump-former .
+  id:fact\\/office-trump-former kg:support 1 ; kg:mentions 1 ;
+    kg:conflictsWith id:fact\\/office-trump .
+  id:fact\\/call kg:support 1 ; kg:mentions 1 .
 }
 
 id:graph\\/doc\\/002_237a4dc78d8b169e {
@@ -521,6 +523,20 @@ BREAKAGES: dict[str, tuple[URIRef, URIRef, Any, URIRef]] = {
     "holder not a person": (OFFICE, ORG.member, URIRef(ID + "role/president"), ORG.member),
     "no support": (OFFICE, KGNS.support, None, KGNS.support),
     "support 0": (OFFICE, KGNS.support, Literal(0), KGNS.support),
+    "no mentions": (OFFICE, KGNS.mentions, None, KGNS.mentions),
+    "support above mentions": (OFFICE, KGNS.support, Literal(3), KGNS.support),
+    "copy similarity above 1": (
+        URIRef(ID + "doc/002_237a4dc78d8b169e"),
+        KGNS.copySimilarity,
+        Literal("1.5", datatype=XSD.decimal),
+        KGNS.copySimilarity,
+    ),
+    "unknown copy method": (
+        URIRef(ID + "doc/002_237a4dc78d8b169e"),
+        KGNS.copyMethod,
+        Literal("fuzzy"),
+        KGNS.copyMethod,
+    ),
     "no role": (OFFICE, ORG.role, None, ORG.role),
     "two titles": (OFFICE, KGNS.title, Literal("Treasury Secretary"), KGNS.title),
     "entity without type name": (
@@ -801,7 +817,7 @@ def test_query_offices_with_evidence(engine: Any) -> None:
 
 @pytest.mark.parametrize("engine", [run_rdflib, run_oxigraph], ids=["rdflib", "oxigraph"])
 def test_query_facts_with_support(engine: Any) -> None:
-    assert engine(doc_queries()[1]) == [(str(OFFICE), "2", "2")]
+    assert engine(doc_queries()[1]) == [(str(OFFICE), "2", "2", "2")]
 
 
 @pytest.mark.parametrize("engine", [run_rdflib, run_oxigraph], ids=["rdflib", "oxigraph"])

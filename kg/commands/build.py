@@ -17,6 +17,7 @@ import typer
 from kg.commands.common import DEFAULT_OUT, ExitCode, err, reported
 from kg.errors import KGError
 from kg.limits import LIMIT_NAMES, Limits, parse_limits
+from kg.resolve.copies import DEFAULT_THRESHOLD, check_threshold
 from kg.results import Settings
 
 _LIMIT_HELP = (
@@ -76,6 +77,16 @@ def build_command(
             show_default=False,
         ),
     ] = None,
+    copy_threshold: Annotated[
+        float,
+        typer.Option(
+            "--copy-threshold",
+            metavar="J",
+            help="Two documents whose word 5-shingles have a Jaccard similarity of at least J"
+            " are copies (one independent source towards support); 1 counts only documents of"
+            " the same text.",
+        ),
+    ] = DEFAULT_THRESHOLD,
 ) -> None:
     """Build the graph from INPUTS and write graph.trig, graph.nq, graph.ttl, facts.jsonl,
     entities.jsonl and graph.html to --out."""
@@ -91,6 +102,10 @@ def build_command(
             overrides = load_overrides(entities)
         except KGError as exc:
             raise typer.BadParameter(str(exc), param_hint="--entities") from None
+    try:
+        check_threshold(copy_threshold)
+    except KGError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--copy-threshold") from None
     settings = Settings(
         model=model,
         strict=strict,
@@ -98,6 +113,7 @@ def build_command(
         stamp_time=stamp_time,
         limits=limits,
         overrides=overrides,
+        copy_threshold=copy_threshold,
     )
     paths = [str(p) for p in inputs]
     if store is None:

@@ -28,7 +28,7 @@ from kg.kinds import KindSpec, kinds
 # it names, or nothing (a quote shows in its speaker's panel). A kind the viewer does not know is a
 # hub linked to every entity it names.
 _FIELD = re.compile(r"\{(\w+)\}")
-_COMMON = {"id", "kind", "support", "sources", "conflicts_with"}
+_COMMON = {"id", "kind", "support", "mentions", "sources", "conflicts_with"}
 _VIS_DIR = ("templates", "lib", "vis-9.1.2")
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 _JSON_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
@@ -259,9 +259,11 @@ class _Builder:
             for key in (src, dst):
                 weight[key] += support[index]
                 degree[key] += 1
-        # A node's own support: documents that mention it or state one of its facts.
+        # A node's own support: independent sources (a group of copies counts once) among the
+        # documents that mention it, or the support of one of its facts if that is more.
+        source = self._doc_sources()
         own = {
-            k: max(len(n["docs"]), *(support[f] for f in n["facts"]), 0)
+            k: max(len({source[d] for d in n["docs"]}), *(support[f] for f in n["facts"]), 0)
             for k, n in self.nodes.items()
         }
         order = sorted(
@@ -331,6 +333,7 @@ class _Builder:
             "kind": _text(fact.get("kind")) or "fact",
             "summary": summarise_fact(fact, self.doc_meta),
             "support": support,
+            "mentions": max(_mentions(fact), support),
             "conflicts": sorted(str(c) for c in fact.get("conflicts_with") or []),
             "sources": sources,
             "docs": sorted({s["doc"] for s in sources}),
@@ -338,9 +341,17 @@ class _Builder:
             "nodes": nodes,
         }
 
+    def _doc_sources(self) -> list[int]:
+        """Each document's independent source, by index: its original's if it is a copy."""
+        out = []
+        for i, doc in enumerate(self.doc_ids):
+            original = _text(self.doc_meta.get(doc, {}).get("copy_of"))
+            out.append(self.doc_index.get(original, i))
+        return out
+
     def _doc_record(self, doc: str) -> dict[str, Any]:
         meta = self.doc_meta.get(doc, {})
-        keys = ("title", "url", "author", "published")
+        keys = ("title", "url", "author", "published", "copy_of")
         return {"id": doc} | {k: str(meta[k]) for k in keys if meta.get(k) not in (None, "")}
 
     def _meta(self, total: int, max_nodes: int, large: bool) -> dict[str, Any]:
@@ -434,6 +445,13 @@ def _sources(fact: dict) -> list[dict]:
 
 def _support(fact: dict) -> int:
     value = fact.get("support")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return len({s.get("doc") for s in _sources(fact)})
+
+
+def _mentions(fact: dict) -> int:
+    value = fact.get("mentions")
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return len({s.get("doc") for s in _sources(fact)})

@@ -1,10 +1,11 @@
 """Property-graph exports: GraphML and GEXF (Gephi, networkx) and CSV for Neo4j.
 
 The property graph has three kinds of node: entities (``type`` = entity type), facts
-(``type`` = the fact's class, ``kind``, ``support``) and documents. Edges go from a fact to each
-entity it names, labelled with the role (``holder``, ``organization``, ``participant`` …), from a
-fact to each document stating it (``stated_in``), and between conflicting facts
-(``conflicts_with``).
+(``type`` = the fact's class, ``kind``, ``support`` = independent sources, ``mentions`` =
+documents) and documents. Edges go from a fact to each entity it names, labelled with the role
+(``holder``, ``organization``, ``participant`` …), from a fact to each document stating it
+(``stated_in``), between conflicting facts (``conflicts_with``), and from a document that is a
+copy to its original (``copy_of``, kg/resolve/copies.py).
 
 The Neo4j export is a folder of CSV files with ``neo4j-admin database import`` headers
 (``:ID``, ``:LABEL``, ``:START_ID``, ``:END_ID``, ``:TYPE``, typed properties such as
@@ -80,6 +81,8 @@ def property_graph(build: BuildResult) -> PropertyGraph:
         pg.nodes[e.id] = _entity_node(e)
     for fact in sorted(build.facts, key=lambda f: f.id):
         _add_fact(pg, fact)
+    for copy in build.copies.records.values():
+        pg.edges.append((f"doc:{copy.doc}", f"doc:{copy.original}", "copy_of"))
     pg.edges = sorted(set(pg.edges))
     return pg
 
@@ -117,6 +120,7 @@ def _add_fact(pg: PropertyGraph, fact: Fact) -> None:
         "type": _class_name(fact.kind),
         "kind": fact.kind,
         "support": fact.support,
+        "mentions": fact.mentions,
     }
     for f in kinds()[fact.kind].fields:
         value = record.get(f.name)

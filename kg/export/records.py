@@ -38,6 +38,7 @@ def fact_record(fact: Fact) -> dict[str, Any]:
         "id": fact.id,
         "kind": fact.kind,
         "support": fact.support,
+        "mentions": fact.mentions,
         "sources": [source_record(e, fact.evidence_fields.get(e, ())) for e in fact.evidence],
         "conflicts_with": list(fact.conflicts_with),
     }

@@ -84,7 +84,8 @@
   }
   function docName(index) {
     var d = docs[index];
-    return shorten(d.title ? d.id + " \u2014 " + d.title : d.id, LABEL_LIMIT);
+    var name = shorten(d.title ? d.id + " \u2014 " + d.title : d.id, LABEL_LIMIT);
+    return d.copy_of === undefined ? name : name + " (copy of " + shorten(d.copy_of, LABEL_LIMIT) + ")";
   }
 
   /* ---- header ---- */
@@ -281,7 +282,8 @@
     var head = el("div", "kg-fact-head");
     head.appendChild(el("span", "kg-kind", f.kind));
     head.appendChild(el("span", "kg-summary", f.summary, LABEL_LIMIT));
-    head.appendChild(el("span", "kg-support", "support " + f.support));
+    // support counts independent sources; mentions, the documents (copies included)
+    head.appendChild(el("span", "kg-support", "support " + f.support + (f.mentions > f.support ? ", mentions " + f.mentions : "")));
     card.appendChild(head);
     if (f.conflicts.length) {
       var note = el("div", "kg-conflict-note", "\u26a0 Conflicts with:");

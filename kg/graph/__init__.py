@@ -24,6 +24,7 @@ from kg.graph.terms import date_literal, lit, node, typed
 from kg.iri import doc_graph_iri, doc_iri, meta_graph_iri, mint_iri
 from kg.kinds import PUBLIC_FIELDS
 from kg.model import Document, Entity, Evidence, Fact
+from kg.resolve.copies import Copies, Copy
 from kg.vocab import DEFAULT_BASE, ENTITY_CLASSES, FAST
 
 QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around an evidence quote
@@ -103,11 +104,13 @@ def build_quads(
     info: BuildInfo,
     base: str = DEFAULT_BASE,
     only_docs: AbstractSet[str] | None = None,
+    copies: Copies | None = None,
 ) -> list[ox.Quad]:
     """Every quad of the dataset, sorted (so serialisations are byte-identical).
 
     With ``only_docs``, the graphs of the other documents are left out (the metadata graph is
     always whole): the quads are those of the full dataset in those graphs, in the same order.
+    ``copies`` (kg/resolve/copies.py) are recorded between document IRIs in the metadata graph.
     """
     sink = QuadSink()
     meta = node(meta_graph_iri(base))
@@ -141,13 +144,28 @@ def build_quads(
             for ev in evs:
                 _evidence(sink, fact, ev, document.text, d_iri, analysis, base)
     sink.graph = meta
+    _corpus_meta(sink, entities, facts, copies, base)
+    return sink.ordered()
+
+
+def _corpus_meta(
+    sink: QuadSink,
+    entities: dict[str, Entity],
+    facts: Sequence[Fact],
+    copies: Copies | None,
+    base: str,
+) -> None:
+    """What the metadata graph says about the corpus as a whole: copies, merged entities,
+    each fact's support (independent sources), mentions (documents) and conflicts."""
+    for copy in (copies.records if copies is not None else {}).values():
+        _copy(sink, copy, base)
     for entity in entities.values():
         _entity_meta(sink, entity, base)
     for fact in facts:
         sink.add(fact.id, KG.support, lit(fact.support))
+        sink.add(fact.id, KG.mentions, lit(fact.mentions))
         for other in fact.conflicts_with:
             sink.add(fact.id, KG.conflictsWith, other)
-    return sink.ordered()
 
 
 def _software(base: str) -> str:
@@ -221,6 +239,16 @@ def _document(sink: QuadSink, d: Document, d_iri: str) -> None:
         sink.add(d_iri, SCHEMA.datePublished, date_literal(d.published))
     if d.language:
         sink.add(d_iri, SCHEMA.inLanguage, lit(d.language))
+
+
+def _copy(sink: QuadSink, copy: Copy, base: str) -> None:
+    """A copy and its original: ``kg:copyOf`` (a sub-property of ``prov:alternateOf``, also
+    written, for tools without inference), the similarity and the method that found it."""
+    d_iri, original = doc_iri(copy.doc, base), doc_iri(copy.original, base)
+    sink.add(d_iri, KG.copyOf, original)
+    sink.add(d_iri, PROV.alternateOf, original)
+    sink.add(d_iri, KG.copySimilarity, lit(copy.similarity))
+    sink.add(d_iri, KG.copyMethod, lit(copy.method))
 
 
 def _entity_core(sink: QuadSink, entity: Entity) -> None:

@@ -3,32 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.model import Claim, Entity, EntityRef, Fact, Mention
+from kg.resolve.copies import Copies
 from kg.resolve.entities import EntityIndex, resolve_entities
 from kg.resolve.facts import merge_facts
 from kg.resolve.overrides import Overrides, load_overrides
 from kg.rules import OfficeRules, rules_file
 from kg.vocab import DEFAULT_BASE
 
-__all__ = ["Resolution", "resolve", "EntityIndex", "Overrides", "load_overrides"]
+__all__ = ["Copies", "Resolution", "resolve", "EntityIndex", "Overrides", "load_overrides"]
 
 
 @dataclass
 class Resolution:
     entities: dict[str, Entity]
     facts: list[Fact]
+    copies: Copies = field(default_factory=Copies)
 
 
 def resolve(
     claims: Sequence[Claim],
     mentions_by_doc: Mapping[str, Sequence[Mention]],
     base: str = DEFAULT_BASE,
+    copies: Copies | None = None,
     overrides: Overrides | None = None,
 ) -> Resolution:
     """Merge every document's mentions and claims into entities and facts, with the user's
-    entity overrides applied (a claim naming an entity the user dropped goes with it)."""
+    entity overrides applied (a claim naming an entity the user dropped goes with it).
+
+    ``copies`` (kg/resolve/copies.py) makes each fact's ``support`` count a group of copies
+    once; each copy keeps its own evidence.
+    """
     all_mentions = {doc: list(ms) for doc, ms in mentions_by_doc.items()}
     known = {doc: set(ms) for doc, ms in all_mentions.items()}
     for claim in claims:  # entities a claim names but NER missed (a byline's author) still count
@@ -43,9 +50,13 @@ def resolve(
     if overrides and overrides.drop:
         claims = [c for c in claims if not any(index.dropped(m) for m in _mentions_of(c))]
     facts = merge_facts(claims, index, base)
+    if copies is not None and copies.records:
+        originals = copies.originals()  # one mapping shared by every fact
+        for fact in facts:
+            fact.source_of = originals
     _titled_aliases(facts, index.entities)
     _flag_minor(all_mentions, facts, index)
-    return Resolution(index.entities, facts)
+    return Resolution(index.entities, facts, copies if copies is not None else Copies())
 
 
 def _mentions_of(claim: Claim) -> list[Mention]:

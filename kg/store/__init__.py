@@ -3,7 +3,7 @@
 Layout of a store folder (default ``.kg-store`` in the current folder)::
 
     LOCK          the writer's lock file (fcntl.flock), holding the writer's pid
-    store.json    the base IRI and format of the store
+    store.json    the base IRI, format and copy threshold of the store
     analyses/     one JSON file per document: what kg.pipeline.analyse found (kg/store/cache.py)
     graphs.json   signature or digest of each named graph as last written (a hint)
     meta.nt       the metadata graph's lines as last written, headed by its digest (a hint)
@@ -13,8 +13,8 @@ A build analyses only new or changed documents (by their text and metadata), res
 every cached analysis, builds only the document graphs whose signature (kg/store/signature.py)
 changed plus the metadata graph, and rewrites only the named graphs whose content changed, one
 transaction per graph (kg/store/writer.py). ``remove_documents`` retracts documents the same
-way. Entity merges, ``kg:support`` and conflicts are therefore always those of a clean build of
-the documents the store holds.
+way. Copies, entity merges, ``kg:support`` and conflicts are therefore always those of a clean
+build of the documents the store holds.
 """
 
 from __future__ import annotations
@@ -198,14 +198,16 @@ def _resolve(
 ) -> tuple[list[Document], Resolution, BuildInfo]:
     """Entities and facts resolved over every cached analysis, as a clean build resolves them."""
     from kg.resolve import resolve
+    from kg.resolve.copies import find_copies
 
     analyses = sorted((e.analysis for e in entries), key=lambda a: a.document.id)
+    documents = [a.document for a in analyses]
+    copies = find_copies(documents, settings.copy_threshold)  # over the whole corpus
     with gc_paused():
         claims = [c for a in analyses for c in a.claims]
-        resolution = resolve(
-            claims, {a.document.id: a.mentions for a in analyses}, base, settings.overrides
-        )
-    return [a.document for a in analyses], resolution, _info(entries, settings)
+        mentions = {a.document.id: a.mentions for a in analyses}
+        resolution = resolve(claims, mentions, base, copies=copies, overrides=settings.overrides)
+    return documents, resolution, _info(entries, settings)
 
 
 OVERRIDES = "entities.yaml"  # the user's entity overrides, kept for every later build
@@ -234,7 +236,14 @@ def _all_quads(
 
     def everything() -> list[ox.Quad]:
         with gc_paused():
-            return build_quads(documents, resolution.entities, resolution.facts, info, base)
+            return build_quads(
+                documents,
+                resolution.entities,
+                resolution.facts,
+                info,
+                base,
+                copies=resolution.copies,
+            )
 
     return everything
 
@@ -263,14 +272,18 @@ def _resolve_and_sync(
             writer = GraphWriter(store, folder)
             fresh = writer.present_keys(keys)
             stale = {d.id for d in documents if doc_graph_iri(d.id, base) not in fresh}
-            quads = build_quads(documents, entities, facts, info, base, only_docs=stale)
+            quads = build_quads(
+                documents, entities, facts, info, base, only_docs=stale, copies=resolution.copies
+            )
             clock.lap("build")
             report = writer.sync(quads, last=meta_graph_iri(base), keys=keys)
     clock.lap("write")
 
     whole = len(stale) == len(documents)  # every graph was built: the dataset is at hand
     make_quads = (lambda: quads) if whole else _all_quads(documents, resolution, info, base)
-    return BuildResult(documents, entities, facts, make_quads, info), report
+    result = BuildResult(documents, entities, facts, make_quads, info)
+    result.copies = resolution.copies
+    return result, report
 
 
 def build_store(
@@ -299,7 +312,7 @@ def build_store(
     _check_folder(path, create=True)
     clock = _Clock()
     with locked(path, exclusive=True):
-        atomic_write(path / "store.json", _meta_json(settings.base))
+        atomic_write(path / "store.json", _meta_json(settings.base, settings.copy_threshold))
         settings = _with_overrides(path, settings, keep=True)
         cache = _cache(path)
         entries = _read_cache(cache)
@@ -355,8 +368,18 @@ def build_store(
     return StoreBuild(result, analysed, len(entries) - len(analysed), [], report, clock.laps)
 
 
-def _meta_json(base: str) -> bytes:
-    return json.dumps({"format": STORE_FORMAT, "base": base}, indent=2).encode("utf-8")
+def _meta_json(base: str, copy_threshold: float) -> bytes:
+    meta = {"format": STORE_FORMAT, "base": base, "copy_threshold": copy_threshold}
+    return json.dumps(meta, indent=2).encode("utf-8")
+
+
+def _stored_settings(meta: dict[str, Any], settings: Settings) -> Settings:
+    """``settings`` with the copy threshold the store was last built with (a removal or an
+    export resolves as that build did)."""
+    threshold = meta.get("copy_threshold")
+    if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
+        return dataclasses.replace(settings, copy_threshold=float(threshold))
+    return settings
 
 
 def remove_documents(
@@ -367,8 +390,9 @@ def remove_documents(
     _check_folder(path, create=False)
     clock = _Clock()
     with locked(path, exclusive=True):
-        base = str(_read_meta(path).get("base") or settings.base)
-        settings = _with_overrides(path, settings, keep=False)
+        meta = _read_meta(path)
+        base = str(meta.get("base") or settings.base)
+        settings = _with_overrides(path, _stored_settings(meta, settings), keep=False)
         cache = _cache(path)
         entries = _read_cache(cache)
         unknown = [d for d in doc_ids if d not in entries]
@@ -421,12 +445,15 @@ def read_store(folder: str | os.PathLike[str], settings: Settings | None = None)
     path = Path(folder)
     _check_folder(path, create=False)
     with locked(path, exclusive=False):
-        base = str(_read_meta(path).get("base") or settings.base)
-        settings = _with_overrides(path, settings, keep=False)
+        meta = _read_meta(path)
+        base = str(meta.get("base") or settings.base)
+        settings = _with_overrides(path, _stored_settings(meta, settings), keep=False)
         entries = list(_read_cache(_cache(path)).values())
         documents, resolution, info = _resolve(entries, settings, base)
     quads = _all_quads(documents, resolution, info, base)
-    return BuildResult(documents, resolution.entities, resolution.facts, quads, info)
+    result = BuildResult(documents, resolution.entities, resolution.facts, quads, info)
+    result.copies = resolution.copies
+    return result
 
 
 def cached_analyses(folder: str | os.PathLike[str]) -> list[Analysis]:
