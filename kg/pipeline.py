@@ -100,7 +100,10 @@ def assemble(
     documents = [a.document for a in analyses]
     copies = find_copies(documents, copy_threshold)
     with gc_paused():  # millions of small acyclic objects: see kg/gcpause.py
-        resolution = resolve(claims, mentions, base, copies=copies, overrides=overrides)
+        texts = {d.id: d.text for d in documents}
+        resolution = resolve(
+            claims, mentions, base, copies=copies, overrides=overrides, texts=texts
+        )
         quads = build_quads(
             documents, resolution.entities, resolution.facts, info, base, copies=copies
         )

@@ -21,6 +21,7 @@ def _build(docs: list[str]) -> list[tuple[str, str, set[str]]]:
     """Every entity of the documents resolved together: type, label, label and aliases."""
     claims: list[Claim] = []
     mentions: dict[str, list[Mention]] = {}
+    texts: dict[str, str] = {}
     for i, text in enumerate(docs):
         title = None
         if text.startswith("title: "):  # a headline: the first line of the text, and its title
@@ -28,8 +29,9 @@ def _build(docs: list[str]) -> list[tuple[str, str, set[str]]]:
             text = text[len("title: ") :]
         ctx = analyse(text, doc_id=f"d{i}", title=title)
         mentions[f"d{i}"] = ctx.mentions
+        texts[f"d{i}"] = text
         claims += list(extract(ctx))
-    entities = resolve(claims, mentions).entities
+    entities = resolve(claims, mentions, texts=texts).entities  # as a build resolves them
     return sorted((e.type, e.label, {e.label, *e.aliases}) for e in entities.values())
 
 

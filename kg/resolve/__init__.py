@@ -10,6 +10,7 @@ from kg.resolve.copies import Copies
 from kg.resolve.entities import EntityIndex, resolve_entities
 from kg.resolve.facts import merge_facts
 from kg.resolve.overrides import Overrides, load_overrides
+from kg.resolve.surnames import corpus_surnames
 from kg.rules import OfficeRules, rules_file
 from kg.vocab import DEFAULT_BASE
 
@@ -29,12 +30,14 @@ def resolve(
     base: str = DEFAULT_BASE,
     copies: Copies | None = None,
     overrides: Overrides | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> Resolution:
     """Merge every document's mentions and claims into entities and facts, with the user's
     entity overrides applied (a claim naming an entity the user dropped goes with it).
 
     ``copies`` (kg/resolve/copies.py) makes each fact's ``support`` count a group of copies
-    once; each copy keeps its own evidence.
+    once; each copy keeps its own evidence. With the documents' ``texts``, family names NER
+    missed are found from the full names of the rest of the corpus (kg/resolve/surnames.py).
     """
     all_mentions = {doc: list(ms) for doc, ms in mentions_by_doc.items()}
     known = {doc: set(ms) for doc, ms in all_mentions.items()}
@@ -46,6 +49,8 @@ def resolve(
                 if isinstance(v, Mention) and v not in known.setdefault(doc, set()):
                     known[doc].add(v)
                     all_mentions.setdefault(doc, []).append(v)
+    if texts is not None:
+        all_mentions = corpus_surnames(all_mentions, texts)
     index = resolve_entities(all_mentions, base, overrides)
     if overrides and overrides.drop:
         claims = [c for c in claims if not any(index.dropped(m) for m in _mentions_of(c))]

@@ -408,6 +408,9 @@ def _make_entity(
     key: str, members: list[tuple[str, Mention, str]], base: str, person: bool = False
 ) -> Entity:
     types = Counter(m.type for _, m, _ in members)
+    # a person's group: organisations or places NER made of the family name joined it as names
+    # of that person ("Le Pen said" typed an organisation, twice, beside one "Marine Le Pen")
+    person = person or (key.startswith("person:") and "Person" in types)
     etype = "Person" if person else _pick_type(types, key)
     lexicon_names = [m.label for _, m, _ in members if m.key]
     if lexicon_names:

@@ -206,7 +206,10 @@ def _resolve(
     with gc_paused():
         claims = [c for a in analyses for c in a.claims]
         mentions = {a.document.id: a.mentions for a in analyses}
-        resolution = resolve(claims, mentions, base, copies=copies, overrides=settings.overrides)
+        texts = {d.id: d.text for d in documents}
+        resolution = resolve(
+            claims, mentions, base, copies=copies, overrides=settings.overrides, texts=texts
+        )
     return documents, resolution, _info(entries, settings)
 
 

@@ -1,0 +1,102 @@
+"""Family names NER missed, found from the full names of the rest of the corpus.
+
+Within a document kg.extract.mentions finds a bare family name ("Okafor said") when the same
+document names the person in full. A document may write only the family name, of a person
+another document names in full, and the small NER model miss it: this pass finds it there.
+
+A family name qualifies when it is one person's of the whole corpus (no two full names share
+it), is four letters or more, is capitalised, and is no lexicon name or era name. A match
+counts only where a name is likely: mid-sentence and not joined to another capitalised word
+("Fort Okafor", "Okafor Center", "the Okafor ..."), or opening a sentence right before a
+reporting verb (quotes.yaml `speech_verbs`: "Okafor said"). The mention it makes is a
+one-word person, which entity resolution merges with that full name (reason
+``surname-across-documents``); claims are not re-extracted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from kg.lexicon import load_lexicon
+from kg.model import Mention
+from kg.rules import QuoteRules, rules_file
+
+_WORD_AFTER = re.compile(r"\s*([^\W\d_][\w'’-]*)")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)\s*$")
+
+
+def corpus_surnames(
+    mentions_by_doc: Mapping[str, Sequence[Mention]], texts: Mapping[str, str]
+) -> dict[str, list[Mention]]:
+    """Every document's mentions, with the family names of the corpus's people it writes and
+    NER missed added (sorted by position)."""
+    lexicon = load_lexicon()
+    honorific = {h.rstrip(".") for h in lexicon.distinguishing}
+    owners: dict[str, set[str]] = defaultdict(set)
+    for mentions in mentions_by_doc.values():
+        for m in mentions:
+            words = m.label.split()
+            if m.type != "Person" or m.key or len(words) < 2 or words[0].rstrip(".") in honorific:
+                continue
+            for family in _family_names(words, lexicon.particles):
+                owners[family].add(m.label.casefold())
+    names = sorted(
+        n for n, full in owners.items()
+        if len(full) == 1 and len(n) >= 4 and n[:1].isupper() and not n.isupper()
+        and n.replace("-", "").replace(" ", "").isalpha() and lexicon.lookup(n) is None
+        and n not in lexicon.not_names
+    )
+    if not names:
+        return {d: list(ms) for d, ms in mentions_by_doc.items()}
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+    verbs = frozenset(v.lower() for v in rules_file("quotes", QuoteRules).speech_verbs)
+    out: dict[str, list[Mention]] = {}
+    for doc_id, mentions in mentions_by_doc.items():
+        text = texts.get(doc_id, "")
+        covered = [(m.start, m.end) for m in mentions]
+        full_here = {m.label.casefold() for m in mentions if m.type == "Person"}
+        found = []
+        for match in pattern.finditer(text):
+            name = match.group()
+            if (owners[name] & full_here) or any(
+                a < match.end() and match.start() < b for a, b in covered
+            ):
+                continue  # the document's own resolution knows it, or a mention covers it
+            if _likely_name(text, match.start(), match.end(), verbs):
+                found.append(Mention(name, name, "Person", match.start(), match.end(), None,
+                                     None, "surname-in-corpus"))
+        out[doc_id] = sorted([*mentions, *found], key=lambda m: (m.start, m.end))
+    return out
+
+
+def _family_names(words: Sequence[str], particles: frozenset[str]) -> set[str]:
+    """The forms a full name's family name is written alone: its last word, the words from a
+    particle on, capitalised as a sentence opens them ("Le Pen", "Von der Leyen"), and a last
+    word without its particle prefix ("Safadi" of "al-Safadi")."""
+    out = {words[-1]}
+    for i in range(1, len(words) - 1):
+        if words[i].lower() in particles:
+            family = " ".join(words[i:])
+            out |= {family, family[:1].upper() + family[1:]}
+            break
+    head, _, rest = words[-1].partition("-")
+    if rest and head.lower() in particles:
+        out.add(rest)
+    return out
+
+
+def _likely_name(text: str, start: int, end: int, verbs: frozenset[str]) -> bool:
+    after = _WORD_AFTER.match(text, end)
+    next_word = after.group(1) if after and after.start(1) == end + 1 else None
+    if next_word and next_word[:1].isupper():
+        return False  # "Okafor Center", "Okafor Street": part of another name
+    before = text[max(0, start - 40) : start]
+    stripped = before.rstrip()
+    opens = not stripped or stripped[-1] in ".!?\n\"“”:" or before.endswith("\n")
+    if opens:
+        return next_word is not None and next_word.lower() in verbs
+    previous = _WORD_BEFORE.search(stripped)
+    word = previous.group(1) if previous else ""
+    return not word[:1].isupper() and word.lower() != "the"
