@@ -359,6 +359,12 @@ def _surname_layer(
     ambiguous: dict[str, str] = {}
     for key in by_key:
         name = key.partition(":")[2]
+        twin = f"person:{name}"
+        if key.startswith(("org:", "place:")) and " " in name and twin in by_key:
+            if _retypable(by_key[key]) and not _one_name(twin):
+                # a full name NER typed a person elsewhere and an organisation here
+                remap[key] = variants.get(twin, twin)
+                continue
         if key.startswith(("org:", "place:")) and _one_name(f"person:{name}"):
             if not _retypable(by_key[key]):
                 continue
