@@ -130,12 +130,12 @@ def run_build(
         if on_warning is not None:
             on_warning(w)
 
-    nlp = nlp if nlp is not None else load_nlp(settings.model)
-    meta = model_info(nlp)
+    dask = settings.engine == "dask"
+    if not dask:
+        nlp = nlp if nlp is not None else load_nlp(settings.model)
     stamp = None
     if settings.stamp_time:
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    info = BuildInfo(meta.name, meta.version, stamp)
     exclude = [out_dir] if out_dir is not None else []
     documents = read_documents(
         inputs, strict=settings.strict, on_warning=warn, limits=settings.limits, exclude=exclude
@@ -147,16 +147,23 @@ def run_build(
                 on_document(document)
             yield document
 
-    analyses = list(
-        analyse(
-            counted(),
-            nlp,
-            jobs=settings.jobs,
-            batch_size=settings.batch_size,
-            extractors=settings.extractors,
-            limits=settings.limits,
+    if dask:  # analysed on a Dask cluster, in partitions (kg/distributed.py)
+        analyses, (name, version) = analyse_on_dask(counted(), settings)
+    else:
+        assert nlp is not None
+        meta = model_info(nlp)
+        name, version = meta.name, meta.version
+        analyses = list(
+            analyse(
+                counted(),
+                nlp,
+                jobs=settings.jobs,
+                batch_size=settings.batch_size,
+                extractors=settings.extractors,
+                limits=settings.limits,
+            )
         )
-    )
+    info = BuildInfo(name, version, stamp)
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
         result = assemble(
             analyses, info, settings.base, settings.copy_threshold, settings.overrides
@@ -168,6 +175,30 @@ def run_build(
             result.outputs.extend(export_complete(settings.exports, result, Path(out_dir)))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def analyse_on_dask(
+    documents: Iterable[Document], settings: Settings
+) -> tuple[list[Analysis], tuple[str, str]]:
+    """The analyses of ``documents`` computed on a Dask cluster (``settings.dask``), in order,
+    with the model's (name, version) as the workers ran it."""
+    from kg.distributed import DaskAnalysis, DaskSettings
+    from kg.nlp import resolve_model_name
+
+    runner = DaskAnalysis(
+        documents,
+        model=settings.model,
+        batch_size=settings.batch_size,
+        extractors=settings.extractors,
+        limits=settings.limits,
+        dask=settings.dask or DaskSettings(),
+    )
+    analyses = list(runner)
+    if runner.model is None:  # no document: no worker ran the model
+        nlp = load_nlp(resolve_model_name(settings.model))
+        meta = model_info(nlp)
+        return analyses, (meta.name, meta.version)
+    return analyses, runner.model
 
 
 def export_complete(names: Sequence[str], result: BuildResult, out: Path) -> list[Path]:

@@ -22,6 +22,7 @@ from kg.vocab import DEFAULT_BASE
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from kg.distributed import DaskSettings
     from kg.graph import BuildInfo
     from kg.ingest import InputWarning
     from kg.resolve.overrides import Overrides
@@ -46,6 +47,8 @@ class Settings:
     copy_threshold: float = DEFAULT_THRESHOLD
     # the user's entity overrides (kg build --entities; kg/resolve/overrides.py)
     overrides: Overrides | None = None
+    engine: str = "local"  # where documents are analysed: "local" or "dask" (kg/distributed.py)
+    dask: DaskSettings | None = None  # the cluster, with engine "dask"
 
 
 @dataclass(frozen=True)

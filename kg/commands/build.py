@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from kg.commands.common import DEFAULT_OUT, ExitCode, err, reported
+from kg.distributed import ENGINES, DaskSettings
 from kg.errors import KGError
 from kg.limits import LIMIT_NAMES, Limits, parse_limits
 from kg.resolve.copies import DEFAULT_THRESHOLD, check_threshold
@@ -68,6 +69,33 @@ def build_command(
         list[str] | None,
         typer.Option("--limit", metavar="NAME=N", help=_LIMIT_HELP, show_default=False),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Where documents are analysed: local (this process, or --jobs processes) or"
+            " dask (a Dask cluster: --scheduler, or a local one of --workers processes;"
+            " pip install 'kg[dask]'). The outputs are the same.",
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="With --engine dask: a running Dask scheduler (tcp://HOST:8786), whose workers"
+            " have kg and the model installed.",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="With --engine dask and no --scheduler: processes of the local cluster.",
+        ),
+    ] = 2,
     entities: Annotated[
         Path | None,
         typer.Option(
@@ -106,7 +134,14 @@ def build_command(
         check_threshold(copy_threshold)
     except KGError as exc:
         raise typer.BadParameter(str(exc), param_hint="--copy-threshold") from None
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"{engine!r}: expected one of {', '.join(ENGINES)}",
+                                 param_hint="--engine")
+    if engine != "dask" and scheduler is not None:
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
     settings = Settings(
+        engine=engine,
+        dask=DaskSettings(scheduler=scheduler, workers=workers) if engine == "dask" else None,
         model=model,
         strict=strict,
         jobs=jobs,

@@ -359,19 +359,14 @@ def _surname_layer(
     ambiguous: dict[str, str] = {}
     for key in by_key:
         name = key.partition(":")[2]
-        twin = f"person:{name}"
-        if key.startswith(("org:", "place:")) and " " in name and twin in by_key:
-            if _retypable(by_key[key]) and not _one_name(twin):
-                # a full name NER typed a person elsewhere and an organisation here
-                remap[key] = variants.get(twin, twin)
-                continue
-        if key.startswith(("org:", "place:")) and _one_name(f"person:{name}"):
-            if not _retypable(by_key[key]):
-                continue
-            # "Von der Leyen" or "Starmer" NER took for an organisation or a place, in a
-            # document that does not name the person in full: a family name of the corpus
-        elif not key.startswith("person:") or not _one_name(key):
+        twin = _person_twin(key, by_key)
+        if twin is not None:  # a full name NER typed a person elsewhere, an organisation here
+            remap[key] = variants.get(twin, twin)
             continue
+        if not _one_name(f"person:{name}") or not (
+            key.startswith("person:") or _retypable(by_key[key])
+        ):
+            continue  # "Von der Leyen" or "Starmer" as an organisation or place may be a person
         found = full_by_part.get(name, set())
         candidates = sorted({variants.get(c, c) for c in found})
         if len(candidates) == 1:
@@ -382,6 +377,15 @@ def _surname_layer(
             if not key.startswith("person:"):  # a person's name, though not whose
                 ambiguous[key] += "; a person's family name, not an organisation or place"
     return remap, ambiguous
+
+
+def _person_twin(key: str, by_key: Mapping[str, list[tuple[str, Mention]]]) -> str | None:
+    """The person key of the same full name, for an organisation or place NER made of it."""
+    name = key.partition(":")[2]
+    twin = f"person:{name}"
+    if not key.startswith(("org:", "place:")) or " " not in name or twin not in by_key:
+        return None
+    return twin if _retypable(by_key[key]) and not _one_name(twin) else None
 
 
 def _retypable(members: Sequence[tuple[str, Mention]]) -> bool:

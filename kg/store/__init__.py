@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -309,7 +309,7 @@ def build_store(
     """
     from kg.ingest import read_documents
     from kg.nlp import load_nlp, model_info
-    from kg.pipeline import analyse
+    from kg.pipeline import analyse, analyse_on_dask
 
     path = Path(folder)
     _check_folder(path, create=True)
@@ -343,9 +343,6 @@ def build_store(
         analysed: list[str] = []
         clock.lap("read")
         if todo:
-            nlp = nlp if nlp is not None else load_nlp(settings.model)
-            meta = model_info(nlp)
-            info = {"model": meta.name, "model_version": meta.version}
 
             def counted() -> Iterator[Any]:
                 for d in todo:
@@ -353,14 +350,23 @@ def build_store(
                         on_document(d)
                     yield d
 
-            for analysis in analyse(
-                counted(),
-                nlp,
-                jobs=settings.jobs,
-                batch_size=settings.batch_size,
-                extractors=settings.extractors,
-                limits=settings.limits,
-            ):
+            if settings.engine == "dask":  # only the new and changed documents, on the cluster
+                done, (name, version) = analyse_on_dask(counted(), settings)
+                info = {"model": name, "model_version": version}
+                stream: Iterable[Analysis] = done
+            else:
+                nlp = nlp if nlp is not None else load_nlp(settings.model)
+                meta = model_info(nlp)
+                info = {"model": meta.name, "model_version": meta.version}
+                stream = analyse(
+                    counted(),
+                    nlp,
+                    jobs=settings.jobs,
+                    batch_size=settings.batch_size,
+                    extractors=settings.extractors,
+                    limits=settings.limits,
+                )
+            for analysis in stream:
                 cache.write(analysis, key, info)
                 entries[analysis.document.id] = CacheEntry(analysis, key, info)
                 analysed.append(analysis.document.id)
