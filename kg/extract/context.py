@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING
 
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from kg.extract.mentions import find_mentions
-from kg.extract.tokens import Tokens
+from kg.extract.tokens import Tokens, leftmost_titles
 from kg.lexicon import Lexicon
 from kg.model import Document, Evidence, Mention
 from kg.nlp import TITLES_KEY
@@ -81,8 +80,8 @@ class ExtractionContext:
 
     @cached_property
     def titles(self) -> list[Span]:
-        """The office titles the title ruler found, overlaps resolved (longest first)."""
-        return filter_spans(list(self.doc.spans.get(TITLES_KEY, [])))
+        """The office titles the title ruler found, overlaps resolved (leftmost, then longest)."""
+        return leftmost_titles(self.doc.spans.get(TITLES_KEY, []))
 
     # --- mentions ---------------------------------------------------------------------------
 

@@ -12,9 +12,8 @@ import re
 from collections import Counter
 
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
-from kg.extract.tokens import Tokens
+from kg.extract.tokens import Tokens, leftmost_titles
 from kg.lexicon import Lexicon, entry_mention
 from kg.model import Mention
 from kg.nlp import TITLES_KEY
@@ -49,6 +48,7 @@ def find_mentions(tokens: Tokens, lexicon: Lexicon, title: str | None = None) ->
         if mention is not None:
             raw.append(mention)
     raw = _after_honorifics(tokens, raw, lexicon, in_title)
+    raw = _before_titles(tokens, raw, lexicon)
     found = _token_pass(tokens, raw, lexicon)
     whole = [(m.start, m.end) for m in found if m.resolved_by == "name-particle"]
     raw = [m for m in raw if not any(a <= m.start and m.end <= b for a, b in whole)] + found
@@ -119,6 +119,45 @@ def _after_honorifics(
         text = span.text
         out.append(Mention(text, _clean_label(text), "Person", span.start_char, span.end_char,
                            None, None, "name-after-honorific"))
+    return sorted(out, key=lambda m: (m.start, m.end))
+
+
+def _before_titles(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
+    """A name NER missed in apposition to a title after it ("Jane Roe, executive vice president
+    of the European Commission, said"): two to four capitalised proper nouns (particles and
+    hyphens between them) right before ", [the] TITLE", covered by no mention, naming no
+    organisation ("Ministry") and no lexicon entry, are a person."""
+    doc = tokens.doc
+    covered = {c for m in mentions for c in range(m.start, m.end)}
+    out = list(mentions)
+    starts = sorted({span.start for span in doc.spans.get(TITLES_KEY, [])})
+    for t in starts:
+        i = t - 1
+        if i >= 0 and doc[i].lower_ in {"the", "a", "an"}:
+            i -= 1
+        if i < 1 or doc[i].text != ",":
+            continue
+        j = i
+        words = 0
+        while j > 0 and words < 4:
+            tok = doc[j - 1]
+            if tok.is_alpha and tok.text[:1].isupper() and tok.pos_ == "PROPN":
+                words += 1
+            elif not (words and (tok.lower_ in lexicon.particles or tok.text in {"-", "–"})):
+                break
+            j -= 1
+        while j < i and not doc[j].text[:1].isupper():
+            j += 1  # a particle cannot open the name
+        span = doc[j:i]
+        if words < 2 or len(span) == 0 or any(c in covered for c in range(span.start_char,
+                                                                         span.end_char)):
+            continue
+        if _type_from_name(span.text, lexicon) or lexicon.lookup(span.text) is not None:
+            continue
+        if j > 0 and doc[j - 1].text[:1].isupper() and not doc[j - 1].is_sent_start:
+            continue  # more capitalised words before: not where a name starts
+        out.append(Mention(span.text, _clean_label(span.text), "Person", span.start_char,
+                           span.end_char, None, None, "name-before-title"))
     return sorted(out, key=lambda m: (m.start, m.end))
 
 
@@ -287,7 +326,7 @@ def _title_references(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon)
     by_end = {m.end: m for m in mentions}
     holders: dict[str, dict[str, str | None]] = {}  # office id -> holder label -> country label
     out: list[Mention] = []
-    for span in filter_spans(list(doc.spans.get(TITLES_KEY, []))):
+    for span in leftmost_titles(doc.spans.get(TITLES_KEY, [])):
         country = None
         left = span.start
         if left > 0:
@@ -583,8 +622,11 @@ def _trim(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Span | None:
     start, end = ent.start, ent.end
     doc = ent.doc
     person = ent.label_ == "PERSON"
+    # a name never runs across a line break ("...underway: Dombrovskis\n\nValdis")
+    end = next((t.i for t in doc[start:end] if t.is_space and "\n" in t.text), end)
     while start < end and (
-        doc[start].lower_ in {"the", "a", "an"}
+        doc[start].is_space
+        or doc[start].lower_ in {"the", "a", "an"}
         or doc[start].text in _QUOTES
         or doc[start].text in {"-", "–", "—", ",", "."}
         or (person and start in in_title)
@@ -593,7 +635,8 @@ def _trim(ent: Span, lexicon: Lexicon, in_title: set[int]) -> Span | None:
     ):
         start += 1
     while end > start and (
-        doc[end - 1].text in {"'s", "’s", "'", "’", ",", ".", "-", "—"}
+        doc[end - 1].is_space
+        or doc[end - 1].text in {"'s", "’s", "'", "’", ",", ".", "-", "—"}
         or doc[end - 1].text in _QUOTES
     ):
         end -= 1

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from kg.extract import ExtractionContext, register
 from kg.extract.syntax import name_at
+from kg.extract.tokens import leftmost_titles
 from kg.iri import normalise_key
 from kg.lexicon import Lexicon, Office, entry_mention
 from kg.metadata import dateline_place
@@ -321,7 +321,7 @@ def _titles(ctx: ExtractionContext) -> list[_Title]:
     """The titles of the document, each with the words that complete it: a portfolio
     ("Minister of Commerce and Industry") or a host ("Ambassador to China")."""
     rules = _rules()
-    spans = filter_spans(list(ctx.doc.spans.get(TITLES_KEY, [])))
+    spans = leftmost_titles(ctx.doc.spans.get(TITLES_KEY, []))
     starts = {span.start for span in spans}
     out = []
     for span in spans:

@@ -8,6 +8,7 @@ document, so :class:`Tokens` answers them from arrays built on first use.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from functools import cached_property
 
 from spacy.attrs import IDX
@@ -55,3 +56,16 @@ class Tokens:
         past the last token."""
         i = self.token_at(char)
         return self.sentence(i) if i < len(self.doc) else None
+
+
+def leftmost_titles(spans: Iterable[Span]) -> list[Span]:
+    """Overlapping title spans resolved leftmost first, then longest: "Executive Vice President
+    of the European Commission" is the title "Executive Vice President" and its organisation,
+    never "President of the European Commission" (which is longer but starts later)."""
+    out: list[Span] = []
+    end = -1
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if span.start >= end:
+            out.append(span)
+            end = span.end
+    return out
