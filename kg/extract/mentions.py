@@ -18,6 +18,8 @@ from kg.lexicon import Lexicon, entry_mention
 from kg.model import Mention
 from kg.nlp import TITLES_KEY
 
+# two names joined by a slash, or a day of the month: NER's span holds more than one name
+_NOT_ONE_NAME = re.compile(r"\s/\s|\b\d+(?:st|nd|rd|th)\b")
 _KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT"}
 _POSSESSIVE = re.compile(r"[’']s?$")
 _QUOTES = "\"'“”‘’«»"
@@ -53,6 +55,7 @@ def find_mentions(tokens: Tokens, lexicon: Lexicon, title: str | None = None) ->
     whole = [(m.start, m.end) for m in found if m.resolved_by == "name-particle"]
     raw = [m for m in raw if not any(a <= m.start and m.end <= b for a, b in whole)] + found
     raw = _with_particles(tokens, raw, lexicon)
+    raw = [_with_given_name(tokens, m, raw, in_title, lexicon) for m in raw]
     raw = [_with_capitals(tokens, m, raw) if m.type == "Person" else m for m in raw]
     raw = _distinguished(tokens, raw, lexicon)
     raw = _not_credited(tokens.text, raw, lexicon)
@@ -394,6 +397,28 @@ def _with_particles(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -
     return [longer.get(i, m) for i, m in enumerate(mentions) if i not in dropped]
 
 
+def _with_given_name(
+    tokens: Tokens, m: Mention, mentions: list[Mention], in_title: set[int], lexicon: Lexicon
+) -> Mention:
+    """A person's name NER began at a middle initial ("J. Blinken" of "Secretary of State
+    Antony J. Blinken"): the capitalised proper noun right before it, in no title, mention or
+    honorific, is the given name."""
+    if m.type != "Person" or m.key is not None or not re.fullmatch(r"[A-Z]\.", m.text.split()[0]):
+        return m
+    i = tokens.token_at(m.start) - 1
+    doc = tokens.doc
+    if i < 0 or i in in_title or doc[i].whitespace_ == "":
+        return m
+    given = doc[i]
+    if not (given.is_alpha and given.is_title and given.pos_ == "PROPN") or given.is_sent_start:
+        return m
+    if given.text in lexicon.honorifics or any(o.start <= given.idx < o.end for o in mentions):
+        return m
+    text = tokens.text[given.idx : m.end]
+    return Mention(text, _clean_label(text), "Person", given.idx, m.end, None, None,
+                   "given-name-before-initial")
+
+
 def in_capitals(word: str) -> bool:
     """A name word written in capitals ("TAKAICHI"), not an initialism ("JD", "EU") or a
     regnal number ("Charles III")."""
@@ -613,6 +638,8 @@ def _organization(label: str, span: Span, lexicon: Lexicon) -> Mention | None:
         return None
     if text.isupper() and (len(text) > 5 or len(text) <= 2) and " " not in text:
         return None  # shouted words and two-letter abbreviations the lexicon does not know
+    if _NOT_ONE_NAME.search(text):
+        return None  # "UrduPoint News / Sputnik - 19th": a dateline's sources and date
     etype = descriptor or _type_from_name(text, lexicon) or "Organization"
     return Mention(text, _clean_label(text), etype, span.start_char, span.end_char)
 
