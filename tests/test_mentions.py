@@ -145,7 +145,10 @@ def test_a_distinguishing_honorific_alone_names_the_one_person_of_that_surname()
 def test_a_name_after_a_title_and_at_is_where_the_title_is_held() -> None:
     # an author profile of the sample corpus (003), where NER reads the employer as a person;
     # the non-breaking spaces are the page's
-    line = "Managing Director\u00a0at\u00a0Bitlance Tech Hub\u00a0|\u00a009158211119"
+    line = (
+        "Managing Director\u00a0at\u00a0Bitlance Tech Hub\u00a0|\u00a009158211119\u00a0|"
+        "\u00a0[email protected]\u00a0|\u00a0Web"
+    )
     text = f"(With inputs from AP)\n\nAuthor Profile\n{line}\n"  # as the page has it
     found = {(m.label, m.type) for m in analyse(text).mentions}
     assert ("Bitlance Tech Hub", "Organization") in found

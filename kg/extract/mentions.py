@@ -181,8 +181,9 @@ _WORD_RE = re.compile(r"[^\W\d_][\w'’.-]*")
 
 def _headlines(text: str, title: str | None) -> list[tuple[int, int]]:
     """Where the document has headlines: its first line when written in title case ("High-Stakes
-    Deal Brewing Behind Closed Doors"), a line that is its title, and a line in capitals of three
-    words or more ("MACRON AND SCHOLZ MEET IN PARIS")."""
+    Deal Brewing Behind Closed Doors"), a later short line in title case of four long words or
+    more (another article's headline), a line that is its title, and a line in capitals of
+    three words or more ("MACRON AND SCHOLZ MEET IN PARIS")."""
     spans = []
     first = True
     wanted = " ".join(title.split()).casefold() if title else None
@@ -195,11 +196,13 @@ def _headlines(text: str, title: str | None) -> list[tuple[int, int]]:
         words = _WORD_RE.findall(body)
         long = [w for w in words if len(w) >= 4]
         shouted = len(words) >= 3 and all(w.isupper() for w in words if w.isalpha())
-        titled = (
-            first
-            and len(long) >= 3
-            and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
-            and not body.endswith((".", "?", "!", ":", ";", ",", '"', "”", "’"))
+        capitalised = sum(w[0].isupper() for w in long) >= 0.8 * len(long)
+        open_end = not body.endswith((".", "?", "!", ":", ";", ",", '"', "”", "’"))
+        titled = open_end and capitalised and (
+            (first and len(long) >= 3)
+            # another article's headline further down ("Read it at ...", "Related"): a short
+            # line of four capitalised words or more, not a list of names
+            or (len(long) >= 4 and len(words) <= 14 and body.count(",") <= 1)
         )
         if titled or shouted or (wanted and " ".join(body.split()).casefold() == wanted):
             spans.append((start, start + len(line)))
