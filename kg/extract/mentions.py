@@ -20,6 +20,8 @@ from kg.nlp import TITLES_KEY
 
 # two names joined by a slash, or a day of the month: NER's span holds more than one name
 _NOT_ONE_NAME = re.compile(r"\s/\s|\b\d+(?:st|nd|rd|th)\b")
+# last words of an event's name that NER takes for an organisation's
+_EVENT_ENDS = frozenset({"meeting", "summit", "talks", "talk"})
 _KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT"}
 _POSSESSIVE = re.compile(r"[’']s?$")
 _QUOTES = "\"'“”‘’«»"
@@ -56,6 +58,7 @@ def find_mentions(tokens: Tokens, lexicon: Lexicon, title: str | None = None) ->
     raw = [m for m in raw if not any(a <= m.start and m.end <= b for a, b in whole)] + found
     raw = _with_particles(tokens, raw, lexicon)
     raw = [_with_given_name(tokens, m, raw, in_title, lexicon) for m in raw]
+    raw = [_with_hyphenated_end(tokens, m) for m in raw]
     raw = [_with_capitals(tokens, m, raw) if m.type == "Person" else m for m in raw]
     raw = _distinguished(tokens, raw, lexicon)
     raw = _not_credited(tokens.text, raw, lexicon)
@@ -422,6 +425,26 @@ def _with_given_name(
                    "given-name-before-initial")
 
 
+_HYPHEN_END = re.compile(r"-[^\W\d_]+(?![\w-])")
+
+
+def _with_hyphenated_end(tokens: Tokens, m: Mention) -> Mention:
+    """A name NER cut at a hyphen ("Moon" of "Moon Jae-in"): a person's name goes on over
+    "Word-word" joined to it, the way Korean given names are written."""
+    if m.type != "Person" or m.key is not None:
+        return m
+    text = tokens.text
+    nxt = re.match(r" ([A-Z][^\W\d_]*)(?=-)", text[m.end : m.end + 40])
+    if nxt is None:
+        return m
+    tail = _HYPHEN_END.match(text, m.end + nxt.end())
+    if tail is None or not tail.group()[1:2].islower():
+        return m
+    end = tail.end()
+    return Mention(text[m.start : end], _clean_label(text[m.start : end]), "Person", m.start, end,
+                   None, None, m.resolved_by)
+
+
 def in_capitals(word: str) -> bool:
     """A name word written in capitals ("TAKAICHI"), not an initialism ("JD", "EU") or a
     regnal number ("Charles III")."""
@@ -643,6 +666,8 @@ def _organization(label: str, span: Span, lexicon: Lexicon) -> Mention | None:
         return None  # shouted words and two-letter abbreviations the lexicon does not know
     if _NOT_ONE_NAME.search(text):
         return None  # "UrduPoint News / Sputnik - 19th": a dateline's sources and date
+    if text in lexicon.honorifics or text.split()[-1].lower() in _EVENT_ENDS:
+        return None  # "H.E." alone; "the Japan-China Summit Meeting" is an event, not a body
     etype = descriptor or _type_from_name(text, lexicon) or "Organization"
     return Mention(text, _clean_label(text), etype, span.start_char, span.end_char)
 

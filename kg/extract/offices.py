@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -203,6 +204,11 @@ def _sentence_country(ctx: ExtractionContext, claim: Claim, owners: set[tuple[in
     """
     if claim.fields["category"] not in ctx.lexicon.categories_where("national_post"):
         return
+    after = _country_after_holder(ctx, claim.fields["holder"])
+    if after is not None:  # "President X of the Islamic Republic of Iran": the holder's own
+        claim.fields["organization"] = after
+        claim.fields["_organization_inferred"] = "the country named right after the holder"
+        return
     ev = claim.evidence
     countries: dict[str, Mention] = {}
     for m in ctx.mentions_in(ev.sentence_start, ev.start):
@@ -224,6 +230,22 @@ def _sentence_country(ctx: ExtractionContext, claim: Claim, owners: set[tuple[in
     if len(countries) == 1:
         claim.fields["organization"] = next(iter(countries.values()))
         claim.fields["_organization_inferred"] = "the one country named earlier in the sentence"
+
+
+_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
+def _country_after_holder(ctx: ExtractionContext, holder: Mention) -> Mention | None:
+    """The country in "HOLDER of [the] COUNTRY" ("President X of the Islamic Republic of
+    Iran"), if the text goes on so."""
+    match = _OF_AFTER.match(ctx.document.text, holder.end)
+    if match is None:
+        return None
+    return next(
+        (m for m in ctx.mentions_in(match.end(), match.end() + 60)
+         if m.start == match.end() and m.type == "Country"),
+        None,
+    )
 
 
 def _offices(ctx: ExtractionContext) -> Iterator[Claim]:
