@@ -26,7 +26,7 @@ from kg.errors import InputError
 from kg.html_text import HtmlTooDeep, extract_article
 from kg.iri import document_key
 from kg.limits import Limits, limit_flag, load_yaml, nesting_depth, printable
-from kg.metadata import META_KEYS, dateline_date, metadata, normalise_date
+from kg.metadata import META_KEYS, dateline_date, metadata, normalise_date, without_surrogates
 from kg.model import Document
 from kg.walk import SUPPORTED_SUFFIXES, collect
 
@@ -50,7 +50,6 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16"),
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
-_TEXT_FIELDS = ("id", "text", *META_KEYS)
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
 
 
@@ -125,15 +124,10 @@ def read_documents(
             key = document_key(doc_id)
             if key in first_use:
                 other, other_id = first_use[key]
-                same = (
-                    ""
-                    if other_id == raw_id
-                    else f" (as {other_id!r}: ids that differ only in case, spacing or Unicode"
-                    " normalisation are one id)"
-                )
                 reporter.warn(
                     where,
-                    f"duplicate document id {doc_id!r}: {other} already has it{same}, so"
+                    f"duplicate document id {doc_id!r}: {other} already has it"
+                    f"{_how_same(other_id, raw_id)}, so"
                     f" {where} is skipped; ids must be unique, rename one of the two"
                     ' (or give the JSONL line its own "id")',
                     skipped=True,
@@ -173,6 +167,22 @@ def read_documents(
                 sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                 **meta,
             )
+
+
+def _how_same(first: str, second: str) -> str:
+    """Why two ids with one ``document_key`` are one id, for the duplicate warning; ids that
+    print alike (NFC and NFD ``émigré``) are shown with their code points escaped."""
+    if first == second:
+        return ""
+    if unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second):
+        return (
+            f" (as {ascii(first)}; this one is {ascii(second)}: the same letters in another"
+            " Unicode normalisation, one id)"
+        )
+    return (
+        f" (as {first!r}: ids that differ only in case, spacing or Unicode normalisation are"
+        " one id)"
+    )
 
 
 def _parse_file(path: Path, fmt: str, reporter: _Reporter, limits: Limits) -> Iterator[_Parsed]:
@@ -422,21 +432,12 @@ def _json_line(here: str, raw: bytes, reporter: _Reporter, limits: Limits) -> An
 
 
 def _replace_surrogates(here: str, record: dict[str, Any], reporter: _Reporter) -> None:
-    """Lone surrogates (``"\\ud800"`` escapes JSON allows, UTF-8 cannot hold) become U+FFFD,
-    one character for one, so offsets into the text stay those of the line's text."""
-    for name in _TEXT_FIELDS:
+    """Lone surrogates in the line's "id" and "text" become U+FFFD, one character for one, so
+    offsets into the text stay those of the line's text (kg.metadata does the other fields)."""
+    for name in ("id", "text"):
         value = record.get(name)
-        if not isinstance(value, str):
-            continue
-        at = _SURROGATE.search(value)
-        if at is not None:
-            record[name] = _SURROGATE.sub("\ufffd", value)
-            reporter.warn(
-                here,
-                f'"{name}" holds a lone surrogate (U+{ord(at.group()):04X} at character'
-                f" {at.start()}), which is not text; replaced by U+FFFD",
-                skipped=False,
-            )
+        if isinstance(value, str):
+            record[name] = without_surrogates(value, name, here, reporter.warn)
 
 
 def _check_record(record: Any) -> str | None:

@@ -100,6 +100,16 @@ def _jsonl_surrogate(field: str) -> Callable[[Path, bool], None]:
     return make
 
 
+def _front_matter_surrogate(folder: Path, big: bool) -> None:
+    _good(folder)  # YAML's "\ud800" escape, in a title and in an author list
+    _write(folder, "lone.md", '---\ntitle: "A \\ud800 title"\nauthor: ["\\udc00"]\n---\n' + FACT)
+
+
+def _jsonl_author_list(folder: Path, big: bool) -> None:
+    line = '{"id": "s1", "author": ["Ann", "\\ud800"], "text": ' + json.dumps(FACT) + "}"
+    _write(folder, "feed.jsonl", line + "\n")
+
+
 def _byte_file_name(folder: Path, big: bool) -> None:
     _good(folder)
     _write(folder, b"caf\xe9.txt", FACT)  # Latin-1 bytes: not a UTF-8 file name
@@ -219,7 +229,7 @@ CASES = (
     Case("id-case", _pair("AB-1.txt", "ab-1.txt"), ("document id", "AB-1.txt"), 3, 1),
     Case("id-spaces", _pair("a b.txt", "a  b.txt"), ("document id", "a b.txt"), 3, 1),
     Case("id-suffix", _pair("Report.txt", "report.md"), ("document id", "Report.txt"), 3, 1),
-    Case("id-nfd", _nfc_nfd, ("document id", "émigré"), 3, 1),
+    Case("id-nfd", _nfc_nfd, ("document id", "'e\\u0301migre\\u0301'"), 3, 1),
     Case("id-jsonl-lines", _jsonl_lines, ("document id", "feed.jsonl:1"), 3, 1),
     Case("id-jsonl-files", _jsonl_files, ("document id", "a.jsonl:1"), 3, 1),
     Case("date-invalid", _front("2025-02-30"), ("dated.md", "published"), 0, 2),
@@ -228,6 +238,8 @@ CASES = (
     Case("surrogate-text", _jsonl_surrogate("text"), ("feed.jsonl:1", "surrogate"), 0, 2),
     Case("surrogate-id", _jsonl_surrogate("id"), ("feed.jsonl:1", "surrogate"), 0, 2),
     Case("surrogate-title", _jsonl_surrogate("title"), ("feed.jsonl:1", "surrogate"), 0, 2),
+    Case("surrogate-front-matter", _front_matter_surrogate, ("lone.md", "surrogate"), 0, 2),
+    Case("surrogate-author-list", _jsonl_author_list, ("feed.jsonl:1", "surrogate"), 0, 1),
     Case("file-name-bytes", _byte_file_name, ("caf\\xe9.txt", "UTF-8"), 0, 2, True),
     Case("json-big-number", _big_number, ("feed.jsonl:1", "digits"), 3, 1),
     Case("yaml-deep", _deep_yaml, ("deep.md", "nested"), 3, 1),

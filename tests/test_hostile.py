@@ -268,6 +268,37 @@ def test_jsonl_with_any_unicode_text_and_id(
 _SURROGATES = {c: "\ufffd" for c in range(0xD800, 0xE000)}
 
 
+# Any JSON value: strings with any code point (lone surrogates included, which json.dumps
+# writes as "\ud800" escapes), numbers, lists and objects a few levels deep.
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=10,
+)
+META_FIELDS = ("title", "url", "author", "published", "language")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=st.dictionaries(st.sampled_from(META_FIELDS), JSON_VALUES, max_size=5))
+def test_metadata_of_any_json_value_is_text_or_empty(
+    tmp_path_factory: pytest.TempPathFactory, fields: dict[str, object]
+) -> None:
+    """Whatever a JSONL line or front matter gives as metadata, every string of the documents
+    is UTF-8 text (a lone surrogate in an author list once crashed the RDF writer)."""
+    folder = tmp_path_factory.mktemp("meta")
+    (folder / "feed.jsonl").write_text(json.dumps({**fields, "text": FACT}) + "\n", "utf-8")
+    front = "".join(f"{key}: {json.dumps(value)}\n" for key, value in fields.items())
+    (folder / "page.md").write_text(f"---\n{front}---\n{FACT}", encoding="utf-8")
+    warnings: list[InputWarning] = []
+    docs = list(read_documents([folder], on_warning=warnings.append))
+    assert docs[0].id == "feed-1"  # the JSONL line is never skipped for its metadata
+    for doc in docs:
+        for value in (doc.id, doc.text, doc.title, doc.author, doc.url, doc.published):
+            assert value is None or value.encode("utf-8")
+    for w in warnings:
+        assert printable(w.problem) == w.problem
+
+
 def test_store_build_never_reads_its_file_exports(cli: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
