@@ -30,7 +30,7 @@ class Case:
     name: str
     make: Callable[[Path, bool], None]
     expect: tuple[str, ...]  # each of these is in some warning
-    exit_code: int  # of `kg build`: 0 all read, 3 some input skipped
+    exit_code: int  # of `kg build`: 0 all read, 3 some input skipped, 1 nothing to build
     documents: int  # documents in the build
     posix_only: bool = False  # needs a file system with FIFOs, symlinks, byte file names
     out: str | None = None  # the output folder inside the case's folder (default: outside)
@@ -209,6 +209,24 @@ def _out_inside(folder: Path, big: bool) -> None:
     _write(folder, "exports/kg/facts.jsonl", json.dumps({"id": "f1", "text": "stale"}) + "\n")
 
 
+def _other_output(folder: Path, big: bool) -> None:
+    _good(folder)
+    # what a build with another --out left inside the corpus: kg's marker and its outputs
+    _write(folder, "old-build/.kg-output", "This folder holds the outputs of a kg build.\n")
+    _write(folder, "old-build/facts.jsonl", json.dumps({"id": "f1", "text": "stale"}) + "\n")
+    _write(folder, "old-build/graph.html", "<p>The viewer page, not an article.</p>")
+
+
+def _out_is_input(folder: Path, big: bool) -> None:
+    _good(folder)  # `kg build DIR --out DIR`: the input is the output folder, nothing is read
+
+
+def _link_into_out(folder: Path, big: bool) -> None:
+    _good(folder)
+    _write(folder, "out/facts.jsonl", json.dumps({"id": "f1", "text": "stale"}) + "\n")
+    os.symlink("out/facts.jsonl", folder / "facts-link.jsonl")
+
+
 def _unreadable(folder: Path, big: bool) -> None:
     _good(folder)
     locked = folder / "locked"
@@ -257,6 +275,9 @@ CASES = (
     Case("long-warning", _long_warning, ("more characters", "list.md"), 3, 2),
     Case("front-matter-big", _front_matter_big, ("fat.md", "front matter"), 3, 1),
     Case("out-inside-input", _out_inside, ("exports", "output folder"), 0, 1, out="exports/kg"),
+    Case("other-output-inside", _other_output, ("old-build", ".kg-output"), 0, 1),
+    Case("out-is-input", _out_is_input, ("output folder", "no documents to build"), 1, 0, out="."),
+    Case("link-into-out", _link_into_out, ("facts-link.jsonl", "a link into"), 0, 1, True, "out"),
     Case("unreadable-folder", _unreadable, ("locked", "cannot read"), 3, 1, True, root_reads=False),
     Case("links-and-fifos", _links, ("dangling.txt", "pipe.txt", "loop"), 3, 1, True),
 )

@@ -27,6 +27,7 @@ from kg.ingest import InputWarning, read_documents
 from kg.limits import Limits, parse_limits, printable
 from kg.nlp import shared_nlp
 from kg.segment import spacy_inputs, split_points
+from kg.walk import MARKER_TEXT
 from tests.hostile import CASES, FACT, Case, make_case
 from tests.test_ontology import shacl, union
 
@@ -80,13 +81,17 @@ def test_hostile_case(cli: CliRunner, case: Case, tmp_path: Path) -> None:
     if not case.root_reads and os.geteuid() == 0:
         pytest.skip("root reads a folder whatever its permissions (see test_unreadable_folder)")
     code, output, folder, out = build(cli, case, tmp_path)
-    warnings = [line for line in output.splitlines() if line.startswith("warning: ")]
+    warnings = [line for line in output.splitlines() if line.startswith(("warning: ", "error: "))]
     assert "Traceback" not in output
     for expected in case.expect:
         assert any(expected in w for w in warnings), (expected, warnings)
     for w in warnings:
         assert "\x1b" not in w and "\x07" not in w
         assert len(w) <= 1_200, w[:200]  # Limits.warning_chars plus the path's share
+    if case.exit_code == 1:  # no document: an error, and nothing written
+        assert code == 1 and case.documents == 0, output
+        assert not (out / "graph.trig").exists() and not (out / ".kg-output").exists()
+        return
     summary = SUMMARY.search(output)
     assert summary is not None, output
     assert int(summary.group(1)) == case.documents
@@ -205,8 +210,9 @@ def test_limits_flag_raises_a_limit_and_rejects_unknown_names(
     assert parse_limits(["document-chars=5_000_000"]).document_chars == 5_000_000
     page = tmp_path / "page.html"
     page.write_text("<p>" + "word " * 300 + "</p>", encoding="utf-8")
+    (tmp_path / "good.txt").write_text(FACT, encoding="utf-8")
     small = cli.invoke(
-        app, ["build", str(page), "--out", str(tmp_path / "a"), "--limit", "html-bytes=100"]
+        app, ["build", str(tmp_path), "--out", str(tmp_path / "a"), "--limit", "html-bytes=100"]
     )
     assert (
         small.exit_code == 3
@@ -299,6 +305,38 @@ def test_metadata_of_any_json_value_is_text_or_empty(
         assert printable(w.problem) == w.problem
 
 
+def test_a_build_never_reads_the_outputs_of_another_build(cli: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "call.txt").write_text(FACT, encoding="utf-8")
+    first = cli.invoke(app, ["build", str(folder), "--out", str(folder / "kg-a")])
+    assert first.exit_code == 0, first.output
+    assert (folder / "kg-a" / ".kg-output").read_bytes() == MARKER_TEXT
+    # another --out, and a store build without one: neither reads kg-a's files as articles
+    second = cli.invoke(app, ["build", str(folder), "--out", str(folder / "kg-b")])
+    store = cli.invoke(app, ["build", str(folder), "--store", str(tmp_path / "s")])
+    for run in (second, store):
+        assert run.exit_code == 0, run.output
+        assert f"{folder / 'kg-a'}: the build's output folder" in run.output
+    assert "1 documents read, 0 skipped" in second.output
+    assert "1 documents (1 analysed, 0 from the cache), 0 skipped" in store.output
+    named = cli.invoke(app, ["build", str(folder / "kg-a" / "facts.jsonl"), "--out", str(tmp_path)])
+    assert named.exit_code == 1 and "not read as input" in named.output
+
+
+def test_a_build_of_no_documents_leaves_the_previous_outputs(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "call.txt").write_text(FACT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.invoke(app, ["build", str(tmp_path / "call.txt"), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    typo = cli.invoke(app, ["build", str(tmp_path / "cal.txt"), "--out", str(out)])
+    assert typo.exit_code == 1, typo.output
+    assert "error: no documents to build" in typo.output and "no such file" in typo.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
 def test_store_build_never_reads_its_file_exports(cli: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -308,5 +346,5 @@ def test_store_build_never_reads_its_file_exports(cli: CliRunner, tmp_path: Path
     assert (folder / "kg" / "facts.jsonl").is_file()
     again = cli.invoke(app, args)
     assert again.exit_code == 0, again.output
-    assert "the build's output folder (--out); not read as input" in again.output
+    assert f"{folder / 'kg'}: the build's output folder (--out)" in again.output
     assert "1 documents (0 analysed, 1 from the cache)" in again.output
