@@ -138,6 +138,11 @@ def _dangling(path: Path) -> str:
         target = os.readlink(path)
     except OSError:
         target = "?"
+    if os.path.lexists(path.parent / target):  # the target is a link that leads nowhere
+        return (
+            f"a link that never reaches a file (a loop of links, or links to a missing file,"
+            f" through {target!r}); fix or remove the link"
+        )
     return f"a dangling link: its target {target!r} does not exist; fix or remove the link"
 
 

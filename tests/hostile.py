@@ -240,6 +240,8 @@ def _links(folder: Path, big: bool) -> None:
     (folder / "loop").mkdir()
     os.symlink("..", folder / "loop" / "up")
     os.symlink("missing.txt", folder / "dangling.txt")
+    os.symlink("ping.txt", folder / "pong.txt")  # a loop of two file links
+    os.symlink("pong.txt", folder / "ping.txt")
     os.mkfifo(folder / "pipe.txt")
 
 
@@ -279,7 +281,14 @@ CASES = (
     Case("out-is-input", _out_is_input, ("output folder", "no documents to build"), 1, 0, out="."),
     Case("link-into-out", _link_into_out, ("facts-link.jsonl", "a link into"), 0, 1, True, "out"),
     Case("unreadable-folder", _unreadable, ("locked", "cannot read"), 3, 1, True, root_reads=False),
-    Case("links-and-fifos", _links, ("dangling.txt", "pipe.txt", "loop"), 3, 1, True),
+    Case(
+        "links-and-fifos",
+        _links,
+        ("dangling.txt", "pipe.txt", "loop", "ping.txt: a link that never"),
+        3,
+        1,
+        True,
+    ),
 )
 BY_NAME = {case.name: case for case in CASES}
 
