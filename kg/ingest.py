@@ -25,7 +25,7 @@ import yaml
 from kg.errors import InputError
 from kg.html_text import HtmlTooDeep, extract_article
 from kg.iri import document_key
-from kg.limits import Limits, limit_flag, load_yaml, nesting_depth, printable
+from kg.limits import Limits, limit_flag, load_yaml, nesting_depth, one_token_runs, printable
 from kg.metadata import META_KEYS, dateline_date, metadata, normalise_date, without_surrogates
 from kg.model import Document
 from kg.walk import SUPPORTED_SUFFIXES, collect
@@ -116,7 +116,6 @@ def read_documents(
     """
     reporter = _Reporter(strict, on_warning, limits)
     first_use: dict[str, tuple[str, str]] = {}
-    long_word = re.compile(rf"(?<!\S)\S{{{limits.word_chars + 1},}}")
     for path in collect(inputs, reporter.warn, [Path(p) for p in exclude]):
         fmt = _FORMATS[path.suffix.lower()]
         for where, raw_id, text, meta in _parse_file(path, fmt, reporter, limits):
@@ -147,16 +146,9 @@ def read_documents(
                 reporter.warn(
                     where, "empty document: no facts (the text is empty or blank)", skipped=False
                 )
-            word = long_word.search(text)
-            if word is not None:
-                reporter.warn(
-                    where,
-                    f"{word.end() - word.start():,} characters without a space at character"
-                    f" {word.start():,} ({word.group()[:20]!r}...): spaCy reads a run longer"
-                    f" than {limits.word_chars:,} characters as one token (its tokeniser is"
-                    f" quadratic on them); the text is unchanged ({limit_flag('word_chars')})",
-                    skipped=False,
-                )
+            runs = one_token_runs(text, limits)
+            if runs:
+                reporter.warn(where, _one_token_warning(text, runs, limits), skipped=False)
             if not meta.get("published"):  # a dateline with its year: the day of the release
                 meta = {**meta, "published": dateline_date(text)}
             yield Document(
@@ -167,6 +159,19 @@ def read_documents(
                 sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                 **meta,
             )
+
+
+def _one_token_warning(text: str, runs: list[tuple[int, int]], limits: Limits) -> str:
+    start, end = runs[0]
+    more = f" (and {len(runs) - 1:,} more such runs)" if len(runs) > 1 else ""
+    return (
+        f"{end - start:,} characters without a space at character {start:,}"
+        f" ({text[start : start + 20]!r}...){more}: spaCy reads a run of more than"
+        f" {limits.word_chars:,} characters, or with more than {limits.run_punctuation:,}"
+        " characters other than letters and digits, as one token (its tokeniser is"
+        f" quadratic on them); the text is unchanged ({limit_flag('word_chars')},"
+        f" {limit_flag('run_punctuation')})"
+    )
 
 
 def _how_same(first: str, second: str) -> str:

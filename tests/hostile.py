@@ -191,6 +191,14 @@ def _punctuation(folder: Path, big: bool) -> None:
     _write(folder, "rule.txt", FACT + "=" * 20_000 + "\n" + FACT)
 
 
+def _punctuation_runs(folder: Path, big: bool) -> None:
+    # distinct runs under the 1,000-character word bound (spaCy caches a repeated one): its
+    # tokeniser took 0.3 s for each, as long as 0.3 s per KB
+    count = 200 if big else 20
+    runs = " ".join(f"{i:04d}" + "”)" * 450 for i in range(count))
+    _write(folder, "runs.txt", FACT + runs + "\n" + FACT)
+
+
 def _long_warning(folder: Path, big: bool) -> None:
     huge = "id-" + "x" * 200_000  # a duplicate id the warning names: twice 200 KB unless cut
     lines = [{"id": huge, "text": FACT}, {"id": huge, "text": "The same id again."}]
@@ -274,6 +282,7 @@ CASES = (
     Case("jsonl-many", _jsonl_many, (), 0, 500),
     Case("jsonl-long-line", _jsonl_long_line, ("feed.jsonl:1", "--limit line-bytes"), 3, 1),
     Case("punctuation-run", _punctuation, ("rule.txt", "without a space"), 0, 1),
+    Case("punctuation-runs", _punctuation_runs, ("runs.txt", "other than letters"), 0, 1),
     Case("long-warning", _long_warning, ("more characters", "list.md"), 3, 2),
     Case("front-matter-big", _front_matter_big, ("fat.md", "front matter"), 3, 1),
     Case("out-inside-input", _out_inside, ("exports", "output folder"), 0, 1, out="exports/kg"),

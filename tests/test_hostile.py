@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.errors import ExportError
 from kg.ingest import InputWarning, read_documents
-from kg.limits import Limits, parse_limits, printable
+from kg.limits import Limits, one_token_runs, parse_limits, printable
 from kg.nlp import shared_nlp
 from kg.segment import spacy_inputs, split_points
 from kg.walk import MARKER_TEXT
@@ -128,6 +128,17 @@ def test_pieces_join_to_the_text_and_long_runs_are_one_token() -> None:
     tokens = [t.text for p in pieces if not isinstance(p, str) for t in p]
     assert "=" * 40 in tokens
     assert spacy_inputs("Markets fell.", nlp, limits) == ["Markets fell."]
+
+
+def test_runs_spacy_is_slow_on_are_one_token_and_others_are_left_alone() -> None:
+    limits = Limits()  # word_chars 1,000, run_punctuation 50
+    url = "https://www.example.com/2025/06/05/world/asia/us-china-call-xi-trump.html?ref=a_b"
+    text = f"See {url} now. {'x' * 999} {')' * 51} {'”)' * 20}x {'a' * 1001}"
+    runs = [text[a:b] for a, b in one_token_runs(text, limits)]
+    assert runs == [")" * 51, "a" * 1001]  # not the URL, the letters or 40 punctuation marks
+    pieces = spacy_inputs(text, shared_nlp(), limits)
+    tokens = [t.text for p in pieces if not isinstance(p, str) for t in p]
+    assert ")" * 51 in tokens and "a" * 1001 in tokens and url in "".join(tokens)
 
 
 @given(st.text(alphabet=st.sampled_from("ab \n\t=."), min_size=1, max_size=300), st.integers(5, 80))
