@@ -348,6 +348,32 @@ def test_a_build_of_no_documents_leaves_the_previous_outputs(
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+def test_a_store_refuses_a_second_spelling_of_an_id_it_holds(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    first, second, store = tmp_path / "one", tmp_path / "two", str(tmp_path / "s")
+    first.mkdir()
+    second.mkdir()
+    (first / "AB-1.txt").write_text(FACT, encoding="utf-8")
+    other = "British Prime Minister Keir Starmer met French President Emmanuel Macron.\n"
+    (second / "ab-1.txt").write_text(other, encoding="utf-8")
+    assert cli.invoke(app, ["build", str(first), "--store", store]).exit_code == 0
+    again = cli.invoke(app, ["build", str(second), "--store", store])
+    assert again.exit_code == 3, again.output
+    assert f"{second / 'ab-1.txt'}: duplicate document id 'ab-1': the store already holds" in (
+        again.output
+    )
+    assert f"'AB-1' (from {first / 'AB-1.txt'})" in again.output
+    assert "1 documents (0 analysed, 1 from the cache), 1 skipped" in again.output
+    labels = cli.invoke(app, ["query", "--store", store, "--format", "csv", LABELS])
+    assert "Xi Jinping" in labels.output and "Starmer" not in labels.output  # nothing merged
+    removed = cli.invoke(app, ["remove", "ab-1", "--store", store])  # the same id: AB-1
+    assert removed.exit_code == 0 and "removed 1 documents; 0 left" in removed.output
+
+
+LABELS = "SELECT DISTINCT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+
+
 def test_store_build_never_reads_its_file_exports(cli: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
