@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from kg.errors import InputError
-from kg.html_text import HtmlTooDeep, extract_article
+from kg.html_text import HtmlTooDeep, HtmlTooManyElements, extract_article
 from kg.iri import document_key
 from kg.limits import Limits, limit_flag, load_yaml, nesting_depth, one_token_runs, printable
 from kg.metadata import META_KEYS, dateline_date, metadata, normalise_date, without_surrogates
@@ -223,12 +223,22 @@ def _parse_file(path: Path, fmt: str, reporter: _Reporter, limits: Limits) -> It
         meta = metadata(raw, where, reporter.warn)
     elif fmt == "html":
         try:
-            article = extract_article(text, max_depth=limits.html_depth)
+            article = extract_article(
+                text, max_depth=limits.html_depth, max_elements=limits.html_elements
+            )
         except HtmlTooDeep as exc:
             reporter.warn(
                 where,
                 f"HTML nested more than {limits.html_depth:,} elements deep ({exc});"
                 f" raise the limit with {limit_flag('html_depth')}",
+                skipped=True,
+            )
+            return
+        except HtmlTooManyElements as exc:
+            reporter.warn(
+                where,
+                f"HTML with more than {limits.html_elements:,} elements ({exc}); raise the"
+                f" limit with {limit_flag('html_elements')}",
                 skipped=True,
             )
             return

@@ -31,6 +31,7 @@ class Limits:
     nesting: int = 100  # depth of YAML front matter and of a JSONL line's values
     html_bytes: int = 5_000_000  # bytes of one HTML file
     html_depth: int = 5_000  # open elements at once in one HTML page
+    html_elements: int = 100_000  # start tags in one HTML page (parsing costs about 5 µs each)
     word_chars: int = 1_000  # characters without whitespace that spaCy tokenises; longer: 1 token
     run_punctuation: int = 50  # non-alphanumerics in one run without whitespace; more: 1 token
     spacy_chars: int = 100_000  # characters per spaCy call; longer documents are split

@@ -166,6 +166,16 @@ def _html_deep(folder: Path, big: bool) -> None:
     _write(folder, "deep.html", "<div>" * depth + "Text" + "</div>" * depth)
 
 
+def _html_unclosed(folder: Path, big: bool) -> None:
+    _good(folder)  # valid HTML: <p> needs no end tag, so this is 6,000 paragraphs, not deep
+    _write(folder, "paragraphs.html", "<body>" + "<p>Rates rose." * 6_000)
+
+
+def _html_elements(folder: Path, big: bool) -> None:
+    _good(folder)  # 4.9 MB (big) of short elements: parsing costs about 5 µs per tag
+    _write(folder, "tags.html", "<p>" + "<b>x</b> " * (544_000 if big else 101_000) + "</p>")
+
+
 def _html_amp(folder: Path, big: bool) -> None:
     _good(folder)
     _write(folder, "amp.html", "<p>" + "&amp;" * (200_000 if big else 20_000) + "</p>")
@@ -277,6 +287,8 @@ CASES = (
     Case("escape-codes", _escape_names, ("\\x1b[31m", "\\x1b]0;owned\\x07"), 3, 2),
     Case("yaml-alias-bomb", _alias_bomb, ("bomb.md", "alias"), 3, 1),
     Case("html-deep", _html_deep, ("deep.html", "nested"), 3, 1),
+    Case("html-unclosed-p", _html_unclosed, (), 0, 2),
+    Case("html-elements", _html_elements, ("tags.html", "--limit html-elements"), 3, 1),
     Case("html-amp", _html_amp, (), 0, 2),
     Case("html-big", _html_big, ("big.html", "--limit html-bytes"), 3, 1),
     Case("jsonl-many", _jsonl_many, (), 0, 500),
