@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.errors import ExportError
 from kg.ingest import InputWarning, read_documents
+from kg.iri import doc_graph_iri, doc_iri, document_key
 from kg.limits import Limits, one_token_runs, parse_limits, printable
 from kg.nlp import shared_nlp
 from kg.segment import spacy_inputs, split_points
@@ -283,6 +284,43 @@ def test_jsonl_with_any_unicode_text_and_id(
 
 
 _SURROGATES = {c: "\ufffd" for c in range(0xD800, 0xE000)}
+
+
+ID_CHARS = st.sampled_from(
+    ["a", "A", "b", " ", "  ", "\t", "\u00a0", "e\u0301", "\u00e9", "ß", "ss", "-"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(ID_CHARS, min_size=1, max_size=6).map("".join), min_size=2, max_size=6))
+def test_ids_one_key_apart_are_never_two_documents_of_one_iri(
+    tmp_path_factory: pytest.TempPathFactory, ids: list[str]
+) -> None:
+    """Any ids (case, spaces, NFC/NFD, ß/ss): the documents built have distinct keys and so
+    distinct IRIs, and each id dropped for its key is named in a warning with the first."""
+    folder = tmp_path_factory.mktemp("ids")
+    lines = [json.dumps({"id": doc_id, "text": f"Story {i}."}) for i, doc_id in enumerate(ids)]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    warnings: list[InputWarning] = []
+    docs = list(read_documents([folder], on_warning=warnings.append))
+    keys = [document_key(d.id) for d in docs]
+    assert len(set(keys)) == len(keys)
+    assert (
+        len({doc_iri(d.id) for d in docs}) == len({doc_graph_iri(d.id) for d in docs}) == len(docs)
+    )
+    kept = {document_key(i) for i in ids if i.strip()}
+    assert set(keys) == kept  # every key is built once: the first line that has it
+    dropped = [w for w in warnings if "duplicate document id" in w.problem]
+    usable = [i for i in ids if i.strip()]
+    assert len(dropped) == len(usable) - len(kept)
+    for w in dropped:
+        first = next(i for i, x in enumerate(ids) if document_key(x) == _key_of(w, ids))
+        assert f"feed.jsonl:{first + 1} already has it" in w.problem
+
+
+def _key_of(w: InputWarning, ids: list[str]) -> str:
+    line = int(w.path.rsplit(":", 1)[1])
+    return document_key(ids[line - 1])
 
 
 # Any JSON value: strings with any code point (lone surrogates included, which json.dumps
