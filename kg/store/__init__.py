@@ -142,6 +142,39 @@ def _same_content(a: Any, b: Any) -> bool:
     return bool(dataclasses.replace(a, path="") == dataclasses.replace(b, path=""))
 
 
+def _without_key_clashes(
+    documents: list[Document],
+    entries: dict[str, CacheEntry],
+    settings: Settings,
+    on_warning: Callable[[InputWarning], None] | None,
+) -> list[Document]:
+    """``documents`` without those whose id is, by ``document_key``, the id of another document
+    the store already holds (``ab-1`` when it holds ``AB-1``): one graph IRI, so keeping both
+    would merge them silently. Each is skipped with a warning naming both (strict: raised)."""
+    from kg.errors import InputError
+    from kg.ingest import InputWarning
+
+    held = {document_key(doc_id): doc_id for doc_id in entries}
+    kept = []
+    for d in documents:
+        other = held.get(document_key(d.id))
+        if other is None or other == d.id:
+            kept.append(d)
+            continue
+        problem = printable(
+            f"duplicate document id {d.id!r}: the store already holds {other!r} (from"
+            f" {entries[other].document.path}), the same id to kg (ids that differ only in case,"
+            f" spacing or Unicode normalisation are one id), so this one is skipped; rename it,"
+            f" or first `kg remove {other} --store ...` if it replaces that document",
+            settings.limits.warning_chars,
+        )
+        if settings.strict:
+            raise InputError(d.path, problem)
+        if on_warning is not None:
+            on_warning(InputWarning(d.path, problem, skipped=True))
+    return kept
+
+
 def _read_meta(folder: Path) -> dict[str, Any]:
     try:
         data = json.loads((folder / "store.json").read_text(encoding="utf-8"))
@@ -333,39 +366,6 @@ def build_store(
             path, list(entries.values()), settings, settings.base, clock
         )
     return StoreBuild(result, analysed, len(entries) - len(analysed), [], report, clock.laps)
-
-
-def _without_key_clashes(
-    documents: list[Document],
-    entries: dict[str, CacheEntry],
-    settings: Settings,
-    on_warning: Callable[[InputWarning], None] | None,
-) -> list[Document]:
-    """``documents`` without those whose id is, by ``document_key``, the id of another document
-    the store already holds (``ab-1`` when it holds ``AB-1``): one graph IRI, so keeping both
-    would merge them silently. Each is skipped with a warning naming both (strict: raised)."""
-    from kg.errors import InputError
-    from kg.ingest import InputWarning
-
-    held = {document_key(doc_id): doc_id for doc_id in entries}
-    kept = []
-    for d in documents:
-        other = held.get(document_key(d.id))
-        if other is None or other == d.id:
-            kept.append(d)
-            continue
-        problem = printable(
-            f"duplicate document id {d.id!r}: the store already holds {other!r} (from"
-            f" {entries[other].document.path}), the same id to kg (ids that differ only in case,"
-            f" spacing or Unicode normalisation are one id), so this one is skipped; rename it,"
-            f" or first `kg remove {other} --store ...` if it replaces that document",
-            settings.limits.warning_chars,
-        )
-        if settings.strict:
-            raise InputError(d.path, problem)
-        if on_warning is not None:
-            on_warning(InputWarning(d.path, problem, skipped=True))
-    return kept
 
 
 def _meta_json(base: str) -> bytes:
