@@ -19,7 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.errors import KGError
+from kg.errors import ExportError, KGError
 from kg.export import export_many
 from kg.extract import build_context, extract
 from kg.gcpause import gc_paused
@@ -166,7 +166,12 @@ def export_complete(names: Sequence[str], result: BuildResult, out: Path) -> lis
             f"no documents to build: every input was skipped or none was found, so nothing is"
             f" written to {out} (its files, if any, are as they were); check the input paths"
         )
-    mark_output_folder(out)  # before any export: even a half-written set is never read
+    if out.exists() and not out.is_dir():
+        raise KGError(f"--out {out} is a file, not a folder; pass a new folder or a kg output")
+    try:
+        mark_output_folder(out)  # before any export: even a half-written set is never read
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write the outputs: {exc.strerror or exc}") from exc
     staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
     try:
         written = export_many(names, result, staging)

@@ -373,6 +373,17 @@ def test_a_build_never_reads_the_outputs_of_another_build(cli: CliRunner, tmp_pa
     assert named.exit_code == 1 and "not read as input" in named.output
 
 
+def test_an_out_that_is_a_file_is_an_error_not_a_traceback(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "call.txt").write_text(FACT, encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    args = ["build", str(tmp_path / "call.txt"), "--out", str(tmp_path / "notes.txt")]
+    run = cli.invoke(app, args)
+    assert run.exit_code == 1, run.output
+    assert isinstance(run.exception, SystemExit)  # kg's error and exit code, no traceback
+    assert "is a file, not a folder" in run.output
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
 def test_a_build_of_no_documents_leaves_the_previous_outputs(
     cli: CliRunner, tmp_path: Path
 ) -> None:
