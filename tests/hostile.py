@@ -209,6 +209,28 @@ def _punctuation_runs(folder: Path, big: bool) -> None:
     _write(folder, "runs.txt", FACT + runs + "\n" + FACT)
 
 
+def _many_names(folder: Path, big: bool) -> None:
+    # a document naming thousands of distinct people: kg.extract.mentions compares every
+    # short name with every full name of the document (all pairs)
+    letters, vowels = "BCDFGHKLMNPRSTVZ", "aeiou"
+
+    def surname(i: int) -> str:
+        word = ""
+        for _ in range(4):
+            i, k = divmod(i, len(letters) * len(vowels))
+            word += letters[k % len(letters)] + vowels[k // len(letters)]
+        return word.capitalize()
+
+    first = ("James", "Mary", "Robert", "Linda", "Peter", "Anna")
+    count = 4_000 if big else 10  # small: the SHACL check of the test costs per entity
+    lines = [
+        f"{first[i % 6]} {surname(3 * i)} met {first[(i + 1) % 6]} {surname(3 * i + 1)} in"
+        f" Geneva, and {surname(3 * i + 2)} said so."
+        for i in range(count)
+    ]
+    _write(folder, "names.txt", "\n".join(lines) + "\n")
+
+
 def _long_warning(folder: Path, big: bool) -> None:
     huge = "id-" + "x" * 200_000  # a duplicate id the warning names: twice 200 KB unless cut
     lines = [{"id": huge, "text": FACT}, {"id": huge, "text": "The same id again."}]
@@ -295,6 +317,7 @@ CASES = (
     Case("jsonl-long-line", _jsonl_long_line, ("feed.jsonl:1", "--limit line-bytes"), 3, 1),
     Case("punctuation-run", _punctuation, ("rule.txt", "without a space"), 0, 1),
     Case("punctuation-runs", _punctuation_runs, ("runs.txt", "other than letters"), 0, 1),
+    Case("many-names", _many_names, (), 0, 1),
     Case("long-warning", _long_warning, ("more characters", "list.md"), 3, 2),
     Case("front-matter-big", _front_matter_big, ("fat.md", "front matter"), 3, 1),
     Case("out-inside-input", _out_inside, ("exports", "output folder"), 0, 1, out="exports/kg"),
