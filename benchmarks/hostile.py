@@ -2,7 +2,8 @@
 
 Each case is written at the issue's sizes (``big=True``) into a temporary folder and built by a
 fresh `kg build` process, as a user would run it (so each figure includes loading spaCy, about
-2 s and 300 MB). The peak resident set size is the child's own (``os.wait4``). A case over
+2 s and 300 MB). The peak resident set size and the CPU seconds (user and system, which a
+busy machine changes less than wall time) are the child's own (``os.wait4``). A case over
 ``--timeout`` seconds is killed; ``--memory`` caps each child's address space so a runaway case
 fails with MemoryError instead of exhausting the machine. Asserts nothing: prints a table
 (target: every case within 10 s and 1 GB).
@@ -78,6 +79,7 @@ def run_case(case: Case, work: Path, big: bool, timeout: float, memory_mb: int) 
         "case": case.name,
         "exit": exit_text,
         "seconds": f"{seconds:.1f}",
+        "cpu s": f"{usage.ru_utime + usage.ru_stime:.1f}",
         "peak MB": f"{usage.ru_maxrss / 1024:.0f}",
         "longest line": str(max((len(x) for x in stderr.splitlines()), default=0)),
         "first warning": first[:150],

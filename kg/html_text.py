@@ -93,6 +93,20 @@ _BLOCKS = frozenset(
     }
 )
 _CELLS = frozenset({"td", "th"})
+# Start tags that close an open element without its end tag (HTML's "implied end tags":
+# `<p>a<p>b` is two paragraphs side by side, not one inside the other), each with the elements
+# that bound the search: an open `<li>` of an outer list is not closed by a nested list's.
+_SCOPE = frozenset({"button", "table", "td", "th", "template", "object", "marquee", "applet"})
+_IMPLIED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "li": (frozenset({"li"}), frozenset({"ul", "ol", "menu"}) | _SCOPE),
+    "dt": (frozenset({"dt", "dd"}), frozenset({"dl"}) | _SCOPE),
+    "dd": (frozenset({"dt", "dd"}), frozenset({"dl"}) | _SCOPE),
+    "tr": (frozenset({"tr", "td", "th"}), frozenset({"table", "thead", "tbody", "tfoot"})),
+    "td": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
+    "th": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
+    "option": (frozenset({"option"}), frozenset({"select", "datalist", "optgroup"})),
+}
+_CLOSES_P = (frozenset({"p"}), _SCOPE)
 # HTML's own whitespace; U+00A0 (&nbsp;) is deliberately not in it and survives as written.
 _HTML_SPACE = " \t\n\r\f"
 _SPACE_RUN = re.compile(f"[{_HTML_SPACE}]+")
@@ -123,6 +137,10 @@ class HtmlTooDeep(ValueError):
     """A page opens more elements at once than the caller's bound allows."""
 
 
+class HtmlTooManyElements(ValueError):
+    """A page has more elements than the caller's bound allows (parsing costs per tag)."""
+
+
 class _PageParser(HTMLParser):
     """Records text pieces with their context, block breaks and metadata while parsing.
 
@@ -130,8 +148,10 @@ class _PageParser(HTMLParser):
     on each start and end tag, so deep nesting costs no more per tag than flat markup.
     """
 
-    def __init__(self, max_depth: int | None = None) -> None:
+    def __init__(self, max_depth: int | None = None, max_elements: int | None = None) -> None:
         super().__init__(convert_charrefs=True)
+        self.max_elements = max_elements
+        self.elements = 0
         # Open elements as (tag, drops content); an end tag closes up to its last opening.
         self.stack: list[tuple[str, bool]] = []
         self.max_depth = max_depth
@@ -173,6 +193,10 @@ class _PageParser(HTMLParser):
             self._count(tag, drops, -1)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements += 1
+        if self.max_elements is not None and self.elements > self.max_elements:
+            line, column = self.getpos()
+            raise HtmlTooManyElements(f"<{tag}> at line {line}, column {column + 1}")
         attributes: dict[str, str] = {}
         for name, value in attrs:
             attributes.setdefault(name, value if value is not None else "")
@@ -183,6 +207,7 @@ class _PageParser(HTMLParser):
             elif tag == "hr":
                 self.events.append(("break", _PARAGRAPH, None))
             return
+        self._close_implied(tag)
         self._push(tag, tag in _DROPPED or "hidden" in attributes)
         context = self.context()
         if tag in _BLOCKS:
@@ -195,6 +220,28 @@ class _PageParser(HTMLParser):
             self._title_parts = []
         if tag == "h1" and self.first_h1 is None and not context[0]:
             self._h1_parts = []
+
+    def _close_implied(self, tag: str) -> None:
+        """Close what ``tag`` ends without an end tag (an open ``<p>`` at a block, an ``<li>``
+        at the next ``<li>``), so valid pages without optional end tags are not deep."""
+        rule = _IMPLIED.get(tag)
+        if rule is None:
+            if tag not in _BLOCKS or not self.positions.get("p"):
+                return
+            rule = _CLOSES_P
+        closes, bounds = rule
+        last = -1
+        for name in closes:
+            opened = self.positions.get(name)
+            if opened and opened[-1] > last:
+                last = opened[-1]
+        if last < 0:
+            return
+        for name in bounds:
+            opened = self.positions.get(name)
+            if opened and opened[-1] > last:
+                return  # inside a nested list, table...: not the element to close
+        self._pop_to(last)
 
     def _read_metadata(self, tag: str, attributes: dict[str, str]) -> None:
         if tag == "html" and self.language is None and attributes.get("lang", "").strip():
@@ -262,15 +309,18 @@ def _render(events: list[tuple[str, str, _Context | None]], container: int | Non
     return _PARAGRAPH.join(paragraphs)
 
 
-def extract_article(html: str, max_depth: int | None = None) -> HtmlArticle:
+def extract_article(
+    html: str, max_depth: int | None = None, max_elements: int | None = None
+) -> HtmlArticle:
     """Extract the article text and metadata of one HTML page.
 
     The text comes from the page's ``<article>`` elements if they hold text, else ``<main>``,
     else ``<body>``, else the whole page; blocks are separated by a blank line, ``<br>`` gives a
     line break, runs of HTML whitespace become one space and entities are decoded. Raises
-    ``HtmlTooDeep`` if more than ``max_depth`` elements are open at once.
+    ``HtmlTooDeep`` if more than ``max_depth`` elements are open at once, and
+    ``HtmlTooManyElements`` past ``max_elements`` start tags.
     """
-    parser = _PageParser(max_depth)
+    parser = _PageParser(max_depth, max_elements)
     parser.feed(html)
     parser.close()
     text = ""

@@ -23,10 +23,10 @@ from typing import Any
 import yaml
 
 from kg.errors import InputError
-from kg.html_text import HtmlTooDeep, extract_article
+from kg.html_text import HtmlTooDeep, HtmlTooManyElements, extract_article
 from kg.iri import document_key
-from kg.limits import Limits, limit_flag, load_yaml, nesting_depth, printable
-from kg.metadata import META_KEYS, dateline_date, metadata, normalise_date
+from kg.limits import Limits, limit_flag, load_yaml, nesting_depth, one_token_runs, printable
+from kg.metadata import META_KEYS, dateline_date, metadata, normalise_date, without_surrogates
 from kg.model import Document
 from kg.walk import SUPPORTED_SUFFIXES, collect
 
@@ -50,7 +50,6 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16"),
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
-_TEXT_FIELDS = ("id", "text", *META_KEYS)
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
 
 
@@ -117,7 +116,6 @@ def read_documents(
     """
     reporter = _Reporter(strict, on_warning, limits)
     first_use: dict[str, tuple[str, str]] = {}
-    long_word = re.compile(rf"(?<!\S)\S{{{limits.word_chars + 1},}}")
     for path in collect(inputs, reporter.warn, [Path(p) for p in exclude]):
         fmt = _FORMATS[path.suffix.lower()]
         for where, raw_id, text, meta in _parse_file(path, fmt, reporter, limits):
@@ -125,15 +123,10 @@ def read_documents(
             key = document_key(doc_id)
             if key in first_use:
                 other, other_id = first_use[key]
-                same = (
-                    ""
-                    if other_id == raw_id
-                    else f" (as {other_id!r}: ids that differ only in case, spacing or Unicode"
-                    " normalisation are one id)"
-                )
                 reporter.warn(
                     where,
-                    f"duplicate document id {doc_id!r}: {other} already has it{same}, so"
+                    f"duplicate document id {doc_id!r}: {other} already has it"
+                    f"{_how_same(other_id, raw_id)}, so"
                     f" {where} is skipped; ids must be unique, rename one of the two"
                     ' (or give the JSONL line its own "id")',
                     skipped=True,
@@ -153,16 +146,9 @@ def read_documents(
                 reporter.warn(
                     where, "empty document: no facts (the text is empty or blank)", skipped=False
                 )
-            word = long_word.search(text)
-            if word is not None:
-                reporter.warn(
-                    where,
-                    f"{word.end() - word.start():,} characters without a space at character"
-                    f" {word.start():,} ({word.group()[:20]!r}...): spaCy reads a run longer"
-                    f" than {limits.word_chars:,} characters as one token (its tokeniser is"
-                    f" quadratic on them); the text is unchanged ({limit_flag('word_chars')})",
-                    skipped=False,
-                )
+            runs = one_token_runs(text, limits)
+            if runs:
+                reporter.warn(where, _one_token_warning(text, runs, limits), skipped=False)
             if not meta.get("published"):  # a dateline with its year: the day of the release
                 meta = {**meta, "published": dateline_date(text)}
             yield Document(
@@ -173,6 +159,35 @@ def read_documents(
                 sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                 **meta,
             )
+
+
+def _one_token_warning(text: str, runs: list[tuple[int, int]], limits: Limits) -> str:
+    start, end = runs[0]
+    more = f" (and {len(runs) - 1:,} more such runs)" if len(runs) > 1 else ""
+    return (
+        f"{end - start:,} characters without a space at character {start:,}"
+        f" ({text[start : start + 20]!r}...){more}: spaCy reads a run of more than"
+        f" {limits.word_chars:,} characters, or with more than {limits.run_punctuation:,}"
+        " characters other than letters and digits, as one token (its tokeniser is"
+        f" quadratic on them); the text is unchanged ({limit_flag('word_chars')},"
+        f" {limit_flag('run_punctuation')})"
+    )
+
+
+def _how_same(first: str, second: str) -> str:
+    """Why two ids with one ``document_key`` are one id, for the duplicate warning; ids that
+    print alike (NFC and NFD ``émigré``) are shown with their code points escaped."""
+    if first == second:
+        return ""
+    if unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second):
+        return (
+            f" (as {ascii(first)}; this one is {ascii(second)}: the same letters in another"
+            " Unicode normalisation, one id)"
+        )
+    return (
+        f" (as {first!r}: ids that differ only in case, spacing or Unicode normalisation are"
+        " one id)"
+    )
 
 
 def _parse_file(path: Path, fmt: str, reporter: _Reporter, limits: Limits) -> Iterator[_Parsed]:
@@ -208,12 +223,22 @@ def _parse_file(path: Path, fmt: str, reporter: _Reporter, limits: Limits) -> It
         meta = metadata(raw, where, reporter.warn)
     elif fmt == "html":
         try:
-            article = extract_article(text, max_depth=limits.html_depth)
+            article = extract_article(
+                text, max_depth=limits.html_depth, max_elements=limits.html_elements
+            )
         except HtmlTooDeep as exc:
             reporter.warn(
                 where,
                 f"HTML nested more than {limits.html_depth:,} elements deep ({exc});"
                 f" raise the limit with {limit_flag('html_depth')}",
+                skipped=True,
+            )
+            return
+        except HtmlTooManyElements as exc:
+            reporter.warn(
+                where,
+                f"HTML with more than {limits.html_elements:,} elements ({exc}); raise the"
+                f" limit with {limit_flag('html_elements')}",
                 skipped=True,
             )
             return
@@ -422,21 +447,12 @@ def _json_line(here: str, raw: bytes, reporter: _Reporter, limits: Limits) -> An
 
 
 def _replace_surrogates(here: str, record: dict[str, Any], reporter: _Reporter) -> None:
-    """Lone surrogates (``"\\ud800"`` escapes JSON allows, UTF-8 cannot hold) become U+FFFD,
-    one character for one, so offsets into the text stay those of the line's text."""
-    for name in _TEXT_FIELDS:
+    """Lone surrogates in the line's "id" and "text" become U+FFFD, one character for one, so
+    offsets into the text stay those of the line's text (kg.metadata does the other fields)."""
+    for name in ("id", "text"):
         value = record.get(name)
-        if not isinstance(value, str):
-            continue
-        at = _SURROGATE.search(value)
-        if at is not None:
-            record[name] = _SURROGATE.sub("\ufffd", value)
-            reporter.warn(
-                here,
-                f'"{name}" holds a lone surrogate (U+{ord(at.group()):04X} at character'
-                f" {at.start()}), which is not text; replaced by U+FFFD",
-                skipped=False,
-            )
+        if isinstance(value, str):
+            record[name] = without_surrogates(value, name, here, reporter.warn)
 
 
 def _check_record(record: Any) -> str | None:

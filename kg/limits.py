@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,9 @@ class Limits:
     nesting: int = 100  # depth of YAML front matter and of a JSONL line's values
     html_bytes: int = 5_000_000  # bytes of one HTML file
     html_depth: int = 5_000  # open elements at once in one HTML page
+    html_elements: int = 100_000  # start tags in one HTML page (parsing costs about 5 µs each)
     word_chars: int = 1_000  # characters without whitespace that spaCy tokenises; longer: 1 token
+    run_punctuation: int = 50  # non-alphanumerics in one run without whitespace; more: 1 token
     spacy_chars: int = 100_000  # characters per spaCy call; longer documents are split
     warning_chars: int = 1_000  # characters of one warning line
 
@@ -59,6 +62,31 @@ def parse_limits(values: list[str], base: Limits | None = None) -> Limits:
         if changes[key] < 1:
             raise KGError(f"--limit {value!r}: a limit must be at least 1")
     return dataclasses.replace(base or Limits(), **changes)
+
+
+_NOT_ALNUM = re.compile(r"[\W_]")
+
+
+@functools.cache
+def _run(longer_than: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\S)\S{{{longer_than + 1},}}")
+
+
+def one_token_runs(text: str, limits: Limits) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of every run without whitespace that spaCy gets as one token: runs
+    of more than ``word_chars`` characters, or holding more than ``run_punctuation``
+    characters that are neither letters nor digits. spaCy's tokeniser strips punctuation from
+    a run's ends one character at a time, each time searching the rest of the run, so its time
+    grows with run length times punctuation count: 1,000 ``=`` took 0.36 s, a paragraph of
+    such runs a minute (letters, URLs and ordinary punctuation cost nothing of the kind)."""
+    runs = []
+    for match in _run(min(limits.word_chars, limits.run_punctuation)).finditer(text):
+        chunk = match.group()
+        if len(chunk) > limits.word_chars or (
+            len(_NOT_ALNUM.findall(chunk)) > limits.run_punctuation
+        ):
+            runs.append(match.span())
+    return runs
 
 
 # Characters a warning must not print raw: C0 and C1 controls (terminal escape sequences start

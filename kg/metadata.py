@@ -17,6 +17,8 @@ from kg.limits import short_repr
 META_KEYS = ("title", "url", "author", "published", "language")
 Warn = Callable[..., None]  # warn(where, problem, skipped=...)
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTHS = {
     name: number
@@ -92,6 +94,22 @@ def dateline_date(text: str) -> str | None:
     return normalise_date(m.group(1)) if m else None
 
 
+def without_surrogates(value: str, name: str, where: str, warn: Warn) -> str:
+    """``value`` with each lone surrogate (``"\\ud800"``, which JSON and YAML escapes allow and
+    UTF-8 cannot hold) replaced by U+FFFD, one character for one so offsets stay; a warning
+    says so. Every string of a ``Document`` passes through here or comes from UTF-8."""
+    at = _SURROGATE.search(value)
+    if at is None:
+        return value
+    warn(
+        where,
+        f'"{name}" holds a lone surrogate (U+{ord(at.group()):04X} at character'
+        f" {at.start()}), which is not text; replaced by U+FFFD",
+        skipped=False,
+    )
+    return _SURROGATE.sub("\ufffd", value)
+
+
 def metadata(raw: Mapping[str, Any], where: str, warn: Warn) -> dict[str, Any]:
     """The five metadata fields as strings or None; unusable values are reported and dropped."""
     meta: dict[str, Any] = dict.fromkeys(META_KEYS)
@@ -99,11 +117,14 @@ def metadata(raw: Mapping[str, Any], where: str, warn: Warn) -> dict[str, Any]:
         value = raw.get(key)
         if value is None:
             continue
+        if isinstance(value, str):
+            value = without_surrogates(value, key, where, warn)
         if key == "published":
             meta[key] = _published(value, where, warn)
             continue
         if key == "author" and isinstance(value, list) and all(_is_scalar(v) for v in value):
             value = ", ".join(str(v).strip() for v in value if v is not None and str(v).strip())
+            value = without_surrogates(value, key, where, warn)
         if not _is_scalar(value):
             warn(
                 where,

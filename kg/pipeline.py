@@ -19,7 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.errors import KGError
+from kg.errors import ExportError, KGError
 from kg.export import export_many
 from kg.extract import build_context, extract
 from kg.gcpause import gc_paused
@@ -34,6 +34,7 @@ from kg.resolve.copies import DEFAULT_THRESHOLD, find_copies
 from kg.results import Analysis, BuildResult, Settings
 from kg.segment import in_pieces, join, spacy_inputs
 from kg.vocab import DEFAULT_BASE
+from kg.walk import mark_output_folder
 
 
 def analyse(
@@ -205,8 +206,19 @@ def export_complete(names: Sequence[str], result: BuildResult, out: Path) -> lis
     """Write the exports ``names`` into ``out`` as one set: each file goes to a hidden staging
     folder inside ``out`` first and all are moved into place only once every one is complete,
     so a build that fails (a full disk, an error) leaves the previous build's files as they
-    were, never a mix of old and new."""
-    out.mkdir(parents=True, exist_ok=True)
+    were, never a mix of old and new. ``out`` is marked as kg's (kg.walk.OUTPUT_MARKER). A
+    result without documents raises ``KGError`` and writes nothing."""
+    if not result.documents:  # a mistyped path must not replace a good build by an empty one
+        raise KGError(
+            f"no documents to build: every input was skipped or none was found, so nothing is"
+            f" written to {out} (its files, if any, are as they were); check the input paths"
+        )
+    if out.exists() and not out.is_dir():
+        raise KGError(f"--out {out} is a file, not a folder; pass a new folder or a kg output")
+    try:
+        mark_output_folder(out)  # before any export: even a half-written set is never read
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write the outputs: {exc.strerror or exc}") from exc
     staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
     try:
         written = export_many(names, result, staging)

@@ -3,23 +3,23 @@
 spaCy refuses a text over ``nlp.max_length`` (error E088), needs memory in proportion to the
 longest text it parses, and its tokeniser is quadratic on a long run of punctuation (20 KB of
 ``=`` took a minute). So a document longer than ``Limits.spacy_chars`` is cut at paragraph
-boundaries (else line breaks, else spaces) into pieces, and a run of more than
-``Limits.word_chars`` characters without whitespace is made one token without going through
-the tokeniser. The pieces are parsed apart and joined with ``Doc.from_docs``: the joined
-``Doc``'s text is exactly the document's text, so every character offset points into it. An
-ordinary document is handed over as its text, unchanged.
+boundaries (else line breaks, else spaces) into pieces, and a run without whitespace of more
+than ``Limits.word_chars`` characters, or with more than ``Limits.run_punctuation`` characters
+other than letters and digits, is made one token without going through the tokeniser. The
+pieces are parsed apart and joined with ``Doc.from_docs``: the joined ``Doc``'s text is
+exactly the document's text, so every character offset points into it. An ordinary document is
+handed over as its text, unchanged.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.limits import Limits
+from kg.limits import Limits, one_token_runs
 
 _BREAKS = (re.compile(r"\n[ \t]*\n"), re.compile(r"\n"), re.compile(r"\s"))
 
@@ -44,25 +44,15 @@ def split_points(text: str, size: int) -> list[int]:
     return points
 
 
-def long_runs(text: str, longest: int) -> list[tuple[int, int]]:
-    """The ``(start, end)`` of every run of more than ``longest`` non-whitespace characters."""
-    return [m.span() for m in _long_run(longest).finditer(text)]
-
-
 def in_pieces(text: str, limits: Limits) -> bool:
-    """Whether ``text`` goes to spaCy in pieces (too long, or a run too long to tokenise)."""
-    return len(text) > limits.spacy_chars or _long_run(limits.word_chars).search(text) is not None
-
-
-@functools.cache
-def _long_run(longest: int) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\S)\S{{{longest + 1},}}")
+    """Whether ``text`` goes to spaCy in pieces (too long, or a run too slow to tokenise)."""
+    return len(text) > limits.spacy_chars or bool(one_token_runs(text, limits))
 
 
 def spacy_inputs(text: str, nlp: Language, limits: Limits) -> Sequence[str | Doc]:
     """What to give ``nlp.pipe`` for ``text``: ``[text]`` for an ordinary document, else
     tokenised pieces whose texts, joined, are ``text``."""
-    runs = long_runs(text, limits.word_chars)
+    runs = one_token_runs(text, limits)
     if len(text) <= limits.spacy_chars and not runs:
         return [text]
     bounds = [0, *split_points(text, limits.spacy_chars), len(text)]

@@ -4,8 +4,9 @@ Hidden files and folders (a name starting with ``.``) and files of other types a
 silently: that is what a folder of articles holds besides articles. Everything else that is not
 read gets a warning: a folder that cannot be listed, a link to a folder (never followed, so a
 link loop cannot make the walk endless), a dangling link, a FIFO, socket or device (opening one
-would block or read forever) and the build's own output folder (a second ``kg build .`` must not
-read the first one's exports).
+would block or read forever), the build's own output folder and any other folder a kg build
+wrote (it holds ``OUTPUT_MARKER``): a second ``kg build .`` must not read the first one's
+exports, whatever ``--out`` either was given.
 """
 
 from __future__ import annotations
@@ -16,6 +17,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+
+# Every output folder of `kg build` holds this file (written before the exports), so a later
+# build never reads kg's own facts.jsonl, entities.jsonl and graph.html as articles.
+OUTPUT_MARKER = ".kg-output"
+MARKER_TEXT = (
+    b"This folder holds the outputs of a kg build (kg build --out). kg never reads a folder\n"
+    b"holding this file as input; delete the file if the folder should be read as articles.\n"
+)
 
 Warn = Callable[..., None]  # warn(path, problem, skipped=...)
 
@@ -29,8 +38,8 @@ def collect(
     found: dict[Path, Path] = {}
     for item in inputs:
         path = Path(item)
-        if _inside(path, excluded):
-            warn(str(path), _OUTPUT_FOLDER, skipped=False)
+        if _inside(path, excluded) or _marked(path if path.is_dir() else path.parent):
+            warn(str(path), _OUTPUT_FOLDER, skipped=True)  # named, yet not read: a skip
             continue
         if path.is_dir():
             files = list(_walk(path, warn, excluded))
@@ -65,11 +74,18 @@ def collect(
     return sorted(found.values(), key=lambda p: p.parts)
 
 
-_OUTPUT_FOLDER = "the build's output folder (--out); not read as input"
+_OUTPUT_FOLDER = (
+    f"the build's output folder (--out), or one a kg build wrote (it holds {OUTPUT_MARKER});"
+    " not read as input"
+)
 
 
 def _real(path: Path) -> Path:
     return Path(os.path.realpath(path))
+
+
+def _marked(folder: Path) -> bool:
+    return (folder / OUTPUT_MARKER).is_file()
 
 
 def _inside(path: Path, excluded: set[Path]) -> bool:
@@ -98,7 +114,7 @@ def _walk(folder: Path, warn: Warn, excluded: set[Path]) -> Iterator[Path]:
                     " target as an input to read it",
                     skipped=True,
                 )
-            elif _inside(path, excluded):
+            elif _inside(path, excluded) or _marked(path):
                 warn(str(path), _OUTPUT_FOLDER, skipped=False)
             else:
                 kept.append(name)
@@ -107,7 +123,9 @@ def _walk(folder: Path, warn: Warn, excluded: set[Path]) -> Iterator[Path]:
             path = Path(root, name)
             if name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
-            if path.is_file():
+            if path.is_symlink() and _inside(path, excluded):
+                warn(str(path), f"a link into {_OUTPUT_FOLDER}", skipped=False)
+            elif path.is_file():
                 yield path
             elif path.is_symlink() and not path.exists():
                 warn(str(path), _dangling(path), skipped=True)
@@ -120,6 +138,11 @@ def _dangling(path: Path) -> str:
         target = os.readlink(path)
     except OSError:
         target = "?"
+    if os.path.lexists(path.parent / target):  # the target is a link that leads nowhere
+        return (
+            f"a link that never reaches a file (a loop of links, or links to a missing file,"
+            f" through {target!r}); fix or remove the link"
+        )
     return f"a dangling link: its target {target!r} does not exist; fix or remove the link"
 
 
@@ -138,3 +161,12 @@ def _special(path: Path) -> str:
         else "not a regular file"
     )
     return f"{kind}, not a regular file; kg reads only regular files"
+
+
+def mark_output_folder(folder: Path) -> None:
+    """Create ``folder`` if need be and put ``OUTPUT_MARKER`` in it: no build reads it again."""
+    from kg.export.atomic import atomic_write
+
+    marker = folder / OUTPUT_MARKER
+    if not marker.is_file() or marker.read_bytes() != MARKER_TEXT:
+        atomic_write(marker, MARKER_TEXT)

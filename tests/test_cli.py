@@ -28,7 +28,7 @@ def test_build_writes_every_export_and_a_summary(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in tmp_path.iterdir())
     expected = ["entities.jsonl", "facts.jsonl", "graph.html", "graph.nq", "graph.trig"]
-    assert names == sorted([*expected, "graph.ttl"])
+    assert names == sorted([*expected, "graph.ttl", ".kg-output"])  # the marker: kg.walk
     assert "1 documents read, 0 skipped" in result.output
     assert "office" in result.output and "triples" in result.output
     lines = (tmp_path / "facts.jsonl").read_text("utf-8").splitlines()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.html_text import extract_article
+from kg.html_text import HtmlTooDeep, HtmlTooManyElements, extract_article
 from kg.ingest import InputWarning, normalise_date, read_documents
 
 DATA = Path(__file__).parent / "data"
@@ -351,6 +351,27 @@ def test_html_falls_back_to_main_then_body():
     )
     assert body_only.text == "Floods in Valencia\n\nRain fell for three days."
     assert body_only.title == "Floods in Valencia"
+
+
+def test_html_optional_end_tags_close_as_browsers_close_them():
+    # <p>, <li>, <td>... need no end tag: the next one closes the open one, so 6,000
+    # paragraphs without </p> are 6,000 paragraphs, not nested 6,000 deep (html-depth 5,000)
+    page = extract_article("<body>" + "<p>Rates rose." * 6_000, max_depth=5_000)
+    assert page.text == "\n\n".join(["Rates rose."] * 6_000)
+    nested = extract_article(
+        "<article><ul><li>Steel<ul><li>Rebar<li>Wire</ul><li>Aluminium</ul>"
+        "<table><tr><td>A<td>B<tr><td>C</table><p>After</article>",
+        max_depth=5,  # each list item and cell closes its open sibling: never 6 open at once
+    )
+    assert nested.text == "Steel\n\nRebar\n\nWire\n\nAluminium\n\nA B\n\nC\n\nAfter"
+    with pytest.raises(HtmlTooDeep):
+        extract_article("<div>" * 6 + "x", max_depth=5)  # a <div> does need its end tag
+
+
+def test_html_elements_are_bounded():
+    assert extract_article("<br>" * 10 + "x", max_elements=10).text == "x"
+    with pytest.raises(HtmlTooManyElements, match="<br> at line 1, column 41"):
+        extract_article("<br>" * 11 + "x", max_elements=10)
 
 
 def test_html_time_element_gives_published_date():

@@ -200,6 +200,28 @@ def test_a_runaway_query_stops_at_the_timeout(store: Path) -> None:
     assert done.stdout == ""
 
 
+SORTED_PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"  # 2.7 GB in 10 s
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the heap limit needs POSIX")
+def test_a_query_that_fills_memory_stops_at_max_memory(store: Path) -> None:
+    done = subprocess.run(
+        [*KG, "query", SORTED_PRODUCT, "--store", str(store), "--max-memory", "300"],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a guard against hanging, not a speed target
+    )
+    assert done.returncode == ExitCode.TIMEOUT == 7, done.stderr
+    assert done.stderr == (  # kg's message alone: not Oxigraph's as it aborts
+        "error: the query needed more than --max-memory 300 MB and was stopped; narrow it"
+        " (fewer unbound triple patterns, a LIMIT, no ORDER BY over everything) or raise"
+        " --max-memory (0 for no limit)\n"
+    )
+    assert done.stdout == ""
+    small = QueryJob(OFFICES, fmt="csv", store=str(store), max_memory_mb=300)
+    assert query_with_deadline(small).startswith("name,title")  # an ordinary query fits
+
+
 def test_the_library_raises_timeouts_and_the_childs_errors(store: Path) -> None:
     with pytest.raises(QueryTimeout, match="ran past --timeout 0.5 s"):
         query_with_deadline(QueryJob(RUNAWAY, store=str(store)), timeout=0.5)

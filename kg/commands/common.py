@@ -33,7 +33,7 @@ class ExitCode(IntEnum):
     MODEL = 4, "the spaCy model is not installed"
     LOCKED = 5, "the store is locked by another kg process"
     CHECK = 6, "`kg load` found a triple count on the server that differs from the store's"
-    TIMEOUT = 7, "`kg query` ran past `--timeout` and was stopped"
+    TIMEOUT = 7, "`kg query` ran past `--timeout` or `--max-memory` and was stopped"
     INTERRUPTED = 130, "interrupted by Ctrl-C"
 
 

@@ -13,7 +13,7 @@ import typer
 
 from kg.commands.common import ExitCode, StoreOption, err, fail, reported
 from kg.store import DEFAULT_STORE
-from kg.store.deadline import DEFAULT_TIMEOUT
+from kg.store.deadline import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
 
 def query_command(
@@ -67,10 +67,20 @@ def query_command(
             help="Let SERVICE clauses send the query to the servers they name (off: refused).",
         ),
     ] = False,
+    max_memory: Annotated[
+        int,
+        typer.Option(
+            "--max-memory",
+            metavar="MB",
+            help="Stop the query when it needs more memory than this (exit 7); 0 for no limit.",
+            min=0,
+        ),
+    ] = DEFAULT_MEMORY_MB,
 ) -> None:
     """Run a SPARQL query against the store (or --data FILE) and print the results.
 
-    The query runs in a child process, stopped at --timeout or on Ctrl-C (exit 130).
+    The query runs in a child process, stopped at --timeout or --max-memory (exit 7) or on
+    Ctrl-C (exit 130).
     """
     from kg.store.deadline import QueryJob, query_with_deadline
     from kg.store.query import FORMATS, parse_bindings
@@ -94,6 +104,7 @@ def query_command(
             bindings=parse_bindings(bind or []),
             union=union,
             allow_service=allow_service,
+            max_memory_mb=max_memory,
         )
         output = query_with_deadline(job, timeout or None)
     sys.stdout.write(output)

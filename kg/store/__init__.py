@@ -38,7 +38,8 @@ from kg import __version__
 from kg.export.atomic import atomic_write
 from kg.gcpause import gc_paused
 from kg.graph import BuildInfo, build_quads
-from kg.iri import doc_graph_iri, meta_graph_iri
+from kg.iri import doc_graph_iri, document_key, meta_graph_iri
+from kg.limits import printable
 from kg.results import Analysis, BuildResult, Settings
 from kg.store.cache import AnalysisCache, CacheEntry, CacheError
 from kg.store.lock import StoreError, StoreLockedError, locked
@@ -139,6 +140,39 @@ def analysis_key(settings: Settings) -> str:
 def _same_content(a: Any, b: Any) -> bool:
     """Whether two documents analyse the same (the file's path does not matter)."""
     return bool(dataclasses.replace(a, path="") == dataclasses.replace(b, path=""))
+
+
+def _without_key_clashes(
+    documents: list[Document],
+    entries: dict[str, CacheEntry],
+    settings: Settings,
+    on_warning: Callable[[InputWarning], None] | None,
+) -> list[Document]:
+    """``documents`` without those whose id is, by ``document_key``, the id of another document
+    the store already holds (``ab-1`` when it holds ``AB-1``): one graph IRI, so keeping both
+    would merge them silently. Each is skipped with a warning naming both (strict: raised)."""
+    from kg.errors import InputError
+    from kg.ingest import InputWarning
+
+    held = {document_key(doc_id): doc_id for doc_id in entries}
+    kept = []
+    for d in documents:
+        other = held.get(document_key(d.id))
+        if other is None or other == d.id:
+            kept.append(d)
+            continue
+        problem = printable(
+            f"duplicate document id {d.id!r}: the store already holds {other!r} (from"
+            f" {entries[other].document.path}), the same id to kg (ids that differ only in case,"
+            f" spacing or Unicode normalisation are one id), so this one is skipped; rename it,"
+            f" or first `kg remove {other} --store ...` if it replaces that document",
+            settings.limits.warning_chars,
+        )
+        if settings.strict:
+            raise InputError(d.path, problem)
+        if on_warning is not None:
+            on_warning(InputWarning(d.path, problem, skipped=True))
+    return kept
 
 
 def _read_meta(folder: Path) -> dict[str, Any]:
@@ -329,6 +363,7 @@ def build_store(
                 exclude=[path, *exclude],
             )
         )
+        documents = _without_key_clashes(documents, entries, settings, on_warning)
         todo: list[Any] = []
         for d in documents:
             old = entries.get(d.id)
@@ -404,6 +439,10 @@ def remove_documents(
         settings = _with_overrides(path, _stored_settings(meta, settings), keep=False)
         cache = _cache(path)
         entries = _read_cache(cache)
+        held = {document_key(doc_id): doc_id for doc_id in entries}  # `kg remove ab-1`: AB-1
+        doc_ids = list(
+            dict.fromkeys(d if d in entries else held.get(document_key(d), d) for d in doc_ids)
+        )
         unknown = [d for d in doc_ids if d not in entries]
         if unknown:
             known = ", ".join(sorted(entries)[:10]) or "none"
