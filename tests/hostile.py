@@ -210,8 +210,8 @@ def _punctuation_runs(folder: Path, big: bool) -> None:
 
 
 def _many_names(folder: Path, big: bool) -> None:
-    # a document naming thousands of distinct people: kg.extract.mentions compares every
-    # short name with every full name of the document (all pairs)
+    # a document naming thousands of distinct people: kg.extract.mentions once compared every
+    # short name with every full name of the document (all pairs); now it looks them up
     letters, vowels = "BCDFGHKLMNPRSTVZ", "aeiou"
 
     def surname(i: int) -> str:

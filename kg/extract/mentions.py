@@ -9,13 +9,14 @@ when the document also names that person in full.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 
 from spacy.tokens import Doc, Span
 
 from kg.extract.tokens import Tokens, leftmost_titles
 from kg.lexicon import Lexicon, entry_mention
 from kg.model import Mention
+from kg.names import find_names
 from kg.nlp import TITLES_KEY
 
 # two names joined by a slash, or a day of the month: NER's span holds more than one name
@@ -79,31 +80,21 @@ def _after_honorifics(
     know gives way; a place's name after the word ("Prince Edward Island") stays a place."""
     doc = tokens.doc
     longest = max((len(h.split()) for h in lexicon.honorifics), default=0)
+    openers = {h.split()[0] for h in lexicon.honorifics}
     out = list(mentions)
     i = 0
     while i < len(doc):
-        width = next(
-            (w for w in range(min(longest, len(doc) - i), 0, -1)
-             if doc[i : i + w].text in lexicon.honorifics),
-            0,
-        )
+        width = 0
+        if doc[i].text in openers:
+            width = next(
+                (w for w in range(min(longest, len(doc) - i), 0, -1)
+                 if doc[i : i + w].text in lexicon.honorifics),
+                0,
+            )
         if not width:
             i += 1
             continue
-        j = end = i + width
-        words = 0
-        while j < len(doc) and j not in in_title and words < 5:
-            t = doc[j]
-            if t.is_alpha and t.text[:1].isupper() and t.pos_ == "PROPN":
-                words += 1
-                end = j = j + 1
-            elif (
-                (t.lower_ in lexicon.particles or (t.text in {"-", "–"} and not t.whitespace_))
-                and words and j + 1 < len(doc) and doc[j + 1].text[:1].isupper()
-            ):
-                j += 1
-            else:
-                break
+        end, words = _name_words(doc, i + width, in_title, lexicon)
         span, honorific = doc[i + width : end], doc[i : i + width]
         i = max(end, i + 1)
         if not words or any(t.ent_type_ in {"GPE", "LOC", "FAC"} for t in span):
@@ -126,6 +117,26 @@ def _after_honorifics(
         out.append(Mention(text, _clean_label(text), "Person", span.start_char, span.end_char,
                            None, None, "name-after-honorific"))
     return sorted(out, key=lambda m: (m.start, m.end))
+
+
+def _name_words(doc: Doc, start: int, in_title: set[int], lexicon: Lexicon) -> tuple[int, int]:
+    """Where the capitalised proper nouns from ``start`` end (particles and hyphens between
+    them, up to five, no title word), and how many there are."""
+    j = end = start
+    words = 0
+    while j < len(doc) and j not in in_title and words < 5:
+        t = doc[j]
+        if t.is_alpha and t.text[:1].isupper() and t.pos_ == "PROPN":
+            words += 1
+            end = j = j + 1
+        elif (
+            (t.lower_ in lexicon.particles or (t.text in {"-", "–"} and not t.whitespace_))
+            and words and j + 1 < len(doc) and doc[j + 1].text[:1].isupper()
+        ):
+            j += 1
+        else:
+            break
+    return end, words
 
 
 def _before_titles(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
@@ -303,18 +314,16 @@ def _token_pass(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> li
         if len(parts) >= 2:
             out.extend(parts)
     if names:
-        pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
-        for match in pattern.finditer(text):
-            if match.start() in covered:
+        for start, end, name in find_names(text, names):
+            if start in covered:
                 continue
-            span = doc.char_span(match.start(), match.end())
+            span = doc.char_span(start, end)
             if span is None:
                 continue
             if len(span) > 1:  # a family name with a particle, which NER missed or cut
-                if match.group() in particled:
-                    label = _clean_label(match.group())
-                    out.append(Mention(match.group(), label, "Person", match.start(),
-                                       match.end(), None, None, "name-particle"))
+                if name in particled:
+                    out.append(Mention(name, _clean_label(name), "Person", start, end, None,
+                                       None, "name-particle"))
                 continue
             word = span[0]
             shouted = word.text in capitals  # NER types a lone capitalised surname at random
@@ -786,13 +795,28 @@ def _resolve_people(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
     first_seen: dict[str, int] = {}
     for m in full:
         first_seen.setdefault(m.label, m.start)
+    # the full names each short form can stand for, looked up rather than compared with every
+    # full name (a document naming thousands of people stays linear)
+    ends: dict[str, list[str]] = defaultdict(list)
+    middles: dict[str, list[str]] = defaultdict(list)
+    for n in full_names:
+        parts = n.split()
+        for form in {parts[0].casefold(), *_surnames(n, lexicon.particles)}:
+            ends[form].append(n)
+        for w in {w.casefold() for w in parts[1:-1]}:
+            middles[w].append(n)
     out: list[Mention] = []
     for m in mentions:
         short = " " not in m.label or _particle_name(m.label, lexicon.particles)
         if short and m.key is None and m.type in {"Person", "Organization", "Place"}:
-            candidates = [n for n in full_names if _abbreviates(m.label, n, lexicon.particles)]
+            key = m.label.casefold()
+            candidates = [
+                n for n in ends.get(key, ()) if _abbreviates(m.label, n, lexicon.particles)
+            ]
             if not candidates:  # a middle name, for the one full name it fits
-                middle = [n for n in full_names if _middle_of(m.label, n, lexicon.particles)]
+                middle = [
+                    n for n in middles.get(key, ()) if _middle_of(m.label, n, lexicon.particles)
+                ]
                 candidates = middle if len(middle) == 1 else []
             if candidates:
                 best = min(candidates, key=lambda n: (-full_names[n], first_seen[n], n))

@@ -69,3 +69,4 @@ def leftmost_titles(spans: Iterable[Span]) -> list[Span]:
             out.append(span)
             end = span.end
     return out
+

@@ -24,6 +24,7 @@ Every alias of every entity carries the reason it was merged, per document.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -47,6 +48,7 @@ def type_group(etype: str) -> str:
     return "org"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold_name(text: str) -> str:
     """A name as names are compared across documents: normalised, accents and the lexicon's
     `letter_folds` spelt in ASCII, word endings of transliterations made one (`ending_folds`):

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from kg.lexicon import load_lexicon
 from kg.model import Mention
+from kg.names import find_names
 from kg.rules import QuoteRules, rules_file
 
 _WORD_AFTER = re.compile(r"\s*([^\W\d_][\w'’-]*)")
@@ -50,23 +51,19 @@ def corpus_surnames(
     )
     if not names:
         return {d: list(ms) for d, ms in mentions_by_doc.items()}
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
     verbs = frozenset(v.lower() for v in rules_file("quotes", QuoteRules).speech_verbs)
     out: dict[str, list[Mention]] = {}
     for doc_id, mentions in mentions_by_doc.items():
         text = texts.get(doc_id, "")
-        covered = [(m.start, m.end) for m in mentions]
+        covered = {c for m in mentions for c in range(m.start, m.end)}
         full_here = {m.label.casefold() for m in mentions if m.type == "Person"}
         found = []
-        for match in pattern.finditer(text):
-            name = match.group()
-            if (owners[name] & full_here) or any(
-                a < match.end() and match.start() < b for a, b in covered
-            ):
+        for start, end, name in find_names(text, names):
+            if (owners[name] & full_here) or any(c in covered for c in range(start, end)):
                 continue  # the document's own resolution knows it, or a mention covers it
-            if _likely_name(text, match.start(), match.end(), verbs):
-                found.append(Mention(name, name, "Person", match.start(), match.end(), None,
-                                     None, "surname-in-corpus"))
+            if _likely_name(text, start, end, verbs):
+                found.append(Mention(name, name, "Person", start, end, None, None,
+                                     "surname-in-corpus"))
         out[doc_id] = sorted([*mentions, *found], key=lambda m: (m.start, m.end))
     return out
 
