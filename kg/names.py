@@ -1,9 +1,31 @@
-"""Finding many names in a text at once (no spaCy: the resolution stage uses it too)."""
+"""Name shapes and finding many names in a text at once (no spaCy: the resolution stage uses
+them too)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+
+
+def family_names(words: Sequence[str], particles: frozenset[str]) -> set[str]:
+    """The forms a full name's family name takes alone, as the name writes them: its last word,
+    the words from the first particle after the given name on ("Le Pen" of "Marine Le Pen",
+    "von der Leyen"), and a last word without a particle joined by a hyphen ("Safadi" of
+    "Ayman al-Safadi"). ``particles`` are lower case (lexicon `particles`)."""
+    out = {words[-1]}
+    for i in range(1, len(words) - 1):
+        if words[i].lower() in particles:
+            out.add(" ".join(words[i:]))
+            break
+    head, _, rest = words[-1].partition("-")
+    if rest and head.lower() in particles:
+        out.add(rest)
+    return out
+
+
+def sentence_form(name: str) -> str:
+    """A name as it opens a sentence ("Von der Leyen")."""
+    return name[:1].upper() + name[1:]
 
 _PIECE = re.compile(r"\w+")
 

@@ -148,22 +148,8 @@ def run_build(
                 on_document(document)
             yield document
 
-    if dask:  # analysed on a Dask cluster, in partitions (kg/distributed.py)
-        analyses, (name, version) = analyse_on_dask(counted(), settings)
-    else:
-        assert nlp is not None
-        meta = model_info(nlp)
-        name, version = meta.name, meta.version
-        analyses = list(
-            analyse(
-                counted(),
-                nlp,
-                jobs=settings.jobs,
-                batch_size=settings.batch_size,
-                extractors=settings.extractors,
-                limits=settings.limits,
-            )
-        )
+    stream, (name, version) = analyse_with(counted(), settings, nlp)
+    analyses = list(stream)
     info = BuildInfo(name, version, stamp)
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
         result = assemble(
@@ -176,6 +162,27 @@ def run_build(
             result.outputs.extend(export_complete(settings.exports, result, Path(out_dir)))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def analyse_with(
+    documents: Iterable[Document], settings: Settings, nlp: Language | None = None
+) -> tuple[Iterable[Analysis], tuple[str, str]]:
+    """The analyses of ``documents`` on the engine ``settings`` names, with the model's (name,
+    version): streamed from ``nlp`` (loaded if not given) locally, computed on the cluster
+    with ``engine`` "dask"."""
+    if settings.engine == "dask":  # in partitions on a Dask cluster (kg/distributed.py)
+        return analyse_on_dask(documents, settings)
+    nlp = nlp if nlp is not None else load_nlp(settings.model)
+    meta = model_info(nlp)
+    stream = analyse(
+        documents,
+        nlp,
+        jobs=settings.jobs,
+        batch_size=settings.batch_size,
+        extractors=settings.extractors,
+        limits=settings.limits,
+    )
+    return stream, (meta.name, meta.version)
 
 
 def analyse_on_dask(

@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from kg.cli import app
 from kg.errors import KGError
 from kg.extract import extract
 from kg.model import Claim, Mention
@@ -35,6 +37,15 @@ def _resolved(overrides: str | None = None) -> Resolution:
         claims += list(extract(ctx))
     parsed = parse_overrides(json.loads(overrides), "test.yaml") if overrides else None
     return resolve(claims, mentions, overrides=parsed)
+
+
+def _corpus(tmp_path: Path) -> Path:
+    """DOCS as a folder of text files."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for doc_id, text in DOCS.items():
+        (corpus / f"{doc_id}.txt").write_text(text, "utf-8")
+    return corpus
 
 
 def _people(resolution: Resolution) -> dict[str, set[str]]:
@@ -127,10 +138,7 @@ def test_an_entity_named_once_in_no_fact_is_flagged_minor() -> None:
 def test_the_store_keeps_the_overrides_for_later_builds(tmp_path: Path) -> None:
     from kg.store import build_store, read_store
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for doc_id, text in DOCS.items():
-        (corpus / f"{doc_id}.txt").write_text(text, "utf-8")
+    corpus = _corpus(tmp_path)
     overrides = tmp_path / "overrides.yaml"
     overrides.write_text("merge:\n  - [Jane Holloway, J. Holloway]\n", "utf-8")
     store = tmp_path / "store"
@@ -145,10 +153,6 @@ def test_the_store_keeps_the_overrides_for_later_builds(tmp_path: Path) -> None:
 
 
 def test_kg_build_refuses_a_bad_overrides_file_before_reading_anything(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from kg.cli import app
-
     bad = tmp_path / "overrides.yaml"
     bad.write_text("merge: [[Only One]]\n", "utf-8")
     out = tmp_path / "out"
@@ -161,14 +165,7 @@ def test_kg_build_refuses_a_bad_overrides_file_before_reading_anything(tmp_path:
 
 
 def test_kg_build_applies_the_overrides_to_entities_jsonl(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from kg.cli import app
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for doc_id, text in DOCS.items():
-        (corpus / f"{doc_id}.txt").write_text(text, "utf-8")
+    corpus = _corpus(tmp_path)
     overrides = tmp_path / "overrides.yaml"
     overrides.write_text("rename:\n  - {entity: Mark Brennan, to: Mark J. Brennan}\n", "utf-8")
     out = tmp_path / "out"

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.tokens import Tokens, leftmost_titles
 from kg.lexicon import Lexicon, entry_mention
 from kg.model import Mention
-from kg.names import find_names
+from kg.names import family_names, find_names, sentence_form
 from kg.nlp import TITLES_KEY
 
 # two names joined by a slash, or a day of the month: NER's span holds more than one name
@@ -285,23 +285,13 @@ def _token_pass(tokens: Tokens, mentions: list[Mention], lexicon: Lexicon) -> li
     # the surname, and a word written in capitals ("MOTEGI Toshimitsu": MOTEGI, the surname in
     # the style of Japanese government readouts, which NER drops when it stands alone)
     capitals = {w for m in people for w in m.text.split() if in_capitals(w)}
-    # family names with a particle ("von der Leyen"; "Von der Leyen" opening a sentence)
-    particled = {
-        w
-        for m in people
-        for f in _surnames(m.label, lexicon.particles)
-        if " " in f
-        for w in _as_written(m.label, f)
-    }
-    unprefixed = {  # "Safadi" of "Ayman al-Safadi"
-        f for m in people for f in _surnames(m.label, lexicon.particles) if " " not in f
-    } - {m.label.split()[-1].casefold() for m in people}
-    unprefixed_written = {
-        w.partition("-")[2] for m in people for w in m.label.split()[-1:]
-        if w.partition("-")[2].casefold() in unprefixed
-    }
+    # family names: the last word, a last word without its particle ("Safadi" of "Ayman
+    # al-Safadi"), the words from a particle on ("von der Leyen"; "Von der Leyen" opening a
+    # sentence)
+    families = {f for m in people for f in family_names(m.label.split(), lexicon.particles)}
+    particled = {w for f in families if " " in f for w in (f, sentence_form(f))}
     names = sorted(
-        {m.label.split()[-1] for m in people} | capitals | particled | unprefixed_written,
+        {f for f in families if " " not in f} | capitals | particled,
         key=lambda n: (-len(n), n),
     )
     doc, text = tokens.doc, tokens.text
@@ -847,27 +837,8 @@ def _particle_name(label: str, particles: frozenset[str]) -> bool:
 
 
 def _surnames(full: str, particles: frozenset[str]) -> set[str]:
-    """The family names a full name can be shortened to, case-folded: the last word, the words
-    from the first particle on ("Le Pen" of "Marine Le Pen", "von der Leyen"), and a last
-    word without its particle prefix ("Safadi" of "Ayman al-Safadi")."""
-    parts = full.split()
-    out = {parts[-1].casefold()}
-    for i in range(1, len(parts) - 1):
-        if parts[i].lower() in particles:
-            out.add(" ".join(parts[i:]).casefold())
-            break
-    head, _, rest = parts[-1].partition("-")
-    if rest and head.lower() in particles:
-        out.add(rest.casefold())
-    return out
-
-
-def _as_written(full: str, folded: str) -> tuple[str, str]:
-    """A case-folded family name of ``full`` as ``full`` writes it, and with a capital first
-    letter (the form that opens a sentence)."""
-    words = full.split()
-    written = " ".join(words[len(words) - len(folded.split()) :])
-    return written, written[:1].upper() + written[1:]
+    """The family names a full name can be shortened to (kg.names.family_names), case-folded."""
+    return {f.casefold() for f in family_names(full.split(), particles)}
 
 
 def _abbreviates(short: str, full: str, particles: frozenset[str] = frozenset()) -> bool:

@@ -43,12 +43,10 @@ def resolve(
     known = {doc: set(ms) for doc, ms in all_mentions.items()}
     for claim in claims:  # entities a claim names but NER missed (a byline's author) still count
         doc = claim.evidence.doc
-        for value in claim.fields.values():
-            values = value if isinstance(value, (list, tuple)) else [value]
-            for v in values:
-                if isinstance(v, Mention) and v not in known.setdefault(doc, set()):
-                    known[doc].add(v)
-                    all_mentions.setdefault(doc, []).append(v)
+        for v in _mentions_of(claim):
+            if v not in known.setdefault(doc, set()):
+                known[doc].add(v)
+                all_mentions.setdefault(doc, []).append(v)
     if texts is not None:
         all_mentions = corpus_surnames(all_mentions, texts)
     index = resolve_entities(all_mentions, base, overrides)

@@ -35,6 +35,7 @@ from kg.errors import KGError
 from kg.iri import mint_iri, normalise_key
 from kg.lexicon import load_lexicon
 from kg.model import ORGANIZATION_TYPES, Entity, EntityRef, Mention
+from kg.names import family_names
 from kg.resolve.overrides import Overrides, name_of
 from kg.vocab import DEFAULT_BASE
 
@@ -262,17 +263,6 @@ def _family_start(parts: Sequence[str]) -> int:
     return len(parts) - 1
 
 
-def _family_names(parts: Sequence[str]) -> set[str]:
-    """The one-name forms of a full name: the family name, with its particles ("le pen") and,
-    for a particle joined by a hyphen, without it ("al-safadi", "safadi")."""
-    family = " ".join(parts[_family_start(parts) :])
-    out = {family, parts[-1]}
-    head, _, rest = parts[-1].partition("-")
-    if rest and head in load_lexicon().particles:
-        out.add(rest)
-    return out
-
-
 def _one_name(key: str) -> bool:
     """A person named by one name: one word, or a family name opening with a particle
     ("le pen", "von der leyen")."""
@@ -348,14 +338,15 @@ def _surname_layer(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Point one-word person names at the single compatible full name of the corpus."""
     full_by_part: dict[str, set[str]] = defaultdict(set)
-    honorific = {h.lower().rstrip(".") for h in load_lexicon().distinguishing}
+    lexicon = load_lexicon()
+    honorific = {h.lower().rstrip(".") for h in lexicon.distinguishing}
     for key in by_key:
         if key.startswith("person:") and not _one_name(key):
             parts = key[len("person:") :].split()
             if parts[0].rstrip(".") in honorific:
                 continue  # "Mrs. Obama" is not the full name of an "Obama"
             full_by_part[parts[0]].add(key)
-            for family in _family_names(parts):
+            for family in family_names(parts, lexicon.particles):
                 full_by_part[family].add(key)
     remap: dict[str, str] = {}
     ambiguous: dict[str, str] = {}

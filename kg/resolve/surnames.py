@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from kg.lexicon import load_lexicon
 from kg.model import Mention
-from kg.names import find_names
+from kg.names import family_names, find_names, sentence_form
 from kg.rules import QuoteRules, rules_file
 
 _WORD_AFTER = re.compile(r"\s*([^\W\d_][\w'’-]*)")
@@ -41,8 +41,9 @@ def corpus_surnames(
             words = m.label.split()
             if m.type != "Person" or m.key or len(words) < 2 or words[0].rstrip(".") in honorific:
                 continue
-            for family in _family_names(words, lexicon.particles):
-                owners[family].add(m.label.casefold())
+            for family in family_names(words, lexicon.particles):  # also as a sentence opens
+                for form in {family, sentence_form(family)} if " " in family else {family}:
+                    owners[form].add(m.label.casefold())
     names = sorted(
         n for n, full in owners.items()
         if len(full) == 1 and len(n) >= 4 and n[:1].isupper() and not n.isupper()
@@ -65,22 +66,6 @@ def corpus_surnames(
                 found.append(Mention(name, name, "Person", start, end, None, None,
                                      "surname-in-corpus"))
         out[doc_id] = sorted([*mentions, *found], key=lambda m: (m.start, m.end))
-    return out
-
-
-def _family_names(words: Sequence[str], particles: frozenset[str]) -> set[str]:
-    """The forms a full name's family name is written alone: its last word, the words from a
-    particle on, capitalised as a sentence opens them ("Le Pen", "Von der Leyen"), and a last
-    word without its particle prefix ("Safadi" of "al-Safadi")."""
-    out = {words[-1]}
-    for i in range(1, len(words) - 1):
-        if words[i].lower() in particles:
-            family = " ".join(words[i:])
-            out |= {family, family[:1].upper() + family[1:]}
-            break
-    head, _, rest = words[-1].partition("-")
-    if rest and head.lower() in particles:
-        out.add(rest)
     return out
 
 

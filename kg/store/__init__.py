@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -342,8 +342,7 @@ def build_store(
     through spaCy; documents already in the store and absent from ``inputs`` stay.
     """
     from kg.ingest import read_documents
-    from kg.nlp import load_nlp, model_info
-    from kg.pipeline import analyse, analyse_on_dask
+    from kg.pipeline import analyse_with
 
     path = Path(folder)
     _check_folder(path, create=True)
@@ -385,22 +384,9 @@ def build_store(
                         on_document(d)
                     yield d
 
-            if settings.engine == "dask":  # only the new and changed documents, on the cluster
-                done, (name, version) = analyse_on_dask(counted(), settings)
-                info = {"model": name, "model_version": version}
-                stream: Iterable[Analysis] = done
-            else:
-                nlp = nlp if nlp is not None else load_nlp(settings.model)
-                meta = model_info(nlp)
-                info = {"model": meta.name, "model_version": meta.version}
-                stream = analyse(
-                    counted(),
-                    nlp,
-                    jobs=settings.jobs,
-                    batch_size=settings.batch_size,
-                    extractors=settings.extractors,
-                    limits=settings.limits,
-                )
+            # only the new and changed documents, locally or on the cluster
+            stream, (name, version) = analyse_with(counted(), settings, nlp)
+            info = {"model": name, "model_version": version}
             for analysis in stream:
                 cache.write(analysis, key, info)
                 entries[analysis.document.id] = CacheEntry(analysis, key, info)
