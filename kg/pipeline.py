@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+import pyoxigraph as ox
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,7 +24,7 @@ from kg.errors import ExportError, KGError
 from kg.export import export_many
 from kg.extract import build_context, extract
 from kg.gcpause import gc_paused
-from kg.graph import BuildInfo, build_quads
+from kg.graph import BuildInfo, Segment, build_quads, dataset_segments
 from kg.ingest import InputWarning, read_documents
 from kg.lexicon import load_lexicon
 from kg.limits import Limits
@@ -95,7 +96,8 @@ def assemble(
     overrides: Overrides | None = None,
 ) -> BuildResult:
     """Find the copies among the documents (kg/resolve/copies.py), resolve entities and facts
-    across documents (with the user's entity overrides), and build the RDF dataset."""
+    across documents (with the user's entity overrides); the result streams the RDF dataset
+    to the exports (``segments``) and builds it as one list only if asked (``quads``)."""
     claims = [c for a in analyses for c in a.claims]
     mentions = {a.document.id: a.mentions for a in analyses}
     documents = [a.document for a in analyses]
@@ -105,10 +107,15 @@ def assemble(
         resolution = resolve(
             claims, mentions, base, copies=copies, overrides=overrides, texts=texts
         )
-        quads = build_quads(
-            documents, resolution.entities, resolution.facts, info, base, copies=copies
-        )
-    result = BuildResult(documents, resolution.entities, resolution.facts, lambda: quads, info)
+    entities, facts = resolution.entities, resolution.facts
+
+    def segments() -> Iterator[Segment]:
+        return dataset_segments(documents, entities, facts, info, base, copies=copies)
+
+    def quads() -> list[ox.Quad]:
+        return build_quads(documents, entities, facts, info, base, copies=copies)
+
+    result = BuildResult(documents, entities, facts, quads, info, make_segments=segments)
     result.copies = copies
     return result
 

@@ -8,7 +8,7 @@ pipeline.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from kg.distributed import DaskSettings
-    from kg.graph import BuildInfo
+    from kg.graph import BuildInfo, Segment
     from kg.ingest import InputWarning
     from kg.resolve.overrides import Overrides
 
@@ -80,7 +80,10 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     title: str = "Knowledge graph"  # the corpus's name, for the viewer's header
     copies: Copies = field(default_factory=Copies)  # copies among the documents
+    # the dataset as a stream of segments (kg.graph.dataset_segments), for exports of any size
+    make_segments: Callable[[], Iterable[Segment]] | None = None
     _quads: list[ox.Quad] | None = field(default=None, init=False, repr=False, compare=False)
+    _count: int | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def quads(self) -> list[ox.Quad]:
@@ -88,6 +91,30 @@ class BuildResult:
         if self._quads is None:
             self._quads = self.make_quads()
         return self._quads
+
+    def segments(self) -> Iterator[Segment]:
+        """The dataset one graph's run at a time (kg.graph.Segment), streamed when the build
+        can (``make_segments``), else cut from ``quads``."""
+        if self._quads is None and self.make_segments is not None:
+            return iter(self.make_segments())
+        from kg.graph import segments_of
+
+        return segments_of(self.quads)
+
+    @property
+    def triples(self) -> int:
+        """The number of quads of the dataset (counted while the RDF exports stream, else by
+        a pass over the dataset)."""
+        if self._count is None:
+            if self._quads is not None:
+                self._count = len(self._quads)
+            else:
+                self._count = sum(len(s.quads) for s in self.segments())
+        return self._count
+
+    def counted(self, quads: int) -> None:
+        """Record the number of quads an export counted."""
+        self._count = quads
 
     @property
     def skipped(self) -> int:
@@ -104,7 +131,7 @@ class BuildResult:
             "entities": len(self.entities),
             "facts": len(self.facts),
             "facts_by_kind": self.facts_by_kind(),
-            "triples": len(self.quads),
+            "triples": self.triples,
             "model": f"{self.info.model} {self.info.model_version}",
             "docs": {d.id: self._doc_summary(d) for d in self.documents},
         }
