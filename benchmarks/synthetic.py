@@ -72,11 +72,18 @@ def build_pool() -> list[Unit]:
     return units
 
 
+def _fresh(text: str) -> str:
+    """A string of its own (an analysis holds its own strings, as spaCy's spans give them)."""
+    return text.encode("utf-8").decode("utf-8")
+
+
 def _shift_mention(m: Mention, by: int, suffix: str = "") -> Mention:
-    label = m.label
+    label = _fresh(m.label)
     if suffix and m.type == "Person":
         label = " ".join(w + suffix for w in label.split())
-    return dataclasses.replace(m, label=label, start=m.start + by, end=m.end + by)
+    return dataclasses.replace(
+        m, text=_fresh(m.text), label=label, start=m.start + by, end=m.end + by
+    )
 
 
 def _value(v: Any, by: int, suffix: str) -> Any:
@@ -90,7 +97,13 @@ def _value(v: Any, by: int, suffix: str) -> Any:
 def _shift_claim(c: Claim, by: int, doc: str, suffix: str = "") -> Claim:
     ev: Evidence = c.evidence
     evidence = dataclasses.replace(
-        ev, doc=doc, start=ev.start + by, end=ev.end + by, sentence_start=ev.sentence_start + by
+        ev,
+        doc=doc,
+        start=ev.start + by,
+        end=ev.end + by,
+        sentence_start=ev.sentence_start + by,
+        sentence=_fresh(ev.sentence),
+        quote=_fresh(ev.quote),
     )
     return Claim(c.kind, {k: _value(v, by, suffix) for k, v in c.fields.items()}, evidence)
 

@@ -7,6 +7,7 @@ kg/results.py and are re-exported here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import os
@@ -15,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from spacy.language import Language
@@ -28,7 +30,7 @@ from kg.graph import BuildInfo, Segment, build_quads, dataset_segments
 from kg.ingest import InputWarning, read_documents
 from kg.lexicon import load_lexicon
 from kg.limits import Limits
-from kg.model import Document
+from kg.model import Claim, Document, Mention
 from kg.nlp import load_nlp, model_info
 from kg.resolve import Overrides, resolve
 from kg.resolve.copies import DEFAULT_THRESHOLD, find_copies
@@ -89,7 +91,7 @@ def _parsed(
 
 
 def assemble(
-    analyses: Sequence[Analysis],
+    analyses: Iterable[Analysis],
     info: BuildInfo,
     base: str = DEFAULT_BASE,
     copy_threshold: float = DEFAULT_THRESHOLD,
@@ -97,10 +99,18 @@ def assemble(
 ) -> BuildResult:
     """Find the copies among the documents (kg/resolve/copies.py), resolve entities and facts
     across documents (with the user's entity overrides); the result streams the RDF dataset
-    to the exports (``segments``) and builds it as one list only if asked (``quads``)."""
-    claims = [c for a in analyses for c in a.claims]
-    mentions = {a.document.id: a.mentions for a in analyses}
-    documents = [a.document for a in analyses]
+    to the exports (``segments``) and builds it as one list only if asked (``quads``).
+
+    ``analyses`` may be a stream: each is taken apart as it comes (its document, mentions and
+    claims), and no list of them is kept."""
+    documents: list[Document] = []
+    claims: list[Claim] = []
+    mentions: dict[str, list[Mention]] = {}
+    for a in analyses:
+        a = compact(a)
+        documents.append(a.document)
+        claims.extend(a.claims)
+        mentions[a.document.id] = a.mentions
     copies = find_copies(documents, copy_threshold)
     with gc_paused():  # millions of small acyclic objects: see kg/gcpause.py
         texts = {d.id: d.text for d in documents}
@@ -118,6 +128,33 @@ def assemble(
     result = BuildResult(documents, entities, facts, quads, info, make_segments=segments)
     result.copies = copies
     return result
+
+
+def compact(analysis: Analysis) -> Analysis:
+    """The same analysis (equal in every field) holding each value once: a claim's mention
+    equal to one of the document's mentions is that mention, and claims of one sentence share
+    its text. A build holds every analysis until resolution is done; this halves what the
+    claims take."""
+    shared: dict[Any, Any] = {m: m for m in analysis.mentions}
+    sentences: dict[str, str] = {}
+
+    def one(value: Any) -> Any:
+        if isinstance(value, Mention):
+            return shared.setdefault(value, value)
+        if isinstance(value, list):
+            return [one(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(one(v) for v in value)
+        return value
+
+    claims = []
+    for c in analysis.claims:
+        ev = c.evidence
+        sentence = sentences.setdefault(ev.sentence, ev.sentence)
+        if sentence is not ev.sentence:
+            ev = dataclasses.replace(ev, sentence=sentence)
+        claims.append(Claim(c.kind, {k: one(v) for k, v in c.fields.items()}, ev))
+    return Analysis(analysis.document, analysis.mentions, claims)
 
 
 def run_build(
@@ -156,12 +193,9 @@ def run_build(
             yield document
 
     stream, (name, version) = analyse_with(counted(), settings, nlp)
-    analyses = list(stream)
     info = BuildInfo(name, version, stamp)
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
-        result = assemble(
-            analyses, info, settings.base, settings.copy_threshold, settings.overrides
-        )
+        result = assemble(stream, info, settings.base, settings.copy_threshold, settings.overrides)
         result.warnings = warnings
         names = [Path(p).name or str(p) for p in inputs]
         result.title = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"

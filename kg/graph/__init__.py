@@ -61,48 +61,43 @@ class QuadSink:
 
     Every traversal that feeds it is ordered (documents, entities and facts by id, evidence by
     position), so serialisations are byte-identical without sorting the whole dataset. A quad
-    given twice within one scope (one document's graph; one entity, fact or document of the
-    metadata graph) is kept once; no quad recurs across scopes (they differ in graph or
-    subject), so nothing is remembered from one scope to the next and memory stays bounded by
-    the largest document.
+    given twice within a run is kept once; no quad recurs across runs (they differ in graph or
+    subject: a run ends between documents, entities or facts), so nothing is remembered from
+    one run to the next and memory stays bounded by the largest document.
     """
 
     def __init__(self) -> None:
         self.graph: ox.NamedNode = node(meta_graph_iri())
         self.union = True  # whether quads added now belong in the union (graph.ttl)
-        self._quads: dict[ox.Quad, bool] = {}
-        self._scope: set[ox.Quad] = set()
+        self._quads: dict[ox.Quad, bool] = {}  # the run of the current graph
         self._done: list[Segment] = []
-        self._predicates: dict[str, ox.NamedNode] = {}
+        self._nodes: dict[str, ox.NamedNode] = {}  # the run's IRIs (the vocabulary's kept)
+        self._vocabulary: dict[str, ox.NamedNode] = {}
 
     def node(self, iri: str) -> ox.NamedNode:
-        return ox.NamedNode(iri)
-
-    def predicate(self, iri: str) -> ox.NamedNode:
-        n = self._predicates.get(iri)  # the vocabulary: a few hundred terms
+        n = self._nodes.get(iri)
         if n is None:
-            n = self._predicates[iri] = ox.NamedNode(iri)
+            n = self._nodes[iri] = ox.NamedNode(iri)
         return n
 
     def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | str) -> None:
-        obj = ox.NamedNode(o) if isinstance(o, str) else o
-        quad = ox.Quad(ox.NamedNode(s), self.predicate(p), obj, self.graph)
-        if quad not in self._scope:
-            self._scope.add(quad)
+        predicate = self._vocabulary.get(p)
+        if predicate is None:
+            predicate = self._vocabulary[p] = ox.NamedNode(p)
+        obj = self.node(o) if isinstance(o, str) else o
+        quad = ox.Quad(self.node(s), predicate, obj, self.graph)
+        if quad not in self._quads:
             self._quads[quad] = self.union
 
-    def switch(self, graph: ox.NamedNode, *, new_scope: bool = False) -> None:
-        """Go on in ``graph``; with ``new_scope``, forget the quads seen so far."""
+    def switch(self, graph: ox.NamedNode) -> None:
+        """Go on in ``graph`` (a new run if it is another graph)."""
         if graph != self.graph:
             self.flush()
             self.graph = graph
-        if new_scope:
-            self._scope = set()
 
     def boundary(self) -> None:
         """The end of a scope within the current graph (one entity, fact or document of the
-        metadata graph): the quads seen are forgotten, and a long run is handed out."""
-        self._scope = set()
+        metadata graph): a long run is handed out."""
         if len(self._quads) >= FLUSH_AT:
             self.flush()
 
@@ -112,6 +107,7 @@ class QuadSink:
             union = [q.triple for q, u in self._quads.items() if u]
             self._done.append(Segment(self.graph, quads, union))
             self._quads = {}
+            self._nodes = {}
 
     def segments(self) -> list[Segment]:
         """The segments completed since the last call."""
@@ -220,7 +216,7 @@ def dataset_segments(
     for document in documents:
         by_doc_here = by_doc.pop(document.id, {})
         if only_docs is not None and document.id not in only_docs:
-            sink.switch(meta, new_scope=True)
+            sink.switch(meta)
             sink.add(build, PROV.wasInformedBy, analysis_iri(document, info, base))
             for fact, _ in by_doc_here.values():
                 stated.done(fact)
@@ -229,7 +225,7 @@ def dataset_segments(
         _document_graph(sink, document, text, entity_docs.pop(document.id, []), by_doc_here,
                         stated, build, info, base)
         yield from sink.segments()
-    sink.switch(meta, new_scope=True)
+    sink.switch(meta)
     yield from _corpus_meta(sink, entities, facts, copies, base)
     sink.flush()
     yield from sink.segments()
@@ -249,12 +245,12 @@ def _document_graph(
     """One document's graph: its analysis, the entities it names, the facts it states with
     their evidence (and, in the metadata graph, the build's link to the analysis)."""
     graph = node(doc_graph_iri(document.id, base))
-    sink.switch(graph, new_scope=True)
+    sink.switch(graph)
     d_iri = doc_iri(document.id, base)
     analysis = _analysis_activity(sink, document, d_iri, info, base)
-    sink.switch(node(meta_graph_iri(base)), new_scope=True)
+    sink.switch(node(meta_graph_iri(base)))
     sink.add(build, PROV.wasInformedBy, analysis)
-    sink.switch(graph)  # the document's scope goes on
+    sink.switch(graph)
     for entity, names in entity_names:
         sink.union = False  # the metadata graph states the entity's name, type and aliases
         _entity_core(sink, entity)
@@ -374,7 +370,7 @@ def _analysis_activity(
 def _build_activity(
     sink: QuadSink, meta: ox.NamedNode, documents: Sequence[Document], info: BuildInfo, base: str
 ) -> str:
-    sink.switch(meta, new_scope=True)
+    sink.switch(meta)
     digest = hashlib.sha256()
     for d in documents:
         digest.update(f"{d.id}\0{d.sha256}\n".encode())
