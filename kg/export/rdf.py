@@ -149,7 +149,7 @@ class _Parts:
 
 
 def write_streamed(
-    segments: Iterable[Any], paths: dict[str, Path], part_quads: int = PART_QUADS
+    segments: Iterable[Any], paths: dict[str, Path], part_quads: int | None = None
 ) -> int:
     """Write the exports ``paths`` (names of ``STREAMED`` to their paths) from one pass over
     ``segments``; each file appears complete or not at all. Returns the number of quads."""
@@ -159,7 +159,7 @@ def write_streamed(
             try:
                 if name == "parts":
                     folder = stack.enter_context(_staged_folder(path))
-                    writers.append((False, _Parts(folder, part_quads)))
+                    writers.append((False, _Parts(folder, part_quads or PART_QUADS)))
                 else:
                     handle = stack.enter_context(atomic_open(path))
                     writers.append((name == "ttl", _Writer(name, handle)))
