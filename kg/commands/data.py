@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tempfile
@@ -241,8 +240,9 @@ def _export_source(name: str, store: Path, build: Path | None, data: Path | None
 
 def _export_file(name: str, result: BuildResult, out: str) -> Path:
     """Into an existing folder under the format's usual name, else to the path ``out``."""
-    target = Path(out)
-    return export(name, result, target) if target.is_dir() else _export_to(name, result, target)
+    from kg.export.formats import export_file
+
+    return export_file(result, out, name)
 
 
 def _export_to_stdout(name: str, result: BuildResult) -> str:
@@ -256,21 +256,6 @@ def _export_to_stdout(name: str, result: BuildResult) -> str:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return "stdout"
-
-
-def _export_to(fmt: str, result: BuildResult, out: Path) -> Path:
-    """Export into a temporary folder beside ``out``, then move the file or folder to ``out``."""
-    from kg.store.lock import StoreError
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        os.replace(export(fmt, result, tmp), out)
-    except OSError as exc:
-        raise StoreError(f"{out}: cannot write the {fmt} export: {exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return out
 
 
 def remove_command(

@@ -7,10 +7,16 @@ without a change.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import ExportError
 from kg.export import exporters
+
+if TYPE_CHECKING:
+    from kg.results import BuildResult
 
 ALL = "all"
 
@@ -55,3 +61,25 @@ def format_of(path: str | os.PathLike[str]) -> str:
         f"cannot tell the export format from the file name {Path(path).name!r} ({which});"
         " pass --format"
     )
+
+
+def export_file(build: BuildResult, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
+    """Write one export of ``build`` to ``path``: a file (for ``neo4j`` a folder) of that
+    name, or, when ``path`` is an existing folder, the format's usual file in it. The format
+    is ``fmt`` or the one the name asks for (:func:`format_of`). The export is written in a
+    temporary folder beside ``path`` and moved into place whole."""
+    from kg.export import export
+
+    name = fmt if fmt is not None else format_of(path)
+    target = Path(path)
+    if target.is_dir():
+        return export(name, build, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        os.replace(export(name, build, tmp), target)
+    except OSError as exc:
+        raise ExportError(f"{target}: cannot write the {name} export: {exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
