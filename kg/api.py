@@ -84,10 +84,7 @@ def rows(results: Any) -> list[dict[str, str | None]]:
         return [{"ask": "true" if results else "false"}]
     if isinstance(results, ox.QuerySolutions):
         names = [v.value for v in results.variables]
-        return [
-            {n: (None if s[n] is None else s[n].value) for n in names}
-            for s in results
-        ]
+        return [{n: (None if s[n] is None else s[n].value) for n in names} for s in results]
     return [
         {"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
         for t in results
@@ -128,9 +125,7 @@ class Store:
         if problems:
             raise InputError(", ".join(paths), "no documents to build: " + "; ".join(problems))
         base = replace(settings or Settings(), **options)
-        return build_store(
-            paths, self.path, base, reanalyse=reanalyse, on_warning=on_warning
-        )
+        return build_store(paths, self.path, base, reanalyse=reanalyse, on_warning=on_warning)
 
     def remove(self, doc_ids: Sequence[str]) -> StoreBuild:
         """Retract documents; entities, support and conflicts are recomputed."""

@@ -103,6 +103,7 @@ def read_documents(
     limits: Limits = Limits(),
     exclude: Sequence[str | os.PathLike[str]] = (),
     on_file: Callable[[int, int], None] | None = None,
+    html_reader: str = "auto",
 ) -> Iterator[Document]:
     """Yield one ``Document`` per article found in ``inputs`` (files and folders).
 
@@ -115,6 +116,8 @@ def read_documents(
     Problems go to ``on_warning`` (default: the ``kg.ingest`` logger); with ``strict=True``
     the first problem that would skip an input raises ``InputError``. ``on_file(done,
     total)`` is called after each file is read (and once with 0 before the first).
+    ``html_reader`` is how HTML pages are read (kg.html_text.extract_article: "auto" uses
+    trafilatura when it is installed, "stdlib" never).
     """
     reporter = _Reporter(strict, on_warning, limits)
     first_use: dict[str, tuple[str, str]] = {}
@@ -122,7 +125,7 @@ def read_documents(
     progress = on_file if on_file is not None else _no_progress
     progress(0, len(files))
     for done, path in enumerate(files, 1):
-        yield from _documents_of(path, reporter, limits, first_use)
+        yield from _documents_of(path, reporter, limits, first_use, html_reader)
         progress(done, len(files))
 
 
@@ -131,11 +134,15 @@ def _no_progress(done: int, total: int) -> None:
 
 
 def _documents_of(
-    path: Path, reporter: _Reporter, limits: Limits, first_use: dict[str, tuple[str, str]]
+    path: Path,
+    reporter: _Reporter,
+    limits: Limits,
+    first_use: dict[str, tuple[str, str]],
+    html_reader: str,
 ) -> Iterator[Document]:
     """The documents of one file, after the duplicate-id and length checks."""
     fmt = _FORMATS[path.suffix.lower()]
-    for where, raw_id, text, meta in _parse_file(path, fmt, reporter, limits):
+    for where, raw_id, text, meta in _parse_file(path, fmt, reporter, limits, html_reader):
         doc_id = unicodedata.normalize("NFC", raw_id)
         key = document_key(doc_id)
         if key in first_use:
@@ -207,7 +214,9 @@ def _how_same(first: str, second: str) -> str:
     )
 
 
-def _parse_file(path: Path, fmt: str, reporter: _Reporter, limits: Limits) -> Iterator[_Parsed]:
+def _parse_file(
+    path: Path, fmt: str, reporter: _Reporter, limits: Limits, html_reader: str = "auto"
+) -> Iterator[_Parsed]:
     where = str(path)
     stem = _file_stem(path, reporter)
     try:
@@ -241,7 +250,10 @@ def _parse_file(path: Path, fmt: str, reporter: _Reporter, limits: Limits) -> It
     elif fmt == "html":
         try:
             article = extract_article(
-                text, max_depth=limits.html_depth, max_elements=limits.html_elements
+                text,
+                max_depth=limits.html_depth,
+                max_elements=limits.html_elements,
+                reader=html_reader,
             )
         except HtmlTooDeep as exc:
             reporter.warn(

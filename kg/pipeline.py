@@ -155,6 +155,7 @@ def run_build(
             limits=settings.limits,
             exclude=exclude,
             on_file=lambda done, total: phase("read", done, total),
+            html_reader=settings.html_reader,
         )
     )
 

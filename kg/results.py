@@ -50,6 +50,8 @@ class Settings:
     overrides: Overrides | None = None
     engine: str = "local"  # where documents are analysed: "local" or "dask" (kg/distributed.py)
     dask: DaskSettings | None = None  # the cluster, with engine "dask"
+    # how HTML pages are read: "auto" (trafilatura when installed), "stdlib", "trafilatura"
+    html_reader: str = "auto"
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,14 @@ def build_command(
             show_default=False,
         ),
     ] = None,
+    html_reader: Annotated[
+        str,
+        typer.Option(
+            "--html-reader",
+            help="How HTML pages are read: auto (trafilatura when installed, pip install"
+            " 'kg[html]'; else the standard library's parser), stdlib or trafilatura.",
+        ),
+    ] = "auto",
     copy_threshold: Annotated[
         float,
         typer.Option(
@@ -144,6 +152,7 @@ def build_command(
         check_threshold(copy_threshold)
     except KGError as exc:
         raise typer.BadParameter(str(exc), param_hint="--copy-threshold") from None
+    _check_html_reader(html_reader)
     if engine not in ENGINES:
         raise typer.BadParameter(f"{engine!r}: expected one of {', '.join(ENGINES)}",
                                  param_hint="--engine")
@@ -160,6 +169,7 @@ def build_command(
         overrides=overrides,
         copy_threshold=copy_threshold,
         exports=exports,
+        html_reader=html_reader,
     )
     paths = [str(p) for p in inputs]
     _check_inputs(paths, out or DEFAULT_OUT if store is None else out)
@@ -182,6 +192,19 @@ def _formats(text: str | None) -> tuple[str, ...]:
         return parse_formats(text)
     except KGError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format") from None
+
+
+def _check_html_reader(reader: str) -> None:
+    from kg.html_text import READERS, trafilatura_available
+
+    if reader not in READERS:
+        raise typer.BadParameter(
+            f"{reader!r}: expected one of {', '.join(READERS)}", param_hint="--html-reader"
+        )
+    if reader == "trafilatura" and not trafilatura_available():
+        raise typer.BadParameter(
+            "trafilatura is not installed: pip install 'kg[html]'", param_hint="--html-reader"
+        )
 
 
 def _check_inputs(paths: list[str], out: Path | None) -> None:

@@ -360,6 +360,7 @@ def build_store(
                 on_warning=on_warning,
                 limits=settings.limits,
                 exclude=[path, *exclude],
+                html_reader=settings.html_reader,
             )
         )
         documents = _without_key_clashes(documents, entries, settings, on_warning)
