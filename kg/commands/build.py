@@ -31,7 +31,7 @@ _FORMAT_HELP = (
     + ", ".join(exporters())
     + f", or all (default: {','.join(DEFAULT_EXPORTS)})."
 )
-EXAMPLE = "Example: kg build examples/trump-xi-call --out exports/trump-xi-call --format all"
+EXAMPLE = "Example: kg build examples/trump-xi-call --out exports/sample --format all"
 _STORE_HELP = (
     "Build incrementally into this store folder (e.g. .kg-store): only new or changed"
     " documents go through spaCy; file exports are then written only if --out is given."
