@@ -234,3 +234,16 @@ def test_commands_without_examples_are_none() -> None:
     assert set(EXAMPLES) == {c.name or c.callback.__name__ for c in app.registered_commands}  # type: ignore[union-attr]
     top = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
     assert "exports/kg" in top.output
+
+
+def test_a_store_build_reports_its_phases(tmp_path: Path) -> None:
+    from kg.results import Settings
+    from kg.store import build_store
+
+    seen: list[tuple[str, int, int | None]] = []
+    store = tmp_path / "s"
+    build_store([str(ONE)], store, Settings(), nlp=shared_nlp(), on_phase=lambda *a: seen.append(a))
+    assert seen == [("analyse", 0, 1), ("analyse", 1, 1), ("sync", 0, 1), ("sync", 1, 1)]
+    seen.clear()
+    build_store([str(ONE)], store, Settings(), nlp=shared_nlp(), on_phase=lambda *a: seen.append(a))
+    assert seen == [("sync", 0, 1), ("sync", 1, 1)]  # nothing new to analyse

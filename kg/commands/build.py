@@ -261,22 +261,32 @@ def _build_store(
     """An incremental store build, then the file exports if ``out`` is given; returns the
     inputs skipped."""
     from kg.pipeline import export_complete
+    from kg.progress import PhaseProgress, wanted
     from kg.store import build_store
 
     skipped = 0
+    progress = PhaseProgress(wanted(quiet), {"analyse": "docs"})
 
     def warn(w: object) -> None:
         nonlocal skipped
         skipped += bool(getattr(w, "skipped", False))
-        err(_warning(w))
+        progress.echo(_warning(w))
 
-    with reported():
+    with reported(), progress:
         exclude = [out] if out is not None else []
         done = build_store(
-            inputs, store, settings, on_warning=warn, reanalyse=reanalyse, exclude=exclude
+            inputs,
+            store,
+            settings,
+            on_warning=warn,
+            reanalyse=reanalyse,
+            exclude=exclude,
+            on_phase=progress.on_phase,
         )
         if out is not None:
+            progress.on_phase("write", 0, len(settings.exports))
             export_complete(settings.exports, done.result, out)
+            progress.on_phase("write", len(settings.exports), len(settings.exports))
     if not quiet:
         r, s = done.result, done.sync
         err(
