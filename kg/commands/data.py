@@ -198,8 +198,7 @@ def export_command(
         progress.on_phase("write", 1, 1)
     if not quiet:
         err(
-            f"kg: wrote {written} ({len(result.documents)} documents, {len(result.facts)} facts,"
-            f" {len(result.quads)} triples)"
+            f"kg: wrote {written} ({len(result.documents)} documents, {len(result.facts)} facts)"
         )
 
 
