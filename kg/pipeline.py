@@ -165,9 +165,16 @@ def run_build(
     on_warning: Callable[[InputWarning], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
     nlp: Language | None = None,
+    on_phase: Callable[[str, int, int | None], None] | None = None,
 ) -> BuildResult:
-    """Build a knowledge graph from files and folders; write the exports to ``out_dir``."""
+    """Build a knowledge graph from files and folders; write the exports to ``out_dir``.
+
+    ``on_phase(name, done, total)`` hears of the progress of each phase in turn: ``read``
+    (files), ``analyse`` (documents), ``resolve`` and ``write`` (export files); it is called
+    at the start of a phase with ``done`` 0 and at its end with ``done == total``.
+    """
     started = time.perf_counter()
+    phase = on_phase if on_phase is not None else _no_phase
     warnings: list[InputWarning] = []
 
     def warn(w: InputWarning) -> None:
@@ -182,8 +189,18 @@ def run_build(
     if settings.stamp_time:
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     exclude = [out_dir] if out_dir is not None else []
-    documents = read_documents(
-        inputs, strict=settings.strict, on_warning=warn, limits=settings.limits, exclude=exclude
+    # Read in full first (the analyses keep every document anyway), so that the analysis has
+    # a total to count towards.
+    documents = list(
+        read_documents(
+            inputs,
+            strict=settings.strict,
+            on_warning=warn,
+            limits=settings.limits,
+            exclude=exclude,
+            on_file=lambda done, total: phase("read", done, total),
+            html_reader=settings.html_reader,
+        )
     )
 
     def counted() -> Iterator[Document]:
@@ -192,17 +209,34 @@ def run_build(
                 on_document(document)
             yield document
 
+    phase("analyse", 0, len(documents))
     stream, (name, version) = analyse_with(counted(), settings, nlp)
+
+    def progressed() -> Iterator[Analysis]:
+        for done, analysis in enumerate(stream, 1):  # as each leaves spaCy and the extractors
+            phase("analyse", done, len(documents))
+            yield analysis
+        phase("resolve", 0, 1)
+
     info = BuildInfo(name, version, stamp)
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
-        result = assemble(stream, info, settings.base, settings.copy_threshold, settings.overrides)
+        result = assemble(
+            progressed(), info, settings.base, settings.copy_threshold, settings.overrides
+        )
+        phase("resolve", 1, 1)
         result.warnings = warnings
         names = [Path(p).name or str(p) for p in inputs]
         result.title = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
         if out_dir is not None:
+            phase("write", 0, len(settings.exports))
             result.outputs.extend(export_complete(settings.exports, result, Path(out_dir)))
+            phase("write", len(settings.exports), len(settings.exports))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _no_phase(name: str, done: int, total: int | None) -> None:
+    """The default ``on_phase`` of ``run_build``: progress goes nowhere."""
 
 
 def analyse_with(

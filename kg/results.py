@@ -7,6 +7,7 @@ pipeline.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ class Settings:
     overrides: Overrides | None = None
     engine: str = "local"  # where documents are analysed: "local" or "dask" (kg/distributed.py)
     dask: DaskSettings | None = None  # the cluster, with engine "dask"
+    # how HTML pages are read: "auto" (trafilatura when installed), "stdlib", "trafilatura"
+    html_reader: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,26 @@ class BuildResult:
         if self.info.started:
             out["built"] = self.info.started
         return out
+
+    def export(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
+        """Write one export to ``path`` (format from the file name, ``graph.graphml``,
+        ``facts.jsonl``, ``x.ttl``, unless given; an existing folder gets the format's usual
+        file name); returns the path written (kg.export.formats.export_file)."""
+        from kg.export.formats import export_file
+
+        return export_file(self, path, format)
+
+    def query(self, sparql: str, *, union: bool = True) -> list[dict[str, str | None]]:
+        """Run SPARQL over the build's quads in memory (the default graph is the union of
+        every graph); plain rows as ``kg.Store.query`` gives them."""
+        import pyoxigraph as ox
+
+        from kg.api import rows
+        from kg.store.query import run_query
+
+        store = ox.Store()
+        store.extend(self.quads)
+        return rows(run_query(store, sparql, union=union))
 
     def _doc_summary(self, d: Document) -> dict[str, Any]:
         out = {"title": d.title, "url": d.url, "author": d.author, "published": d.published}

@@ -115,3 +115,11 @@ def test_compact_analysis_is_equal_and_shares_values() -> None:
             by_sentence.setdefault(ev.sentence, set()).add(id(ev.sentence))
         assert all(len(ids) == 1 for ids in by_sentence.values())
     assert shared_any
+
+
+def test_a_dataset_in_memory_gives_the_streamed_union(streamed: tuple[BuildResult, Path]) -> None:
+    """A result read back from quads (kg export --build) writes the graph.ttl a build wrote."""
+    result, _ = streamed
+    assert result.make_segments is not None
+    streamed_union = [t for s in result.make_segments() for t in s.union]
+    assert [t for s in graph.segments_of(result.quads) for t in s.union] == streamed_union

@@ -115,28 +115,38 @@ class QuadSink:
         return done
 
 
-def segments_of(quads: Iterable[ox.Quad]) -> Iterator[Segment]:
-    """Segments of a list of quads (a dataset held in memory): each run of one graph, with
-    every triple in the union at its first occurrence."""
+def segments_of(quads: Sequence[ox.Quad]) -> Iterator[Segment]:
+    """Segments of a dataset held in memory: each run of one graph, with the union as the
+    stream of :func:`dataset_segments` marks it: a triple the metadata graph states is in the
+    union there, any other at its first occurrence. The metadata graph is the first quad's
+    (a build writes its build activity first)."""
+    if not quads:
+        return
+    meta = quads[0].graph_name
+    assert isinstance(meta, ox.NamedNode)
+    in_meta = {q.triple for q in quads if q.graph_name == meta}
     seen: set[ox.Triple] = set()
     run: list[ox.Quad] = []
     for q in quads:
         if run and q.graph_name != run[0].graph_name:
-            yield _segment(run, seen)
+            yield _segment(run, seen, in_meta, meta)
             run = []
         run.append(q)
     if run:
-        yield _segment(run, seen)
+        yield _segment(run, seen, in_meta, meta)
 
 
-def _segment(run: list[ox.Quad], seen: set[ox.Triple]) -> Segment:
-    union = []
-    for q in run:
-        if q.triple not in seen:
-            seen.add(q.triple)
-            union.append(q.triple)
+def _segment(
+    run: list[ox.Quad], seen: set[ox.Triple], in_meta: set[ox.Triple], meta: ox.NamedNode
+) -> Segment:
     graph = run[0].graph_name
     assert isinstance(graph, ox.NamedNode)  # kg writes no triple into the default graph
+    union = []
+    for q in run:
+        t = q.triple
+        if t not in seen and (graph == meta or t not in in_meta):
+            seen.add(t)
+            union.append(t)
     return Segment(graph, run, union)
 
 
