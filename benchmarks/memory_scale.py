@@ -36,18 +36,20 @@ def child(n: int, exports: list[str]) -> None:
     sys.path.insert(0, str(HERE))
     from synthetic import load_pool, synthetic
 
+    from kg.gcpause import gc_paused
     from kg.graph import BuildInfo
     from kg.pipeline import assemble, export_complete
 
     pool = load_pool(POOL)
     out = Path(tempfile.mkdtemp(prefix="kg-memory-"))
     try:
-        started = time.perf_counter()
-        result = assemble(synthetic(pool, n), BuildInfo("synthetic", "0"))
-        resolved = time.perf_counter()
-        result.title = f"{n} synthetic documents"
-        export_complete(exports, result, out)
-        written = time.perf_counter()
+        with gc_paused():  # as run_build runs them
+            started = time.perf_counter()
+            result = assemble(synthetic(pool, n), BuildInfo("synthetic", "0"))
+            resolved = time.perf_counter()
+            result.title = f"{n} synthetic documents"
+            export_complete(exports, result, out)
+            written = time.perf_counter()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         triples = result.triples
         sizes = {p.name: _size(p) for p in sorted(out.iterdir()) if not p.name.startswith(".")}

@@ -63,15 +63,15 @@ def analyse_partition(
     extractors: Sequence[str] | None,
     limits: Limits,
 ) -> tuple[tuple[str, str], list[Analysis]]:
-    """Run on a worker: the analyses of one partition, with the model's name and version."""
+    """Run on a worker: the analyses of one partition, with the model's name and version,
+    compact (each value once, kg.pipeline.compact: less to pickle and send)."""
     from kg.nlp import model_info
-    from kg.pipeline import analyse
+    from kg.pipeline import analyse, compact
 
     nlp = _worker_nlp(model)
     meta = model_info(nlp)
-    analyses = list(
-        analyse(documents, nlp, batch_size=batch_size, extractors=extractors, limits=limits)
-    )
+    stream = analyse(documents, nlp, batch_size=batch_size, extractors=extractors, limits=limits)
+    analyses = [compact(a) for a in stream]
     return (meta.name, meta.version), analyses
 
 

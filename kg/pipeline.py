@@ -106,13 +106,13 @@ def assemble(
     documents: list[Document] = []
     claims: list[Claim] = []
     mentions: dict[str, list[Mention]] = {}
-    for a in analyses:
-        a = compact(a)
-        documents.append(a.document)
-        claims.extend(a.claims)
-        mentions[a.document.id] = a.mentions
-    copies = find_copies(documents, copy_threshold)
     with gc_paused():  # millions of small acyclic objects: see kg/gcpause.py
+        for a in analyses:
+            a = compact(a)
+            documents.append(a.document)
+            claims.extend(a.claims)
+            mentions[a.document.id] = a.mentions
+        copies = find_copies(documents, copy_threshold)
         texts = {d.id: d.text for d in documents}
         resolution = resolve(
             claims, mentions, base, copies=copies, overrides=overrides, texts=texts
