@@ -1,7 +1,7 @@
 """Scale benchmark of the HTML viewer: file size and time until interactive in headless Chromium.
 
 Generates synthetic graphs of about 1k, 5k and 20k nodes (facts and entities in the
-facts.jsonl / entities.jsonl format of FACTS.md), renders each with ``render_html``, opens it
+facts.jsonl / entities.jsonl format of docs/facts.md), renders each with ``render_html``, opens it
 from file:// in headless Chromium and reads ``window.kgReady`` (milliseconds from navigation
 start until the graph is drawn and laid out). Prints a table.
 
