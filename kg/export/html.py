@@ -20,6 +20,7 @@ from typing import Any
 
 from kg.errors import ExportError, KGError
 from kg.export.atomic import atomic_write
+from kg.export.timeline import timeline_view
 from kg.kinds import KindSpec, kinds
 from kg.resources import asset_path
 
@@ -52,6 +53,7 @@ def render_html(
         "VIS_JS": _read_vis("vis-network.min.js"),
         "VIEWER_CSS": _read_own("viewer.css"),
         "VIEWER_JS": _read_own("viewer.js"),
+        "TIMELINE_JS": _read_own("timeline.js"),
     }
     for name, text in parts.items():
         if re.search(r"</(script|style)|<!--", text, re.IGNORECASE):
@@ -300,6 +302,8 @@ class _Builder:
             for i, fact in enumerate(self.facts)
         ]
         types = Counter(node["type"] for node in nodes)
+        own_nodes = {f["id"] for f in self.facts} | {"doc:" + d for d in self.doc_ids}
+        labels = {rank[k]: n["label"] for k, n in self.nodes.items() if k not in own_nodes}
         return {
             "meta": self._meta(len(nodes), max_nodes, large),
             "docs": [self._doc_record(d) for d in self.doc_ids],
@@ -308,6 +312,7 @@ class _Builder:
             "facts": facts,
             "sentences": sentences,
             "types": sorted(([t, c] for t, c in types.items()), key=lambda tc: (-tc[1], tc[0])),
+            "timeline": timeline_view(self.facts, [f["nodes"] for f in facts], rank, labels),
         }
 
     def _fact_record(
