@@ -225,6 +225,12 @@ def _spec(name: str, decl: KindDecl) -> KindSpec:
         for n in listed:
             if n not in names:
                 raise RuleError(f"{where}.{part}: {n!r} is not a field of {name}")
+    types = {f.name: f.type for f in fields}
+    rate_types = ["entity", "entity", "number", "number"] if rated else []
+    typed = [(n, "date") for n in dated] + list(zip(rated, rate_types, strict=True))
+    for n, wanted in typed:
+        if types[n] != wanted:
+            raise RuleError(f"{where}.viewer.timeline: {n!r} is a {types[n]}, not a {wanted}")
     parts: tuple[tuple[str, list[str]], ...] = (
         ("words", list(decl.merge.words)),
         ("known_across", decl.merge.known_across),
