@@ -775,3 +775,20 @@ def test_timeline_stays_lazy_at_20000_nodes(browser: Chromium, tmp_path: Path) -
     assert quotes == [s["quote"] for s in data["facts"][fact]["sources"]]
     assert _errors(browser.events[seen:]) == []
     assert_drawn(browser, "#kg-timeline", tmp_path / "timeline-20k.png")
+
+
+def test_a_graph_with_nothing_in_time_folds_the_timeline(browser: Chromium, tmp_path: Path) -> None:
+    facts = [f for f in load_jsonl(DATA / "viewer_facts.jsonl") if f["kind"] == "office"]
+    facts = [f for f in facts if not f.get("start") and not f.get("end")]
+    page = tmp_path / "graph.html"
+    write_html(facts, load_jsonl(DATA / "viewer_entities.jsonl"), {}, page)
+    seen = len(browser.events)
+    browser.open(page.as_uri())
+    shown = browser.evaluate("""(() => {
+        const t = document.getElementById('kg-timeline');
+        return [t.classList.contains('kg-tl-empty'), t.getBoundingClientRect().height,
+                document.getElementById('kg-tl-count').textContent];
+    })()""")
+    assert shown[0] is True and shown[1] < 60
+    assert shown[2] == "no events or measures in this graph"
+    assert _errors(browser.events[seen:]) == []

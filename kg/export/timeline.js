@@ -72,6 +72,7 @@ var kgTimeline = (function () {
     var facts = ctx.data.facts, nodes = ctx.data.nodes, el = ctx.el;
     var state = { entity: -1, dated: tl.dated, undated: tl.undated, rates: tl.rates };
     var known = new Set(tl.entities);
+    var empty = !tl.dated.length && !tl.undated.length && !tl.rates.length;
 
     function involves(fi) { return state.entity < 0 || facts[fi].nodes.indexOf(state.entity) >= 0; }
     function itemButton(fi, date, precision) {
@@ -205,9 +206,10 @@ var kgTimeline = (function () {
       rateList.set(state.rates);
       drawAxis();
       document.getElementById("kg-tl-undated-count").textContent = String(state.undated.length);
-      document.getElementById("kg-tl-count").textContent =
-        state.dated.length + " dated, " + state.undated.length + " undated, " +
-        state.rates.length + " rate histor" + (state.rates.length === 1 ? "y" : "ies");
+      document.getElementById("kg-tl-count").textContent = empty
+        ? "no events or measures in this graph"
+        : state.dated.length + " dated, " + state.undated.length + " undated, " +
+          state.rates.length + " rate histor" + (state.rates.length === 1 ? "y" : "ies");
     }
     function setEntity(rank) {
       state.entity = known.has(rank) ? rank : -1;
@@ -215,6 +217,10 @@ var kgTimeline = (function () {
       apply();
     }
     select.addEventListener("change", function () { setEntity(Number(select.value)); });
+    if (empty) {
+      // nothing to place in time: the pane folds to its heading, the graph takes the room
+      document.getElementById("kg-timeline").classList.add("kg-tl-empty");
+    }
     window.addEventListener("resize", function () { window.requestAnimationFrame(drawAxis); });
     apply();
     return { setEntity: setEntity, has: function (rank) { return known.has(rank); } };
