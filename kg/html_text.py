@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from kg.html_jsonld import news_article
+
 # Elements whose content is never article text; ``head`` is read for metadata only.
 _DROPPED = frozenset(
     {
@@ -111,8 +113,24 @@ _CLOSES_P = (frozenset({"p"}), _SCOPE)
 _HTML_SPACE = " \t\n\r\f"
 _SPACE_RUN = re.compile(f"[{_HTML_SPACE}]+")
 
-# Where a piece of text sits: (dropped, in <article>, in <main>, in <body>).
-_Context = tuple[bool, bool, bool, bool]
+# Where a piece of text sits: (dropped, in <article>, in <main>, in <body>, in boilerplate).
+_Context = tuple[bool, bool, bool, bool, bool]
+# What an element does to its content.
+_KEEP, _DROP, _BOILERPLATE = 0, 1, 2
+# Text in boilerplate is left out when the page has no <article> or <main> (whose content is
+# the article's): the containers of such a page's text.
+_WITHOUT_ARTICLE = (3, None)
+_JSONLD = "application/ld+json"
+# ARIA roles of what is not the article: a site's banner, alerts, dialogs, navigation, footer.
+_BOILERPLATE_ROLES = frozenset(
+    {"banner", "alert", "alertdialog", "dialog", "navigation", "contentinfo", "search"}
+)
+# Class or id words of cookie, consent and notification banners, newsletter and paywall boxes.
+_BOILERPLATE_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:cookies?|consent|gdpr|notifications?|newsletter|subscribe|paywall|popup"
+    r"|modal|alert|banner)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 _PARAGRAPH = "\n\n"
 _LINE = "\n"
 
@@ -131,6 +149,21 @@ class HtmlArticle:
 
 def _collapse(text: str) -> str:
     return _SPACE_RUN.sub(" ", text).strip(_HTML_SPACE)
+
+
+def _content_mode(tag: str, attributes: dict[str, str]) -> int:
+    """Whether an element's content is dropped, boilerplate (dropped from a page without
+    <article> or <main>) or kept."""
+    if tag in _DROPPED or "hidden" in attributes:
+        return _DROP
+    if attributes.get("aria-hidden", "").strip().lower() == "true":
+        return _BOILERPLATE
+    if attributes.get("role", "").strip().lower() in _BOILERPLATE_ROLES:
+        return _BOILERPLATE
+    names = f"{attributes.get('class', '')} {attributes.get('id', '')}"
+    if _BOILERPLATE_NAMES.search(names):
+        return _BOILERPLATE
+    return _KEEP
 
 
 class HtmlTooDeep(ValueError):
@@ -152,12 +185,22 @@ class _PageParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.max_elements = max_elements
         self.elements = 0
-        # Open elements as (tag, drops content); an end tag closes up to its last opening.
-        self.stack: list[tuple[str, bool]] = []
+        # Open elements as (tag, what it does to its content: _KEEP, _DROP or _BOILERPLATE);
+        # an end tag closes up to its last opening.
+        self.stack: list[tuple[str, int]] = []
         self.max_depth = max_depth
         # How many open elements drop their content, are <article>, <main>, <body>, <svg>;
         # each tag's last index in the stack, for an end tag's search.
-        self.counts = {"dropped": 0, "article": 0, "main": 0, "body": 0, "svg": 0}
+        self.counts = {
+            "dropped": 0,
+            "article": 0,
+            "main": 0,
+            "body": 0,
+            "svg": 0,
+            "boilerplate": 0,
+        }
+        self.jsonld: list[str] = []  # the text of each <script type="application/ld+json">
+        self._jsonld_parts: list[str] | None = None
         self.positions: dict[str, list[int]] = {}
         self.events: list[tuple[str, str, _Context | None]] = []
         self.meta: dict[str, str] = {}
@@ -170,9 +213,15 @@ class _PageParser(HTMLParser):
 
     def context(self) -> _Context:
         c = self.counts
-        return (c["dropped"] > 0, c["article"] > 0, c["main"] > 0, c["body"] > 0)
+        return (
+            c["dropped"] > 0,
+            c["article"] > 0,
+            c["main"] > 0,
+            c["body"] > 0,
+            c["boilerplate"] > 0,
+        )
 
-    def _push(self, tag: str, drops: bool) -> None:
+    def _push(self, tag: str, drops: int) -> None:
         if self.max_depth is not None and len(self.stack) >= self.max_depth:
             line, column = self.getpos()
             raise HtmlTooDeep(f"<{tag}> at line {line}, column {column + 1}")
@@ -180,9 +229,11 @@ class _PageParser(HTMLParser):
         self.stack.append((tag, drops))
         self._count(tag, drops, 1)
 
-    def _count(self, tag: str, drops: bool, step: int) -> None:
-        if drops:
+    def _count(self, tag: str, drops: int, step: int) -> None:
+        if drops == _DROP:
             self.counts["dropped"] += step
+        elif drops == _BOILERPLATE:
+            self.counts["boilerplate"] += step
         if tag in self.counts:
             self.counts[tag] += step
 
@@ -208,7 +259,9 @@ class _PageParser(HTMLParser):
                 self.events.append(("break", _PARAGRAPH, None))
             return
         self._close_implied(tag)
-        self._push(tag, tag in _DROPPED or "hidden" in attributes)
+        self._push(tag, _content_mode(tag, attributes))
+        if tag == "script" and attributes.get("type", "").strip().lower() == _JSONLD:
+            self._jsonld_parts = []
         context = self.context()
         if tag in _BLOCKS:
             self.events.append(("break", _PARAGRAPH, None))
@@ -265,6 +318,9 @@ class _PageParser(HTMLParser):
         if not opened:
             return  # a stray end tag closes nothing
         self._pop_to(opened[-1])
+        if tag == "script" and self._jsonld_parts is not None:
+            self.jsonld.append("".join(self._jsonld_parts))
+            self._jsonld_parts = None
         if tag == "title" and self._title_parts is not None:
             self.title = _collapse("".join(self._title_parts)) or None
             self._title_parts = None
@@ -275,6 +331,8 @@ class _PageParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._title_parts is not None:
             self._title_parts.append(data)
+        if self._jsonld_parts is not None:
+            self._jsonld_parts.append(data)
         context = self.context()
         if context[0]:
             return
@@ -297,6 +355,8 @@ def _render(events: list[tuple[str, str, _Context | None]], container: int | Non
 
     for kind, value, context in events:
         if kind == "text" and context is not None and (container is None or context[container]):
+            if context[4] and container in _WITHOUT_ARTICLE:
+                continue  # a cookie or notification banner, an alert, a dialog
             pieces.append(value)
         elif kind == "break":
             end_line()
@@ -309,17 +369,64 @@ def _render(events: list[tuple[str, str, _Context | None]], container: int | Non
     return _PARAGRAPH.join(paragraphs)
 
 
+READERS = ("auto", "stdlib", "trafilatura")
+
+
+def trafilatura_available() -> bool:
+    """Whether the optional reader of article bodies is installed (``pip install 'kg[html]'``)."""
+    import importlib.util
+
+    return importlib.util.find_spec("trafilatura") is not None
+
+
+def _trafilatura_text(html: str) -> str | None:
+    """The article body as trafilatura reads it (offline, deterministic: no fetching, no
+    time-out), its paragraphs separated by a blank line; ``None`` when it finds none."""
+    import trafilatura
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # no signal alarm: works in any thread
+    text = trafilatura.extract(
+        html,
+        output_format="txt",
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        include_formatting=False,
+        with_metadata=False,
+        deduplicate=False,
+        config=config,
+    )
+    if not text:
+        return None
+    paragraphs = [_collapse(line) for line in text.split("\n")]
+    return _PARAGRAPH.join(p for p in paragraphs if p) or None
+
+
 def extract_article(
-    html: str, max_depth: int | None = None, max_elements: int | None = None
+    html: str,
+    max_depth: int | None = None,
+    max_elements: int | None = None,
+    reader: str = "stdlib",
 ) -> HtmlArticle:
     """Extract the article text and metadata of one HTML page.
 
-    The text comes from the page's ``<article>`` elements if they hold text, else ``<main>``,
-    else ``<body>``, else the whole page; blocks are separated by a blank line, ``<br>`` gives a
-    line break, runs of HTML whitespace become one space and entities are decoded. Raises
-    ``HtmlTooDeep`` if more than ``max_depth`` elements are open at once, and
-    ``HtmlTooManyElements`` past ``max_elements`` start tags.
+    With ``reader`` "stdlib" (and "auto" when trafilatura is not installed) the text comes
+    from the page's ``<article>`` elements if they hold text, else ``<main>``, else ``<body>``
+    (without cookie and notification banners, alerts, dialogs and what is ``aria-hidden``),
+    else the whole page; blocks are separated by a blank line, ``<br>`` gives a line break,
+    runs of HTML whitespace become one space and entities are decoded. With "trafilatura"
+    (and "auto" when it is installed) trafilatura reads the body, and the stdlib reader's text
+    is kept when it finds none. Metadata comes from the page's JSON-LD NewsArticle first
+    (kg/html_jsonld.py), then its ``<meta>`` tags, ``<title>`` and first ``<h1>``. The page is
+    always parsed by the stdlib reader first: it raises ``HtmlTooDeep`` if more than
+    ``max_depth`` elements are open at once, and ``HtmlTooManyElements`` past
+    ``max_elements`` start tags.
     """
+    if reader not in READERS:
+        raise ValueError(f"unknown HTML reader {reader!r}; use one of {', '.join(READERS)}")
     parser = _PageParser(max_depth, max_elements)
     parser.feed(html)
     parser.close()
@@ -330,19 +437,22 @@ def extract_article(
         if text:
             chosen = container
             break
-    published = parser.meta.get("article:published_time") or parser.meta.get("date")
+    if reader == "trafilatura" or (reader == "auto" and trafilatura_available()):
+        text = _trafilatura_text(html) or text
+    ld = news_article(parser.jsonld)
+    meta = parser.meta
+    published = ld["published"] or meta.get("article:published_time") or meta.get("date")
     if published is None:
         for kind, value, context in parser.events:
             wanted = context is not None and (chosen is None or context[chosen])
             if kind == "time" and wanted and context is not None and not context[0]:
                 published = value.strip() or None
                 break
-    meta = parser.meta
     return HtmlArticle(
         text=text,
-        title=meta.get("og:title") or parser.title or parser.first_h1,
-        author=meta.get("author") or meta.get("article:author"),
+        title=ld["title"] or meta.get("og:title") or parser.title or parser.first_h1,
+        author=ld["author"] or meta.get("author") or meta.get("article:author"),
         published=published,
-        url=parser.canonical or meta.get("og:url"),
+        url=parser.canonical or ld["url"] or meta.get("og:url"),
         language=parser.language,
     )

@@ -102,6 +102,8 @@ def read_documents(
     on_warning: Callable[[InputWarning], None] | None = None,
     limits: Limits = Limits(),
     exclude: Sequence[str | os.PathLike[str]] = (),
+    on_file: Callable[[int, int], None] | None = None,
+    html_reader: str = "auto",
 ) -> Iterator[Document]:
     """Yield one ``Document`` per article found in ``inputs`` (files and folders).
 
@@ -112,53 +114,75 @@ def read_documents(
     two ids with one ``document_key`` (NFC, case-folded, spaces collapsed: the key of the
     document's IRI) are one id, and the later input is skipped with a warning naming both.
     Problems go to ``on_warning`` (default: the ``kg.ingest`` logger); with ``strict=True``
-    the first problem that would skip an input raises ``InputError``.
+    the first problem that would skip an input raises ``InputError``. ``on_file(done,
+    total)`` is called after each file is read (and once with 0 before the first).
+    ``html_reader`` is how HTML pages are read (kg.html_text.extract_article: "auto" uses
+    trafilatura when it is installed, "stdlib" never).
     """
     reporter = _Reporter(strict, on_warning, limits)
     first_use: dict[str, tuple[str, str]] = {}
-    for path in collect(inputs, reporter.warn, [Path(p) for p in exclude]):
-        fmt = _FORMATS[path.suffix.lower()]
-        for where, raw_id, text, meta in _parse_file(path, fmt, reporter, limits):
-            doc_id = unicodedata.normalize("NFC", raw_id)
-            key = document_key(doc_id)
-            if key in first_use:
-                other, other_id = first_use[key]
-                reporter.warn(
-                    where,
-                    f"duplicate document id {doc_id!r}: {other} already has it"
-                    f"{_how_same(other_id, raw_id)}, so"
-                    f" {where} is skipped; ids must be unique, rename one of the two"
-                    ' (or give the JSONL line its own "id")',
-                    skipped=True,
-                )
-                continue
-            if len(text) > limits.document_chars:
-                reporter.warn(
-                    where,
-                    f"document of {len(text):,} characters, over the limit of"
-                    f" {limits.document_chars:,}; split it or raise the limit with"
-                    f" {limit_flag('document_chars')}",
-                    skipped=True,
-                )
-                continue
-            first_use[key] = (where, raw_id)
-            if not text.strip():
-                reporter.warn(
-                    where, "empty document: no facts (the text is empty or blank)", skipped=False
-                )
-            runs = one_token_runs(text, limits)
-            if runs:
-                reporter.warn(where, _one_token_warning(text, runs, limits), skipped=False)
-            if not meta.get("published"):  # a dateline with its year: the day of the release
-                meta = {**meta, "published": dateline_date(text)}
-            yield Document(
-                id=doc_id,
-                text=text,
-                path=printable(str(path)),
-                format=fmt,
-                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                **meta,
+    files = collect(inputs, reporter.warn, [Path(p) for p in exclude])
+    progress = on_file if on_file is not None else _no_progress
+    progress(0, len(files))
+    for done, path in enumerate(files, 1):
+        yield from _documents_of(path, reporter, limits, first_use, html_reader)
+        progress(done, len(files))
+
+
+def _no_progress(done: int, total: int) -> None:
+    """The default ``on_file`` of ``read_documents``."""
+
+
+def _documents_of(
+    path: Path,
+    reporter: _Reporter,
+    limits: Limits,
+    first_use: dict[str, tuple[str, str]],
+    html_reader: str,
+) -> Iterator[Document]:
+    """The documents of one file, after the duplicate-id and length checks."""
+    fmt = _FORMATS[path.suffix.lower()]
+    for where, raw_id, text, meta in _parse_file(path, fmt, reporter, limits, html_reader):
+        doc_id = unicodedata.normalize("NFC", raw_id)
+        key = document_key(doc_id)
+        if key in first_use:
+            other, other_id = first_use[key]
+            reporter.warn(
+                where,
+                f"duplicate document id {doc_id!r}: {other} already has it"
+                f"{_how_same(other_id, raw_id)}, so"
+                f" {where} is skipped; ids must be unique, rename one of the two"
+                ' (or give the JSONL line its own "id")',
+                skipped=True,
             )
+            continue
+        if len(text) > limits.document_chars:
+            reporter.warn(
+                where,
+                f"document of {len(text):,} characters, over the limit of"
+                f" {limits.document_chars:,}; split it or raise the limit with"
+                f" {limit_flag('document_chars')}",
+                skipped=True,
+            )
+            continue
+        first_use[key] = (where, raw_id)
+        if not text.strip():
+            reporter.warn(
+                where, "empty document: no facts (the text is empty or blank)", skipped=False
+            )
+        runs = one_token_runs(text, limits)
+        if runs:
+            reporter.warn(where, _one_token_warning(text, runs, limits), skipped=False)
+        if not meta.get("published"):  # a dateline with its year: the day of the release
+            meta = {**meta, "published": dateline_date(text)}
+        yield Document(
+            id=doc_id,
+            text=text,
+            path=printable(str(path)),
+            format=fmt,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            **meta,
+        )
 
 
 def _one_token_warning(text: str, runs: list[tuple[int, int]], limits: Limits) -> str:
@@ -190,7 +214,9 @@ def _how_same(first: str, second: str) -> str:
     )
 
 
-def _parse_file(path: Path, fmt: str, reporter: _Reporter, limits: Limits) -> Iterator[_Parsed]:
+def _parse_file(
+    path: Path, fmt: str, reporter: _Reporter, limits: Limits, html_reader: str = "auto"
+) -> Iterator[_Parsed]:
     where = str(path)
     stem = _file_stem(path, reporter)
     try:
@@ -224,7 +250,10 @@ def _parse_file(path: Path, fmt: str, reporter: _Reporter, limits: Limits) -> It
     elif fmt == "html":
         try:
             article = extract_article(
-                text, max_depth=limits.html_depth, max_elements=limits.html_elements
+                text,
+                max_depth=limits.html_depth,
+                max_elements=limits.html_elements,
+                reader=html_reader,
             )
         except HtmlTooDeep as exc:
             reporter.warn(

@@ -258,9 +258,22 @@ def load_quads(
 ) -> LoadReport:
     """Send every named graph of ``quads`` to ``endpoint``; then count triples per graph.
 
-    Quads in the default graph are not sent (kg writes none). Graphs on the server that are
-    not in ``quads`` are left alone.
+    Quads in the default graph are refused (``LoadError``, nothing sent): servers disagree on
+    what their default graph is (Virtuoso's is the union of every graph), so no count could
+    check them; :func:`into_graph` puts them into a named graph. Nothing to send is an error
+    too, never a check that passes. Graphs on the server that are not in ``quads`` are left
+    alone.
     """
+    default = sum(1 for q in quads if isinstance(q.graph_name, ox.DefaultGraph))
+    if default:
+        raise LoadError(
+            f"{default} triples are in the default graph (a Turtle or N-Triples file has no"
+            " named graphs), and kg loads named graphs only: pass --graph IRI to load them into"
+            " that named graph, or load graph.trig or graph.nq, which keep one graph per"
+            " document"
+        )
+    if not quads:
+        raise LoadError("nothing to load: no triples were given; check the store or the file")
     if method not in METHODS:
         raise LoadError(f"unknown load method {method!r}; use one of {', '.join(METHODS)}")
     if batch_size < 1:
@@ -282,6 +295,23 @@ def load_quads(
         for graph in report.sent:
             report.counted[graph] = client.count(graph)
     return report
+
+
+def into_graph(quads: Sequence[ox.Quad], graph: str) -> list[ox.Quad]:
+    """``quads`` with those of the default graph moved into the named graph ``graph``."""
+    try:
+        target = ox.NamedNode(_plain_iri(graph))
+    except ValueError:
+        raise LoadError(
+            f"--graph {graph!r} is not an absolute IRI; give one such as"
+            " https://example.org/graph/news"
+        ) from None
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, target)
+        if isinstance(q.graph_name, ox.DefaultGraph)
+        else q
+        for q in quads
+    ]
 
 
 def _update_graph(

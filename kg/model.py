@@ -30,7 +30,7 @@ ACTOR_TYPES = frozenset(ENTITY_TYPES) - {"Place"}
 PARTICIPANT_TYPES = ACTOR_TYPES - {"Media", "ThinkTank", "Company"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One article: its text (offsets index into it) and its metadata."""
 
@@ -46,7 +46,7 @@ class Document:
     language: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """An entity as one document names it.
 
@@ -64,7 +64,7 @@ class Mention:
     resolved_by: str | None = None  # why label differs from text ("surname-in-document", ...)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a fact is stated: a span of a document and the sentence around it."""
 
@@ -79,7 +79,7 @@ class Evidence:
     rule: str | None = None  # id of the rule inside the extractor's rule set
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One fact as one document states it, before merging.
 
@@ -95,7 +95,7 @@ class Claim:
         return hash((self.kind, self.evidence))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityRef:
     """A merged entity as facts refer to it."""
 

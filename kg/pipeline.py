@@ -7,6 +7,7 @@ kg/results.py and are re-exported here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import os
@@ -15,7 +16,9 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,11 +26,11 @@ from kg.errors import ExportError, KGError
 from kg.export import export_many
 from kg.extract import build_context, extract
 from kg.gcpause import gc_paused
-from kg.graph import BuildInfo, build_quads
+from kg.graph import BuildInfo, Segment, build_quads, dataset_segments
 from kg.ingest import InputWarning, read_documents
 from kg.lexicon import load_lexicon
 from kg.limits import Limits
-from kg.model import Document
+from kg.model import Claim, Document, Mention
 from kg.nlp import load_nlp, model_info
 from kg.resolve import Overrides, resolve
 from kg.resolve.copies import DEFAULT_THRESHOLD, find_copies
@@ -88,29 +91,70 @@ def _parsed(
 
 
 def assemble(
-    analyses: Sequence[Analysis],
+    analyses: Iterable[Analysis],
     info: BuildInfo,
     base: str = DEFAULT_BASE,
     copy_threshold: float = DEFAULT_THRESHOLD,
     overrides: Overrides | None = None,
 ) -> BuildResult:
     """Find the copies among the documents (kg/resolve/copies.py), resolve entities and facts
-    across documents (with the user's entity overrides), and build the RDF dataset."""
-    claims = [c for a in analyses for c in a.claims]
-    mentions = {a.document.id: a.mentions for a in analyses}
-    documents = [a.document for a in analyses]
+    across documents (with the user's entity overrides); the result streams the RDF dataset
+    to the exports (``segments``) and builds it as one list only if asked (``quads``).
+
+    ``analyses`` may be a stream: each is taken apart as it comes (its document, mentions and
+    claims), and no list of them is kept."""
+    documents: list[Document] = []
+    claims: list[Claim] = []
+    mentions: dict[str, list[Mention]] = {}
+    for a in analyses:
+        a = compact(a)
+        documents.append(a.document)
+        claims.extend(a.claims)
+        mentions[a.document.id] = a.mentions
     copies = find_copies(documents, copy_threshold)
     with gc_paused():  # millions of small acyclic objects: see kg/gcpause.py
         texts = {d.id: d.text for d in documents}
         resolution = resolve(
             claims, mentions, base, copies=copies, overrides=overrides, texts=texts
         )
-        quads = build_quads(
-            documents, resolution.entities, resolution.facts, info, base, copies=copies
-        )
-    result = BuildResult(documents, resolution.entities, resolution.facts, lambda: quads, info)
+    entities, facts = resolution.entities, resolution.facts
+
+    def segments() -> Iterator[Segment]:
+        return dataset_segments(documents, entities, facts, info, base, copies=copies)
+
+    def quads() -> list[ox.Quad]:
+        return build_quads(documents, entities, facts, info, base, copies=copies)
+
+    result = BuildResult(documents, entities, facts, quads, info, make_segments=segments)
     result.copies = copies
     return result
+
+
+def compact(analysis: Analysis) -> Analysis:
+    """The same analysis (equal in every field) holding each value once: a claim's mention
+    equal to one of the document's mentions is that mention, and claims of one sentence share
+    its text. A build holds every analysis until resolution is done; this halves what the
+    claims take."""
+    shared: dict[Any, Any] = {m: m for m in analysis.mentions}
+    sentences: dict[str, str] = {}
+
+    def one(value: Any) -> Any:
+        if isinstance(value, Mention):
+            return shared.setdefault(value, value)
+        if isinstance(value, list):
+            return [one(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(one(v) for v in value)
+        return value
+
+    claims = []
+    for c in analysis.claims:
+        ev = c.evidence
+        sentence = sentences.setdefault(ev.sentence, ev.sentence)
+        if sentence is not ev.sentence:
+            ev = dataclasses.replace(ev, sentence=sentence)
+        claims.append(Claim(c.kind, {k: one(v) for k, v in c.fields.items()}, ev))
+    return Analysis(analysis.document, analysis.mentions, claims)
 
 
 def run_build(
@@ -121,9 +165,16 @@ def run_build(
     on_warning: Callable[[InputWarning], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
     nlp: Language | None = None,
+    on_phase: Callable[[str, int, int | None], None] | None = None,
 ) -> BuildResult:
-    """Build a knowledge graph from files and folders; write the exports to ``out_dir``."""
+    """Build a knowledge graph from files and folders; write the exports to ``out_dir``.
+
+    ``on_phase(name, done, total)`` hears of the progress of each phase in turn: ``read``
+    (files), ``analyse`` (documents), ``resolve`` and ``write`` (export files); it is called
+    at the start of a phase with ``done`` 0 and at its end with ``done == total``.
+    """
     started = time.perf_counter()
+    phase = on_phase if on_phase is not None else _no_phase
     warnings: list[InputWarning] = []
 
     def warn(w: InputWarning) -> None:
@@ -138,8 +189,18 @@ def run_build(
     if settings.stamp_time:
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     exclude = [out_dir] if out_dir is not None else []
-    documents = read_documents(
-        inputs, strict=settings.strict, on_warning=warn, limits=settings.limits, exclude=exclude
+    # Read in full first (the analyses keep every document anyway), so that the analysis has
+    # a total to count towards.
+    documents = list(
+        read_documents(
+            inputs,
+            strict=settings.strict,
+            on_warning=warn,
+            limits=settings.limits,
+            exclude=exclude,
+            on_file=lambda done, total: phase("read", done, total),
+            html_reader=settings.html_reader,
+        )
     )
 
     def counted() -> Iterator[Document]:
@@ -148,20 +209,34 @@ def run_build(
                 on_document(document)
             yield document
 
+    phase("analyse", 0, len(documents))
     stream, (name, version) = analyse_with(counted(), settings, nlp)
-    analyses = list(stream)
+
+    def progressed() -> Iterator[Analysis]:
+        for done, analysis in enumerate(stream, 1):  # as each leaves spaCy and the extractors
+            phase("analyse", done, len(documents))
+            yield analysis
+        phase("resolve", 0, 1)
+
     info = BuildInfo(name, version, stamp)
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
         result = assemble(
-            analyses, info, settings.base, settings.copy_threshold, settings.overrides
+            progressed(), info, settings.base, settings.copy_threshold, settings.overrides
         )
+        phase("resolve", 1, 1)
         result.warnings = warnings
         names = [Path(p).name or str(p) for p in inputs]
         result.title = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
         if out_dir is not None:
+            phase("write", 0, len(settings.exports))
             result.outputs.extend(export_complete(settings.exports, result, Path(out_dir)))
+            phase("write", len(settings.exports), len(settings.exports))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _no_phase(name: str, done: int, total: int | None) -> None:
+    """The default ``on_phase`` of ``run_build``: progress goes nowhere."""
 
 
 def analyse_with(

@@ -7,8 +7,9 @@ pipeline.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from kg.distributed import DaskSettings
-    from kg.graph import BuildInfo
+    from kg.graph import BuildInfo, Segment
     from kg.ingest import InputWarning
     from kg.resolve.overrides import Overrides
 
@@ -49,6 +50,8 @@ class Settings:
     overrides: Overrides | None = None
     engine: str = "local"  # where documents are analysed: "local" or "dask" (kg/distributed.py)
     dask: DaskSettings | None = None  # the cluster, with engine "dask"
+    # how HTML pages are read: "auto" (trafilatura when installed), "stdlib", "trafilatura"
+    html_reader: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,10 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     title: str = "Knowledge graph"  # the corpus's name, for the viewer's header
     copies: Copies = field(default_factory=Copies)  # copies among the documents
+    # the dataset as a stream of segments (kg.graph.dataset_segments), for exports of any size
+    make_segments: Callable[[], Iterable[Segment]] | None = None
     _quads: list[ox.Quad] | None = field(default=None, init=False, repr=False, compare=False)
+    _count: int | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def quads(self) -> list[ox.Quad]:
@@ -88,6 +94,30 @@ class BuildResult:
         if self._quads is None:
             self._quads = self.make_quads()
         return self._quads
+
+    def segments(self) -> Iterator[Segment]:
+        """The dataset one graph's run at a time (kg.graph.Segment), streamed when the build
+        can (``make_segments``), else cut from ``quads``."""
+        if self._quads is None and self.make_segments is not None:
+            return iter(self.make_segments())
+        from kg.graph import segments_of
+
+        return segments_of(self.quads)
+
+    @property
+    def triples(self) -> int:
+        """The number of quads of the dataset (counted while the RDF exports stream, else by
+        a pass over the dataset)."""
+        if self._count is None:
+            if self._quads is not None:
+                self._count = len(self._quads)
+            else:
+                self._count = sum(len(s.quads) for s in self.segments())
+        return self._count
+
+    def counted(self, quads: int) -> None:
+        """Record the number of quads an export counted."""
+        self._count = quads
 
     @property
     def skipped(self) -> int:
@@ -104,13 +134,33 @@ class BuildResult:
             "entities": len(self.entities),
             "facts": len(self.facts),
             "facts_by_kind": self.facts_by_kind(),
-            "triples": len(self.quads),
+            "triples": self.triples,
             "model": f"{self.info.model} {self.info.model_version}",
             "docs": {d.id: self._doc_summary(d) for d in self.documents},
         }
         if self.info.started:
             out["built"] = self.info.started
         return out
+
+    def export(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
+        """Write one export to ``path`` (format from the file name, ``graph.graphml``,
+        ``facts.jsonl``, ``x.ttl``, unless given; an existing folder gets the format's usual
+        file name); returns the path written (kg.export.formats.export_file)."""
+        from kg.export.formats import export_file
+
+        return export_file(self, path, format)
+
+    def query(self, sparql: str, *, union: bool = True) -> list[dict[str, str | None]]:
+        """Run SPARQL over the build's quads in memory (the default graph is the union of
+        every graph); plain rows as ``kg.Store.query`` gives them."""
+        import pyoxigraph as ox
+
+        from kg.api import rows
+        from kg.store.query import run_query
+
+        store = ox.Store()
+        store.extend(self.quads)
+        return rows(run_query(store, sparql, union=union))
 
     def _doc_summary(self, d: Document) -> dict[str, Any]:
         out = {"title": d.title, "url": d.url, "author": d.author, "published": d.published}

@@ -170,3 +170,27 @@ def mark_output_folder(folder: Path) -> None:
     marker = folder / OUTPUT_MARKER
     if not marker.is_file() or marker.read_bytes() != MARKER_TEXT:
         atomic_write(marker, MARKER_TEXT)
+
+
+def input_problems(
+    inputs: Sequence[str | os.PathLike[str]], exclude: Sequence[str | os.PathLike[str]] = ()
+) -> list[str]:
+    """Why ``inputs`` cannot be built, checked before anything is loaded: each input that does
+    not exist, or, when no input holds a file kg reads, every reason none does. Empty when the
+    build can start (a file may still be skipped once read: binary, malformed...)."""
+    missing = [
+        f"{p}: no such file or folder; check the path"
+        for p in inputs
+        if not os.path.lexists(p)
+    ]
+    if missing:
+        return missing
+    found: list[str] = []
+    files = collect(
+        inputs,
+        lambda path, problem, skipped=True: found.append(f"{path}: {problem}"),
+        [Path(p) for p in exclude],
+    )
+    if files:
+        return []
+    return found or [f"{', '.join(map(str, inputs))}: nothing to read"]

@@ -30,7 +30,9 @@ class Case:
     name: str
     make: Callable[[Path, bool], None]
     expect: tuple[str, ...]  # each of these is in some warning
-    exit_code: int  # of `kg build`: 0 all read, 3 some input skipped, 1 nothing to build
+    # of `kg build`: 0 all read, 3 some input skipped, 1 nothing built (every input skipped
+    # once read), 2 nothing to read (a usage error before spaCy loads)
+    exit_code: int
     documents: int  # documents in the build
     posix_only: bool = False  # needs a file system with FIFOs, symlinks, byte file names
     out: str | None = None  # the output folder inside the case's folder (default: outside)
@@ -322,7 +324,7 @@ CASES = (
     Case("front-matter-big", _front_matter_big, ("fat.md", "front matter"), 3, 1),
     Case("out-inside-input", _out_inside, ("exports", "output folder"), 0, 1, out="exports/kg"),
     Case("other-output-inside", _other_output, ("old-build", ".kg-output"), 0, 1),
-    Case("out-is-input", _out_is_input, ("output folder", "no documents to build"), 1, 0, out="."),
+    Case("out-is-input", _out_is_input, ("output folder", "no documents to build"), 2, 0, out="."),
     Case("link-into-out", _link_into_out, ("facts-link.jsonl", "a link into"), 0, 1, True, "out"),
     Case("unreadable-folder", _unreadable, ("locked", "cannot read"), 3, 1, True, root_reads=False),
     Case(

@@ -19,7 +19,9 @@ EXAMPLE = Path(__file__).parents[1] / "examples" / "trump-xi-call"
 
 
 def read(inputs, **kwargs):
-    """All documents and warnings of one read."""
+    """All documents and warnings of one read (HTML by the standard library's reader, which
+    these tests are of; tests/test_html_reading.py has trafilatura's)."""
+    kwargs.setdefault("html_reader", "stdlib")
     warnings: list[InputWarning] = []
     docs = list(read_documents(inputs, on_warning=warnings.append, **kwargs))
     return docs, warnings

@@ -7,16 +7,15 @@ corpus goes to the store incrementally (``build_store``) and file exports are wr
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kg.commands.common import DEFAULT_OUT, ExitCode, err, reported
+from kg.commands.common import DEFAULT_OUT, ExitCode, err, fail, reported
 from kg.distributed import ENGINES, DaskSettings
 from kg.errors import KGError
+from kg.export import DEFAULT_EXPORTS, exporters
 from kg.limits import LIMIT_NAMES, Limits, parse_limits
 from kg.resolve.copies import DEFAULT_THRESHOLD, check_threshold
 from kg.results import Settings
@@ -27,6 +26,12 @@ _LIMIT_HELP = (
     + ", ".join(f"{n.replace('_', '-')} ({getattr(Limits(), n):,})" for n in LIMIT_NAMES)
     + ". What each bounds: the README's Limits table."
 )
+_FORMAT_HELP = (
+    "Comma-separated exports to write: "
+    + ", ".join(exporters())
+    + f", or all (default: {','.join(DEFAULT_EXPORTS)})."
+)
+EXAMPLE = "Example: kg build examples/trump-xi-call --out exports/sample --format all"
 _STORE_HELP = (
     "Build incrementally into this store folder (e.g. .kg-store): only new or changed"
     " documents go through spaCy; file exports are then written only if --out is given."
@@ -43,6 +48,10 @@ def build_command(
             help=f"Output folder (default: {DEFAULT_OUT}; with --store, none unless given).",
             show_default=False,
         ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", metavar="LIST", help=_FORMAT_HELP, show_default=False),
     ] = None,
     model: Annotated[
         str | None,
@@ -105,6 +114,14 @@ def build_command(
             show_default=False,
         ),
     ] = None,
+    html_reader: Annotated[
+        str,
+        typer.Option(
+            "--html-reader",
+            help="How HTML pages are read: auto (trafilatura when installed, pip install"
+            " 'kg[html]'; else the standard library's parser), stdlib or trafilatura.",
+        ),
+    ] = "auto",
     copy_threshold: Annotated[
         float,
         typer.Option(
@@ -117,7 +134,8 @@ def build_command(
     ] = DEFAULT_THRESHOLD,
 ) -> None:
     """Build the graph from INPUTS and write graph.trig, graph.nq, graph.ttl, facts.jsonl,
-    entities.jsonl and graph.html to --out."""
+    entities.jsonl and graph.html (or the --format list) to --out (default exports/kg)."""
+    exports = _formats(fmt)
     try:
         limits = parse_limits(limit or [])
     except KGError as exc:
@@ -134,6 +152,7 @@ def build_command(
         check_threshold(copy_threshold)
     except KGError as exc:
         raise typer.BadParameter(str(exc), param_hint="--copy-threshold") from None
+    _check_html_reader(html_reader)
     if engine not in ENGINES:
         raise typer.BadParameter(f"{engine!r}: expected one of {', '.join(ENGINES)}",
                                  param_hint="--engine")
@@ -149,14 +168,57 @@ def build_command(
         limits=limits,
         overrides=overrides,
         copy_threshold=copy_threshold,
+        exports=exports,
+        html_reader=html_reader,
     )
     paths = [str(p) for p in inputs]
+    _check_inputs(paths, out or DEFAULT_OUT if store is None else out)
     if store is None:
         skipped = _build_files(paths, out or DEFAULT_OUT, settings, quiet=quiet)
     else:
         skipped = _build_store(paths, store, out, settings, quiet=quiet, reanalyse=reanalyse)
     if skipped:
         raise typer.Exit(ExitCode.SKIPPED)
+
+
+def _formats(text: str | None) -> tuple[str, ...]:
+    """The --format list, checked before anything is loaded (a usage error names the
+    unknown one)."""
+    from kg.export.formats import parse_formats
+
+    if text is None:
+        return DEFAULT_EXPORTS
+    try:
+        return parse_formats(text)
+    except KGError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--format") from None
+
+
+def _check_html_reader(reader: str) -> None:
+    from kg.html_text import READERS, trafilatura_available
+
+    if reader not in READERS:
+        raise typer.BadParameter(
+            f"{reader!r}: expected one of {', '.join(READERS)}", param_hint="--html-reader"
+        )
+    if reader == "trafilatura" and not trafilatura_available():
+        raise typer.BadParameter(
+            "trafilatura is not installed: pip install 'kg[html]'", param_hint="--html-reader"
+        )
+
+
+def _check_inputs(paths: list[str], out: Path | None) -> None:
+    """A missing input, or inputs with nothing to read, is a usage error before spaCy loads,
+    and nothing is written."""
+    from kg.walk import input_problems
+
+    problems = input_problems(paths, [out] if out is not None else [])
+    if problems:
+        where = f"; nothing is written to {out}" if out is not None else ""
+        fail(
+            "no documents to build: " + "; ".join(problems) + where,
+            ExitCode.USAGE,
+        )
 
 
 def _warning(w: object) -> str:
@@ -166,18 +228,17 @@ def _warning(w: object) -> str:
 def _build_files(inputs: list[str], out: Path, settings: Settings, *, quiet: bool) -> int:
     """``run_build`` into ``out``, with progress and a summary; returns the inputs skipped."""
     from kg.pipeline import run_build
+    from kg.progress import PhaseProgress, wanted
 
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
-
-    def warn(w: object) -> None:
-        progress.clear()
-        err(_warning(w))
-
-    with reported():
-        try:
-            result = run_build(inputs, out, settings, on_warning=warn, on_document=progress.tick)
-        finally:
-            progress.clear()
+    units = {"read": "files", "analyse": "docs", "write": "files"}
+    with reported(), PhaseProgress(wanted(quiet), units) as progress:
+        result = run_build(
+            inputs,
+            out,
+            settings,
+            on_warning=lambda w: progress.echo(_warning(w)),
+            on_phase=progress.on_phase,
+        )
     if not quiet:
         kinds = ", ".join(f"{k} {n}" for k, n in result.facts_by_kind().items()) or "none"
         err(
@@ -200,22 +261,32 @@ def _build_store(
     """An incremental store build, then the file exports if ``out`` is given; returns the
     inputs skipped."""
     from kg.pipeline import export_complete
+    from kg.progress import PhaseProgress, wanted
     from kg.store import build_store
 
     skipped = 0
+    progress = PhaseProgress(wanted(quiet), {"analyse": "docs"})
 
     def warn(w: object) -> None:
         nonlocal skipped
         skipped += bool(getattr(w, "skipped", False))
-        err(_warning(w))
+        progress.echo(_warning(w))
 
-    with reported():
+    with reported(), progress:
         exclude = [out] if out is not None else []
         done = build_store(
-            inputs, store, settings, on_warning=warn, reanalyse=reanalyse, exclude=exclude
+            inputs,
+            store,
+            settings,
+            on_warning=warn,
+            reanalyse=reanalyse,
+            exclude=exclude,
+            on_phase=progress.on_phase,
         )
         if out is not None:
+            progress.on_phase("write", 0, len(settings.exports))
             export_complete(settings.exports, done.result, out)
+            progress.on_phase("write", len(settings.exports), len(settings.exports))
     if not quiet:
         r, s = done.result, done.sync
         err(
@@ -226,24 +297,3 @@ def _build_store(
             + (f"; wrote {out}" if out is not None else "")
         )
     return skipped
-
-
-class _Progress:
-    """A one-line documents-per-second counter on stderr (only on a terminal)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.count = 0
-        self.started = time.perf_counter()
-
-    def tick(self, _document: object) -> None:
-        self.count += 1
-        if self.enabled:
-            rate = self.count / max(time.perf_counter() - self.started, 1e-9)
-            sys.stderr.write(f"\r{self.count} documents, {rate:.1f} docs/s ")
-            sys.stderr.flush()
-
-    def clear(self) -> None:
-        if self.enabled and self.count:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tempfile
@@ -12,6 +11,9 @@ from typing import Annotated
 import typer
 
 from kg.commands.common import ExitCode, StoreOption, err, fail, reported
+from kg.errors import ExportError, KGError
+from kg.export import export
+from kg.results import BuildResult
 from kg.store import DEFAULT_STORE
 from kg.store.deadline import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
@@ -87,9 +89,11 @@ def query_command(
 
     if fmt not in FORMATS:
         fail(f"--format {fmt!r} is not one of {', '.join(FORMATS)}", ExitCode.USAGE)
-    if (query is None) == (file is None):
+    if query is not None and file is not None:
         fail("give the query either as an argument or with --file, not both", ExitCode.USAGE)
     text = query or ""
+    if query is None and file is None:
+        text = _query_from_stdin()
     if file is not None:
         try:
             text = file.read_text(encoding="utf-8")
@@ -110,52 +114,147 @@ def query_command(
     sys.stdout.write(output)
 
 
+def _query_from_stdin() -> str:
+    """The query piped on stdin (``kg query < q.rq``); a usage error on a terminal or when
+    empty."""
+    stdin = sys.stdin
+    if stdin.isatty():
+        fail(
+            "give the query as an argument, with --file, or on stdin (kg query < question.rq)",
+            ExitCode.USAGE,
+        )
+    text = stdin.read()
+    if not text.strip():
+        fail("the query on stdin is empty; give it as an argument or with --file", ExitCode.USAGE)
+    return text
+
+
 def export_command(
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            help="trig, nq, ttl, jsonld, graphml, gexf, neo4j, facts, entities or html.",
-        ),
-    ],
     out: Annotated[
-        Path,
+        str,
         typer.Option(
             "--out",
             "-o",
-            help="File (or, for neo4j, folder) to write; an existing folder receives the"
-            " format's usual file name.",
+            help="File (or, for neo4j, folder) to write, or - for stdout; an existing folder"
+            " receives the format's usual file name.",
         ),
     ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="trig, nq, ttl, jsonld, graphml, gexf, neo4j, facts, entities or html"
+            " (default: from the --out file's name: graph.graphml, facts.jsonl, x.ttl...).",
+            show_default=False,
+        ),
+    ] = None,
     store: StoreOption = Path(DEFAULT_STORE),
+    build: Annotated[
+        Path | None,
+        typer.Option(
+            "--build",
+            "-b",
+            help="Export from this build folder (the --out of kg build) instead of the store.",
+            show_default=False,
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            "-d",
+            help="Export from this RDF file (graph.trig, .nq, .ttl, .jsonld) instead of the"
+            " store: RDF formats only.",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
 ) -> None:
-    """Export the store's graph in one format."""
-    from kg.export import export, exporters
-    from kg.store import read_store
+    """Export a store, a build folder (--build) or an RDF file (--data) in one format."""
+    from kg.export import exporters
+    from kg.progress import PhaseProgress, wanted
+
+    name = _export_format(fmt, out)
+    if build is not None and data is not None:
+        fail("give --build or --data, not both", ExitCode.USAGE)
+    from kg.export.sources import RDF_ONLY
+
+    if data is not None and name not in RDF_ONLY:
+        fail(
+            f"--data {data} holds RDF only, enough for {', '.join(RDF_ONLY)}, not {name}; export"
+            " it from the build folder (--build) or the store",
+            ExitCode.USAGE,
+        )
+    to_stdout = out == "-"
+    if to_stdout and exporters()[name] == "neo4j":
+        fail("the neo4j export is a folder; it cannot go to stdout: pass --out FOLDER",
+             ExitCode.USAGE)
+    with reported(), PhaseProgress(wanted(quiet)) as progress:
+        progress.on_phase("read", 0, 1)
+        result = _export_source(name, store, build, data)
+        progress.on_phase("read", 1, 1)
+        progress.on_phase("write", 0, 1)
+        written = _export_to_stdout(name, result) if to_stdout else _export_file(name, result, out)
+        progress.on_phase("write", 1, 1)
+    if not quiet:
+        err(
+            f"kg: wrote {written} ({len(result.documents)} documents, {len(result.facts)} facts)"
+        )
+
+
+def _export_format(fmt: str | None, out: str) -> str:
+    """The --format, or the one the --out file's name asks for (a usage error otherwise)."""
+    from kg.export import exporters
+    from kg.export.formats import format_of
 
     known = exporters()
-    if fmt not in known:
-        fail(f"--format {fmt!r} is not one of {', '.join(known)}", ExitCode.USAGE)
-    with reported():
-        result = read_store(store)
-        written = export(fmt, result, out) if out.is_dir() else _export_to(fmt, result, out)
-    err(f"kg: wrote {written} ({len(result.documents)} documents, {len(result.facts)} facts)")
-
-
-def _export_to(fmt: str, result: object, out: Path) -> Path:
-    """Export into a temporary folder beside ``out``, then move the file or folder to ``out``."""
-    from kg.export import export
-    from kg.store.lock import StoreError
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    if fmt is not None:
+        if fmt not in known:
+            fail(f"--format {fmt!r} is not one of {', '.join(known)}", ExitCode.USAGE)
+        return fmt
+    if out == "-":
+        fail("--out - (stdout) needs --format", ExitCode.USAGE)
     try:
-        os.replace(export(fmt, result, tmp), out)  # type: ignore[arg-type]
-    except OSError as exc:
-        raise StoreError(f"{out}: cannot write the {fmt} export: {exc}") from exc
+        return format_of(out)
+    except KGError as exc:
+        fail(str(exc), ExitCode.USAGE)
+
+
+def _export_source(name: str, store: Path, build: Path | None, data: Path | None) -> BuildResult:
+    """What to export: the RDF file, the build folder or the store."""
+    from kg.export.sources import RDF_ONLY, read_build, read_rdf
+    from kg.store import read_store
+
+    if data is not None:
+        if name not in RDF_ONLY:
+            raise ExportError(
+                f"--data {data} holds RDF only, enough for {', '.join(RDF_ONLY)}, not {name};"
+                " export it from the build folder (--build) or the store"
+            )
+        return read_rdf(data)
+    if build is not None:
+        return read_build(build)
+    return read_store(store)
+
+
+def _export_file(name: str, result: BuildResult, out: str) -> Path:
+    """Into an existing folder under the format's usual name, else to the path ``out``."""
+    from kg.export.formats import export_file
+
+    return export_file(result, out, name)
+
+
+def _export_to_stdout(name: str, result: BuildResult) -> str:
+    """Export into a temporary folder, then copy the file's bytes to stdout."""
+    tmp = Path(tempfile.mkdtemp(prefix=".kg-export-"))
+    try:
+        path = export(name, result, tmp)
+        with path.open("rb") as handle:
+            shutil.copyfileobj(handle, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return out
+    return "stdout"
 
 
 def remove_command(

@@ -24,7 +24,23 @@ def load_command(
     store: StoreOption = Path(DEFAULT_STORE),
     data: Annotated[
         Path | None,
-        typer.Option("--data", "-d", help="Load this exported file instead of the store."),
+        typer.Option(
+            "--data",
+            "-d",
+            help="Load this exported file (graph.trig, graph.nq; graph.ttl with --graph)"
+            " instead of the store.",
+        ),
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            "--graph",
+            "-g",
+            metavar="IRI",
+            help="Load the triples of the file's default graph (all of a Turtle file) into"
+            " this named graph.",
+            show_default=False,
+        ),
     ] = None,
     method: Annotated[
         str,
@@ -63,7 +79,8 @@ def load_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
 ) -> None:
     """Load every document graph and the metadata graph into an external SPARQL store."""
-    from kg.load import AUTH_SCHEMES, METHODS, Endpoint, load_quads
+    from kg.load import AUTH_SCHEMES, METHODS, Endpoint, into_graph, load_quads
+    from kg.progress import PhaseProgress, wanted
     from kg.store import read_store
     from kg.store.query import load_data
 
@@ -81,12 +98,27 @@ def load_command(
         timeout=timeout,
         retries=retries,
     )
-    with reported():
+    if graph is not None and data is None:
+        fail("--graph goes with --data FILE (a store's graphs are named already)", ExitCode.USAGE)
+    with reported(), PhaseProgress(wanted(quiet), {"load": "graphs"}) as progress:
         if data is not None:
             quads = list(load_data(data).quads_for_pattern(None, None, None, None))
+            if graph is not None:
+                quads = into_graph(quads, graph)
         else:
             quads = read_store(store).quads
-        report = load_quads(quads, target, method=method, batch_size=batch_size, check=check)
+        graphs = len({q.graph_name for q in quads})
+        sent = 0
+
+        def on_graph(_graph: str, _triples: int) -> None:
+            nonlocal sent
+            sent += 1
+            progress.on_phase("load", sent, graphs)
+
+        progress.on_phase("load", 0, graphs)
+        report = load_quads(
+            quads, target, method=method, batch_size=batch_size, check=check, on_graph=on_graph
+        )
     if not quiet:
         err(
             f"kg: loaded {len(report.sent)} graphs, {sum(report.sent.values())} triples, into"

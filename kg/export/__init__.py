@@ -8,18 +8,14 @@ one.
 from __future__ import annotations
 
 import json
-import queue
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import pyoxigraph as ox
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExportError, RegistryError
-from kg.export.atomic import atomic_open, atomic_write
+from kg.export.atomic import atomic_open
+from kg.export.rdf import STREAMED, write_streamed
 from kg.export.records import entity_record, fact_record
-from kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     from kg.results import BuildResult
@@ -61,101 +57,43 @@ def export(name: str, build: BuildResult, out_dir: str | Path) -> Path:
 
 def export_many(names: Sequence[str], build: BuildResult, out_dir: str | Path) -> list[Path]:
     """Run the exporters ``names`` on ``build``, as :func:`export` one by one would, faster:
-    TriG and N-Quads are serialised and written by a worker thread (its file writes and fsyncs
-    release the GIL; pyoxigraph's serialiser does not) while this thread builds the Turtle union,
-    then the other exports while the worker writes the RDF files out. Every file is complete
-    when this returns. Returns the paths in the order of ``names``."""
+    the RDF files (TriG, N-Quads, Turtle, ``parts/``) are written together from one pass over
+    the dataset, streamed one document's graph at a time (kg/export/rdf.py), then the others.
+    Every file is complete when this returns. Returns the paths in the order of ``names``."""
     for name in names:
         if name not in _EXPORTERS:
             raise RegistryError(f"unknown export format {name!r}; known: {', '.join(exporters())}")
-    background = [n for n in names if n in _RDF_FORMATS and n != "ttl"]
-    if "ttl" not in names or not background:
-        return [export(name, build, out_dir) for name in names]
     out = Path(out_dir)
     paths = {name: out / _EXPORTERS[name][0] for name in names}
-    _ = build.quads  # a result built on first use is built here, not by both threads at once
-    pending: queue.Queue[tuple[Path, str, bytes] | None] = queue.Queue()
-    failures: list[BaseException] = []
-
-    def write_all() -> None:
-        for name in background:
-            _write(paths[name], name, _render(build, name))
-        while (item := pending.get()) is not None:
-            _write(*item)
-
-    def guarded() -> None:
-        try:
-            write_all()
-        except BaseException as exc:  # raised again by the caller's thread
-            failures.append(exc)
-
-    worker = threading.Thread(target=guarded, name="kg-export")
-    worker.start()
-    try:
-        pending.put((paths["ttl"], "ttl", _render(build, "ttl")))
-        for name in names:  # while the worker writes the RDF files out
-            if name not in _RDF_FORMATS:
-                export(name, build, out_dir)
-    finally:
-        pending.put(None)
-        worker.join()
-    if failures:
-        raise failures[0]
+    streamed = {name: paths[name] for name in names if name in STREAMED}
+    if streamed:
+        build.counted(write_streamed(build.segments(), streamed))
+    for name in names:
+        if name not in STREAMED:
+            export(name, build, out_dir)
     return [paths[name] for name in names]
 
 
-def _write(path: Path, name: str, data: bytes) -> None:
-    try:
-        atomic_write(path, data)
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write {name} export: {exc.strerror or exc}") from exc
+def _streamed(name: str) -> Exporter:
+    def write(build: BuildResult, path: Path) -> None:
+        build.counted(write_streamed(build.segments(), {name: path}))
+
+    write.__doc__ = _STREAMED_DOCS[name]
+    return write
 
 
-def _render(build: BuildResult, name: str) -> bytes:
-    """The bytes of the RDF export ``name`` (trig, nq or ttl)."""
-    fmt = _RDF_FORMATS[name]
-    quads = build.quads
-    if name == "ttl":
-        # The union of every graph: each subject's triples together, subjects in first-seen
-        # order: deterministic because the quads are, and linear (no sort on string keys).
-        by_subject: dict[object, dict[ox.Triple, None]] = {}
-        for q in quads:
-            by_subject.setdefault(q.subject, {})[q.triple] = None
-        triples = [t for group in by_subject.values() for t in group]
-        data = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
-    elif fmt == ox.RdfFormat.N_QUADS:
-        data = ox.serialize(quads, format=fmt)
-    else:
-        data = ox.serialize(quads, format=fmt, prefixes=PREFIXES)
-    return data or b""
-
-
-_RDF_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-    "ttl": ox.RdfFormat.TURTLE,
+_STREAMED_DOCS = {
+    "trig": "TriG: one named graph per document plus the metadata graph.",
+    "nq": "N-Quads: the same dataset, one quad per line.",
+    "ttl": "Turtle: the union of every graph, for tools without named graphs.",
+    "parts": "N-Quads in parts of about a million quads, with a manifest, for bulk loaders.",
 }
+for _name, _file in (("trig", "graph.trig"), ("nq", "graph.nq"), ("ttl", "graph.ttl"),
+                     ("parts", "parts")):
+    exporter(_name, _file)(_streamed(_name))
 
 
-@exporter("trig", "graph.trig")
-def export_trig(build: BuildResult, path: Path) -> None:
-    """TriG: one named graph per document plus the metadata graph."""
-    atomic_write(path, _render(build, "trig"))
-
-
-@exporter("nq", "graph.nq")
-def export_nquads(build: BuildResult, path: Path) -> None:
-    """N-Quads: the same dataset, one quad per line."""
-    atomic_write(path, _render(build, "nq"))
-
-
-@exporter("ttl", "graph.ttl")
-def export_turtle(build: BuildResult, path: Path) -> None:
-    """Turtle: the union of every graph, for tools without named graphs."""
-    atomic_write(path, _render(build, "ttl"))
-
-
-def _jsonl(path: Path, records: list[dict[str, object]]) -> None:
+def _jsonl(path: Path, records: Iterable[dict[str, Any]]) -> None:
     with atomic_open(path) as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False).encode("utf-8"))
@@ -165,13 +103,13 @@ def _jsonl(path: Path, records: list[dict[str, object]]) -> None:
 @exporter("facts", "facts.jsonl")
 def export_facts(build: BuildResult, path: Path) -> None:
     """The flat facts table of shared/FACTS.md, sorted by id."""
-    _jsonl(path, [fact_record(f) for f in sorted(build.facts, key=lambda f: f.id)])
+    _jsonl(path, (fact_record(f) for f in sorted(build.facts, key=lambda f: f.id)))
 
 
 @exporter("entities", "entities.jsonl")
 def export_entities(build: BuildResult, path: Path) -> None:
     """Merged entities with aliases, documents, Wikidata ids and merge reasons."""
-    _jsonl(path, [entity_record(build.entities[k]) for k in sorted(build.entities)])
+    _jsonl(path, (entity_record(build.entities[k]) for k in sorted(build.entities)))
 
 
 @exporter("html", "graph.html")

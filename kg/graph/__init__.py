@@ -9,7 +9,7 @@ documented in docs/model.md and ontology/kg.ttl.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +28,7 @@ from kg.resolve.copies import Copies, Copy
 from kg.vocab import DEFAULT_BASE, ENTITY_CLASSES, FAST
 
 QUOTE_CONTEXT = 32  # characters of oa:prefix / oa:suffix around an evidence quote
+FLUSH_AT = 4096  # quads of the metadata graph handed out at once (a run of one graph)
 
 # Plain-string terms, cached: this module writes most of the dataset's triples.
 DCTERMS, KG, OA, OWL, PROV = FAST.DCTERMS, FAST.KG, FAST.OA, FAST.OWL, FAST.PROV
@@ -43,17 +44,35 @@ class BuildInfo:
     started: str | None = None  # ISO 8601; None keeps builds byte-identical
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A run of quads of one graph, in the dataset's order, and those of them the union of
+    every graph (graph.ttl) states for the first time: an entity's name, type and aliases are
+    stated once in the metadata graph, a fact's triples at the first document that states it."""
+
+    graph: ox.NamedNode
+    quads: list[ox.Quad]
+    union: list[ox.Triple]
+
+
 class QuadSink:
-    """Collects quads for one graph at a time, in a deterministic insertion order.
+    """Collects the quads of one graph at a time, in a deterministic insertion order, and hands
+    them out as segments (:class:`Segment`) whenever the graph changes.
 
     Every traversal that feeds it is ordered (documents, entities and facts by id, evidence by
-    position), so serialisations are byte-identical without sorting the whole dataset.
+    position), so serialisations are byte-identical without sorting the whole dataset. A quad
+    given twice within a run is kept once; no quad recurs across runs (they differ in graph or
+    subject: a run ends between documents, entities or facts), so nothing is remembered from
+    one run to the next and memory stays bounded by the largest document.
     """
 
     def __init__(self) -> None:
-        self.quads: dict[ox.Quad, None] = {}
         self.graph: ox.NamedNode = node(meta_graph_iri())
-        self._nodes: dict[str, ox.NamedNode] = {}
+        self.union = True  # whether quads added now belong in the union (graph.ttl)
+        self._quads: dict[ox.Quad, bool] = {}  # the run of the current graph
+        self._done: list[Segment] = []
+        self._nodes: dict[str, ox.NamedNode] = {}  # the run's IRIs (the vocabulary's kept)
+        self._vocabulary: dict[str, ox.NamedNode] = {}
 
     def node(self, iri: str) -> ox.NamedNode:
         n = self._nodes.get(iri)
@@ -62,11 +81,73 @@ class QuadSink:
         return n
 
     def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | str) -> None:
+        predicate = self._vocabulary.get(p)
+        if predicate is None:
+            predicate = self._vocabulary[p] = ox.NamedNode(p)
         obj = self.node(o) if isinstance(o, str) else o
-        self.quads[ox.Quad(self.node(s), self.node(p), obj, self.graph)] = None
+        quad = ox.Quad(self.node(s), predicate, obj, self.graph)
+        if quad not in self._quads:
+            self._quads[quad] = self.union
 
-    def ordered(self) -> list[ox.Quad]:
-        return list(self.quads)
+    def switch(self, graph: ox.NamedNode) -> None:
+        """Go on in ``graph`` (a new run if it is another graph)."""
+        if graph != self.graph:
+            self.flush()
+            self.graph = graph
+
+    def boundary(self) -> None:
+        """The end of a scope within the current graph (one entity, fact or document of the
+        metadata graph): a long run is handed out."""
+        if len(self._quads) >= FLUSH_AT:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._quads:
+            quads = list(self._quads)
+            union = [q.triple for q, u in self._quads.items() if u]
+            self._done.append(Segment(self.graph, quads, union))
+            self._quads = {}
+            self._nodes = {}
+
+    def segments(self) -> list[Segment]:
+        """The segments completed since the last call."""
+        done, self._done = self._done, []
+        return done
+
+
+def segments_of(quads: Sequence[ox.Quad]) -> Iterator[Segment]:
+    """Segments of a dataset held in memory: each run of one graph, with the union as the
+    stream of :func:`dataset_segments` marks it: a triple the metadata graph states is in the
+    union there, any other at its first occurrence. The metadata graph is the first quad's
+    (a build writes its build activity first)."""
+    if not quads:
+        return
+    meta = quads[0].graph_name
+    assert isinstance(meta, ox.NamedNode)
+    in_meta = {q.triple for q in quads if q.graph_name == meta}
+    seen: set[ox.Triple] = set()
+    run: list[ox.Quad] = []
+    for q in quads:
+        if run and q.graph_name != run[0].graph_name:
+            yield _segment(run, seen, in_meta, meta)
+            run = []
+        run.append(q)
+    if run:
+        yield _segment(run, seen, in_meta, meta)
+
+
+def _segment(
+    run: list[ox.Quad], seen: set[ox.Triple], in_meta: set[ox.Triple], meta: ox.NamedNode
+) -> Segment:
+    graph = run[0].graph_name
+    assert isinstance(graph, ox.NamedNode)  # kg writes no triple into the default graph
+    union = []
+    for q in run:
+        t = q.triple
+        if t not in seen and (graph == meta or t not in in_meta):
+            seen.add(t)
+            union.append(t)
+    return Segment(graph, run, union)
 
 
 DocFacts = dict[str, tuple[Fact, list[Evidence]]]
@@ -105,47 +186,141 @@ def build_quads(
     base: str = DEFAULT_BASE,
     only_docs: AbstractSet[str] | None = None,
     copies: Copies | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> list[ox.Quad]:
-    """Every quad of the dataset, sorted (so serialisations are byte-identical).
+    """Every quad of the dataset, in the order of :func:`dataset_segments` (so serialisations
+    are byte-identical), as one list: for corpora that fit in memory."""
+    segments = dataset_segments(documents, entities, facts, info, base, only_docs, copies, texts)
+    return [q for segment in segments for q in segment.quads]
+
+
+def dataset_segments(
+    documents: Sequence[Document],
+    entities: dict[str, Entity],
+    facts: Sequence[Fact],
+    info: BuildInfo,
+    base: str = DEFAULT_BASE,
+    only_docs: AbstractSet[str] | None = None,
+    copies: Copies | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> Iterator[Segment]:
+    """The dataset as a stream of segments (:class:`Segment`), one document's graph at a time:
+    the exports write it out as it comes, so no more than one document's quads are in memory.
 
     With ``only_docs``, the graphs of the other documents are left out (the metadata graph is
     always whole): the quads are those of the full dataset in those graphs, in the same order.
     ``copies`` (kg/resolve/copies.py) are recorded between document IRIs in the metadata graph.
+    ``texts`` gives each document's text by id when the documents carry none (a build that
+    keeps the texts on disk: kg/spool.py).
     """
     sink = QuadSink()
     meta = node(meta_graph_iri(base))
     documents = sorted(documents, key=lambda d: d.id)  # the same order whatever the input order
     build = _build_activity(sink, meta, documents, info, base)
+    for d in documents:
+        sink.boundary()
+        _document(sink, d, doc_iri(d.id, base))
+        yield from sink.segments()
     by_doc, entity_docs = group_by_document(documents, entities, facts)
-    stated: dict[str, list[Triple]] = {}
+    stated = _FactTriples(by_doc, base)
     for document in documents:
+        by_doc_here = by_doc.pop(document.id, {})
         if only_docs is not None and document.id not in only_docs:
-            sink.graph = meta
+            sink.switch(meta)
             sink.add(build, PROV.wasInformedBy, analysis_iri(document, info, base))
+            for fact, _ in by_doc_here.values():
+                stated.done(fact)
             continue
-        sink.graph = node(doc_graph_iri(document.id, base))
-        d_iri = doc_iri(document.id, base)
-        analysis = _analysis_activity(sink, document, d_iri, info, base)
-        sink.graph = meta
-        sink.add(build, PROV.wasInformedBy, analysis)
-        sink.graph = node(doc_graph_iri(document.id, base))
-        for entity, names in entity_docs.get(document.id, []):
-            _entity_core(sink, entity)
-            sink.add(entity.id, KG.mentionedIn, d_iri)
-            for alias in names:
-                sink.add(entity.id, SKOS.altLabel, lit(alias))
-        for fact, evs in by_doc.get(document.id, {}).values():
-            triples = stated.get(fact.id)
-            if triples is None:  # the same triples in every graph that states the fact
-                triples = stated[fact.id] = fact_triples(fact, base)
-            for s, p, o in triples:
-                sink.add(s, p, o)
-            sink.add(fact.id, PROV.wasDerivedFrom, d_iri)
-            for ev in evs:
-                _evidence(sink, fact, ev, document.text, d_iri, analysis, base)
-    sink.graph = meta
-    _corpus_meta(sink, entities, facts, copies, base)
-    return sink.ordered()
+        text = document.text if texts is None else texts[document.id]
+        _document_graph(sink, document, text, entity_docs.pop(document.id, []), by_doc_here,
+                        stated, build, info, base)
+        yield from sink.segments()
+    sink.switch(meta)
+    yield from _corpus_meta(sink, entities, facts, copies, base)
+    sink.flush()
+    yield from sink.segments()
+
+
+def _document_graph(
+    sink: QuadSink,
+    document: Document,
+    text: str,
+    entity_names: DocEntities,
+    facts: DocFacts,
+    stated: _FactTriples,
+    build: str,
+    info: BuildInfo,
+    base: str,
+) -> None:
+    """One document's graph: its analysis, the entities it names, the facts it states with
+    their evidence (and, in the metadata graph, the build's link to the analysis)."""
+    graph = node(doc_graph_iri(document.id, base))
+    sink.switch(graph)
+    d_iri = doc_iri(document.id, base)
+    analysis = _analysis_activity(sink, document, d_iri, info, base)
+    sink.switch(node(meta_graph_iri(base)))
+    sink.add(build, PROV.wasInformedBy, analysis)
+    sink.switch(graph)
+    for entity, names in entity_names:
+        sink.union = False  # the metadata graph states the entity's name, type and aliases
+        _entity_core(sink, entity)
+        sink.union = True
+        sink.add(entity.id, KG.mentionedIn, d_iri)
+        for alias in names:  # the metadata graph has those of entity.aliases
+            label = lit(alias)
+            sink.union = alias not in entity.aliases and stated.new_shared(
+                (entity.id, SKOS.altLabel, label)
+            )
+            sink.add(entity.id, SKOS.altLabel, label)
+        sink.union = True
+    for fact, evs in facts.values():
+        triples, first = stated.of(fact)
+        for s, p, o in triples:  # a role or post many facts share: in the union once
+            sink.union = first and (s == fact.id or stated.new_shared((s, p, o)))
+            sink.add(s, p, o)
+        sink.union = True
+        sink.add(fact.id, PROV.wasDerivedFrom, d_iri)
+        for ev in evs:
+            _evidence(sink, fact, ev, text, d_iri, analysis, base)
+        stated.done(fact)
+
+
+class _FactTriples:
+    """Each fact's triples (the same in every graph that states it), kept from the first
+    document that states the fact to the last, then forgotten."""
+
+    def __init__(self, by_doc: dict[str, DocFacts], base: str) -> None:
+        self.base = base
+        self.left: dict[str, int] = {}  # documents still to write, for facts stated by several
+        for doc_facts in by_doc.values():
+            for fact_id in doc_facts:
+                self.left[fact_id] = self.left.get(fact_id, 0) + 1
+        self.kept: dict[str, list[Triple]] = {}
+        # triples about nodes facts share (roles, posts), and aliases the entity lists not
+        self.shared: set[Triple] = set()
+
+    def new_shared(self, triple: Triple) -> bool:
+        """Whether a triple about a node other than the fact is met for the first time."""
+        if triple in self.shared:
+            return False
+        self.shared.add(triple)
+        return True
+
+    def of(self, fact: Fact) -> tuple[list[Triple], bool]:
+        """The fact's triples, and whether this is the first document to state them."""
+        triples = self.kept.get(fact.id)
+        if triples is not None:
+            return triples, False
+        triples = fact_triples(fact, self.base)
+        if self.left.get(fact.id, 0) > 1:
+            self.kept[fact.id] = triples
+        return triples, True
+
+    def done(self, fact: Fact) -> None:
+        left = self.left.get(fact.id, 0) - 1
+        self.left[fact.id] = left
+        if left <= 0:
+            self.kept.pop(fact.id, None)
 
 
 def _corpus_meta(
@@ -154,18 +329,24 @@ def _corpus_meta(
     facts: Sequence[Fact],
     copies: Copies | None,
     base: str,
-) -> None:
+) -> Iterator[Segment]:
     """What the metadata graph says about the corpus as a whole: copies, merged entities,
     each fact's support (independent sources), mentions (documents) and conflicts."""
     for copy in (copies.records if copies is not None else {}).values():
+        sink.boundary()
         _copy(sink, copy, base)
+        yield from sink.segments()
     for entity in entities.values():
+        sink.boundary()
         _entity_meta(sink, entity, base)
+        yield from sink.segments()
     for fact in facts:
+        sink.boundary()
         sink.add(fact.id, KG.support, lit(fact.support))
         sink.add(fact.id, KG.mentions, lit(fact.mentions))
         for other in fact.conflicts_with:
             sink.add(fact.id, KG.conflictsWith, other)
+        yield from sink.segments()
 
 
 def _software(base: str) -> str:
@@ -199,7 +380,7 @@ def _analysis_activity(
 def _build_activity(
     sink: QuadSink, meta: ox.NamedNode, documents: Sequence[Document], info: BuildInfo, base: str
 ) -> str:
-    sink.graph = meta
+    sink.switch(meta)
     digest = hashlib.sha256()
     for d in documents:
         digest.update(f"{d.id}\0{d.sha256}\n".encode())
@@ -218,8 +399,6 @@ def _build_activity(
         sink.add(build, PROV.startedAtTime, typed(info.started, str(XSD.dateTime)))
     for d in documents:
         sink.add(build, PROV.used, doc_iri(d.id, base))
-    for d in documents:
-        _document(sink, d, doc_iri(d.id, base))
     return build
 
 

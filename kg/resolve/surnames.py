@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from kg.lexicon import load_lexicon
 from kg.model import Mention
-from kg.names import family_names, find_names, sentence_form
+from kg.names import NameFinder, family_names, sentence_form
 from kg.rules import QuoteRules, rules_file
 
 _WORD_AFTER = re.compile(r"\s*([^\W\d_][\w'’-]*)")
@@ -53,13 +53,14 @@ def corpus_surnames(
     if not names:
         return {d: list(ms) for d, ms in mentions_by_doc.items()}
     verbs = frozenset(v.lower() for v in rules_file("quotes", QuoteRules).speech_verbs)
+    finder = NameFinder(names)
     out: dict[str, list[Mention]] = {}
     for doc_id, mentions in mentions_by_doc.items():
         text = texts.get(doc_id, "")
         covered = {c for m in mentions for c in range(m.start, m.end)}
         full_here = {m.label.casefold() for m in mentions if m.type == "Person"}
         found = []
-        for start, end, name in find_names(text, names):
+        for start, end, name in finder.find(text):
             if (owners[name] & full_here) or any(c in covered for c in range(start, end)):
                 continue  # the document's own resolution knows it, or a mention covers it
             if _likely_name(text, start, end, verbs):

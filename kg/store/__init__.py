@@ -333,6 +333,7 @@ def build_store(
     nlp: Language | None = None,
     reanalyse: bool = False,
     exclude: Sequence[str | os.PathLike[str]] = (),
+    on_phase: Callable[[str, int, int | None], None] | None = None,
 ) -> StoreBuild:
     """Add or update the documents of ``inputs`` in the store at ``folder``.
 
@@ -340,7 +341,10 @@ def build_store(
 
     Only documents that are new, changed, or cached under another model/kg/ontology version go
     through spaCy; documents already in the store and absent from ``inputs`` stay.
+    ``on_phase(name, done, total)`` hears of the analysis (documents) and of the resolution
+    and writing of the graphs (``sync``), as ``run_build``'s does.
     """
+    phase = on_phase if on_phase is not None else _no_phase
     from kg.ingest import read_documents
     from kg.pipeline import analyse_with
 
@@ -360,6 +364,7 @@ def build_store(
                 on_warning=on_warning,
                 limits=settings.limits,
                 exclude=[path, *exclude],
+                html_reader=settings.html_reader,
             )
         )
         documents = _without_key_clashes(documents, entries, settings, on_warning)
@@ -387,15 +392,23 @@ def build_store(
             # only the new and changed documents, locally or on the cluster
             stream, (name, version) = analyse_with(counted(), settings, nlp)
             info = {"model": name, "model_version": version}
+            phase("analyse", 0, len(todo))
             for analysis in stream:
                 cache.write(analysis, key, info)
                 entries[analysis.document.id] = CacheEntry(analysis, key, info)
                 analysed.append(analysis.document.id)
+                phase("analyse", len(analysed), len(todo))
         clock.lap("analyse")
+        phase("sync", 0, 1)
         result, report = _resolve_and_sync(
             path, list(entries.values()), settings, settings.base, clock
         )
+        phase("sync", 1, 1)
     return StoreBuild(result, analysed, len(entries) - len(analysed), [], report, clock.laps)
+
+
+def _no_phase(name: str, done: int, total: int | None) -> None:
+    """The default ``on_phase`` of ``build_store``."""
 
 
 def _meta_json(base: str, copy_threshold: float) -> bytes:
