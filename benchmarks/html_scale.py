@@ -1,7 +1,7 @@
 """Scale benchmark of the HTML viewer: file size and time until interactive in headless Chromium.
 
 Generates synthetic graphs of about 1k, 5k and 20k nodes (facts and entities in the
-facts.jsonl / entities.jsonl format of FACTS.md), renders each with ``render_html``, opens it
+facts.jsonl / entities.jsonl format of docs/facts.md), renders each with ``render_html``, opens it
 from file:// in headless Chromium and reads ``window.kgReady`` (milliseconds from navigation
 start until the graph is drawn and laid out). Prints a table.
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import random
 import sys
 import tempfile
@@ -55,12 +56,29 @@ def synthetic(nodes: int, seed: int = 7) -> tuple[list[dict], list[dict], dict]:
     maker.add_hubs(n_hubs)
     maker.add_links(n_entities)
     facts = maker.facts
+    add_dates(facts, random.Random(seed + 1))
     if len(facts) > 10:
         facts[0]["conflicts_with"] = [facts[1]["id"]]
         facts[1]["conflicts_with"] = [facts[0]["id"]]
     summary = {"title": f"synthetic {nodes}", "documents": n_docs, "entities": len(entities),
                "facts": len(facts), "build_seconds": 0.0}  # fmt: skip
     return facts, entities, summary
+
+
+def add_dates(facts: list[dict], rng: random.Random) -> None:
+    """Dates for the timeline, drawn from their own generator (the graph stays as it was):
+    three events in five, one tariff in two and one office in ten dated, between 2015 and
+    2025, at the precision of a year, a month or a day."""
+    share = {"event": ("date", 0.6), "tariff": ("effective_date", 0.5), "office": ("start", 0.1)}
+    for fact in facts:
+        name, p = share.get(fact["kind"], ("", 0.0))
+        if rng.random() >= p:
+            continue
+        year, month, day = rng.randint(2015, 2025), rng.randint(1, 12), rng.randint(1, 28)
+        precision = rng.choice(["year", "month", "day", "day"])
+        fact[name] = {"year": f"{year}", "month": f"{year}-{month:02d}"}.get(
+            precision, f"{year}-{month:02d}-{day:02d}"
+        )
 
 
 def _entities(rng: random.Random, n: int, docs: list[str]) -> list[dict]:
@@ -84,11 +102,14 @@ class _FactMaker:
         self.rng = rng
         self.docs = docs
         self.entities = entities
-        self.weights = [1 / (i + 1) ** 0.8 for i in range(len(entities))]
+        # cumulative once: random.choices picks the same as with weights=, without summing
+        # them again on every call
+        weights = (1 / (i + 1) ** 0.8 for i in range(len(entities)))
+        self.cum_weights = list(itertools.accumulate(weights))
         self.facts: list[dict] = []
 
     def pick(self, k: int = 1) -> list[dict]:
-        chosen = self.rng.choices(self.entities, weights=self.weights, k=k)
+        chosen = self.rng.choices(self.entities, cum_weights=self.cum_weights, k=k)
         return [{"id": e["id"], "label": e["label"], "type": e["type"]} for e in chosen]
 
     def sources(self) -> list[dict]:

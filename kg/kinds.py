@@ -77,6 +77,26 @@ class HubDecl:
 
 
 @dataclass(frozen=True)
+class RatesDecl:
+    """A rate history (the viewer's step chart): ``value`` over time, per ``source`` -> ``to``."""
+
+    source: str = field(metadata={"key": "from"})
+    to: str = field()
+    value: str = field()
+    previous: str | None = None  # the rate it replaced, when a source says so
+
+
+@dataclass(frozen=True)
+class TimelineDecl:
+    """Where a kind's facts go on the viewer's timeline."""
+
+    date: str  # the date field placing a fact on the axis
+    end: str | None = None  # a date field ending its span (an office's end)
+    undated: bool = True  # listed apart when it has no date; False: left off the timeline
+    rates: RatesDecl | None = None
+
+
+@dataclass(frozen=True)
 class ViewerDecl:
     panel: int
     summary: str
@@ -84,6 +104,7 @@ class ViewerDecl:
     edge: EdgeDecl | None = None
     hub: HubDecl | None = None
     mention: list[str] = field(default_factory=list)
+    timeline: TimelineDecl | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +159,7 @@ class KindSpec:
     edge: EdgeDecl | None
     hub: HubDecl | None
     mention: tuple[str, ...]
+    timeline: TimelineDecl | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -183,6 +205,10 @@ def _spec(name: str, decl: KindDecl) -> KindSpec:
     edge = decl.viewer.edge
     hub = decl.viewer.hub
     ends = [edge.source, edge.to, *([edge.label] if edge.label else [])] if edge else []
+    timeline = decl.viewer.timeline
+    rates = timeline.rates if timeline else None
+    dated = [timeline.date, *([timeline.end] if timeline.end else [])] if timeline else []
+    rated = [rates.source, rates.to, rates.value, rates.previous or rates.value] if rates else []
     for part, listed in (
         ("merge.key", decl.merge.key),
         ("merge.value", decl.merge.value),
@@ -193,10 +219,18 @@ def _spec(name: str, decl: KindDecl) -> KindSpec:
         ("viewer.mention", decl.viewer.mention),
         ("viewer.edge", ends),
         ("viewer.hub.links", [link[0] for link in hub.links] if hub else []),
+        ("viewer.timeline", dated),
+        ("viewer.timeline.rates", rated),
     ):
         for n in listed:
             if n not in names:
                 raise RuleError(f"{where}.{part}: {n!r} is not a field of {name}")
+    types = {f.name: f.type for f in fields}
+    rate_types = ["entity", "entity", "number", "number"] if rated else []
+    typed = [(n, "date") for n in dated] + list(zip(rated, rate_types, strict=True))
+    for n, wanted in typed:
+        if types[n] != wanted:
+            raise RuleError(f"{where}.viewer.timeline: {n!r} is a {types[n]}, not a {wanted}")
     parts: tuple[tuple[str, list[str]], ...] = (
         ("words", list(decl.merge.words)),
         ("known_across", decl.merge.known_across),
@@ -229,6 +263,7 @@ def _spec(name: str, decl: KindDecl) -> KindSpec:
         edge=edge,
         hub=hub,
         mention=tuple(decl.viewer.mention),
+        timeline=timeline,
     )
 
 

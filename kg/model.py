@@ -83,7 +83,7 @@ class Evidence:
 class Claim:
     """One fact as one document states it, before merging.
 
-    ``fields`` holds the kind's fields of shared/FACTS.md; entity-valued fields hold
+    ``fields`` holds the kind's fields of docs/facts.md; entity-valued fields hold
     ``Mention`` objects (or tuples of them), every other value is a plain JSON value.
     """
 

@@ -50,3 +50,12 @@ def load_yaml(relative: str) -> Any:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def asset_path(relative: str) -> Path:
+    """Path of a file kg ships for its outputs under ``kg/assets/`` (e.g. the vendored
+    ``vis-network/vis-network.min.js`` the viewer inlines; see its VENDORED.md)."""
+    path = Path(str(resources.files("kg") / "assets")) / relative
+    if not path.is_file():
+        raise RuleError(f"{path}: asset is missing; it ships with kg in kg/assets/; reinstall kg")
+    return path

@@ -154,7 +154,7 @@ PREFIXES: dict[str, str] = {
     "owl": str(OWL),
 }
 
-# Entity type (shared/FACTS.md) -> RDF classes written for it (ours first, then the standard one).
+# Entity type (docs/facts.md) -> RDF classes written for it (ours first, then the standard one).
 ENTITY_CLASSES: dict[str, tuple[str, ...]] = {
     "Person": (str(SCHEMA.Person),),
     "Country": (str(SCHEMA.Country),),

@@ -531,3 +531,264 @@ def test_copies_show_as_copies_and_support_beside_mentions(
     assert f"wire-copy (copy of {original})" in text
     label = browser.evaluate("document.querySelector('label[for=kg-support]').textContent")
     assert label == "Minimum support: 1 independent source(s)"
+
+
+# --- the timeline (kg/export/timeline.js) ------------------------------------------------------
+
+
+def png_rows(data: bytes) -> list[bytes]:
+    """The unfiltered pixel rows of an 8-bit RGB or RGBA PNG (as Chromium writes them)."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, header = 8, b"", b""
+    while pos < len(data):
+        (size,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + size]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + size
+    width, height, depth, colour = struct.unpack(">IIBB", header[:10])
+    assert depth == 8 and colour in (2, 6), (depth, colour)
+    bpp = 3 if colour == 2 else 4
+    raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytes(width * bpp)
+    for y in range(height):
+        line = raw[y * (stride + 1) : (y + 1) * (stride + 1)]
+        kind, row = line[0], bytearray(line[1:])
+        for x in range(stride):
+            a = row[x - bpp] if x >= bpp else 0
+            b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+            if kind == 1:
+                row[x] = (row[x] + a) & 0xFF
+            elif kind == 2:
+                row[x] = (row[x] + b) & 0xFF
+            elif kind == 3:
+                row[x] = (row[x] + (a + b) // 2) & 0xFF
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                row[x] = (row[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
+        rows.append(bytes(row))
+        prev = row
+    return [b"".join(r[i : i + 3] for i in range(0, len(r), bpp)) for r in rows]  # RGB
+
+
+def assert_drawn(browser: Chromium, selector: str, path: Path) -> None:
+    """Screenshot the element ``selector`` to ``path`` and check it is not blank: many
+    colours, and a good share of pixels that are not the background."""
+    box = browser.evaluate(
+        f"(() => {{ const r = document.querySelector({json.dumps(selector)})"
+        ".getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })()"
+    )
+    assert box[2] > 200 and box[3] > 150, box
+    clip = dict(zip(("x", "y", "width", "height"), box, strict=True), scale=1)
+    shot = browser.send("Page.captureScreenshot", {"format": "png", "clip": clip})
+    data = base64.b64decode(shot["data"])
+    path.write_bytes(data)
+    pixels = [row[i : i + 3] for row in png_rows(data) for i in range(0, len(row), 3)]
+    background = max(set(pixels), key=pixels.count)
+    assert len(set(pixels)) > 20, "the screenshot is nearly one colour"
+    assert sum(p != background for p in pixels) > 0.02 * len(pixels)
+
+
+def timeline_state() -> str:
+    return """(() => {
+        const rows = id => [...document.querySelectorAll('#' + id + ' .kg-tl-item')];
+        return {
+            dated: rows('kg-tl-dated').map(b => [b.dataset.fact,
+                b.querySelector('.kg-tl-date').textContent,
+                b.querySelector('.kg-tl-prec').textContent,
+                b.querySelector('.kg-tl-summary').textContent]),
+            undated: rows('kg-tl-undated').map(b => b.querySelector('.kg-tl-summary').textContent),
+            pairs: [...document.querySelectorAll('#kg-tl-rates .kg-tl-pair')]
+                .map(e => e.textContent),
+            steps: [...document.querySelectorAll('#kg-tl-rates .kg-tl-step')]
+                .map(e => e.dataset.fact),
+            rates: [...document.querySelectorAll('#kg-tl-rates .kg-tl-rate')]
+                .map(e => e.textContent),
+            bars: document.querySelectorAll('#kg-tl-axis rect').length,
+            count: document.getElementById('kg-tl-count').textContent,
+        };
+    })()"""
+
+
+def _refs_of(fact: dict) -> set[str]:
+    return {
+        r["id"]
+        for k, v in fact.items()
+        if k != "sources"
+        for r in (v if isinstance(v, list) else [v])
+        if isinstance(r, dict) and "id" in r
+    }
+
+
+def _errors(events: list[dict]) -> list[dict]:
+    return [
+        e
+        for e in events
+        if e["method"] == "Runtime.exceptionThrown"
+        or (e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
+    ]
+
+
+def test_timeline_of_the_sample_build(browser: Chromium, tmp_path: Path) -> None:
+    """The committed sample page: the two dated state visits on the axis with their month
+    precision, the undated events and tariffs apart, each tariff pair's rates as a step chart;
+    a click on an item or a step shows its quote and document in the evidence panel; the
+    entity filter keeps what involves the entity; offline, no error, drawn."""
+    out = ROOT / "exports" / "trump-xi-call"
+    page = out / "graph.html"
+    if not page.is_file():
+        pytest.skip("no build output: run `kg build examples/trump-xi-call --out exports/...`")
+    facts = load_jsonl(out / "facts.jsonl")
+    seen = len(browser.events)
+    browser.open(page.as_uri())
+    shown = browser.evaluate(timeline_state())
+    visits = sorted(
+        (f["date"], f) for f in facts if f["kind"] == "event" and f["event_type"] == "state_visit"
+    )
+    assert [d for d, _ in visits] == ["2017-04", "2017-11"]  # "April of that same year", ...
+    assert [(d, p) for _, d, p, _ in shown["dated"]] == [("2017-04", "month"), ("2017-11", "month")]
+    assert "Mar-a-Lago" in shown["dated"][0][3] and "Xi Jinping" in shown["dated"][0][3]
+    undated = [f for f in facts if f["kind"] in ("event", "tariff") and not f.get("date")]
+    undated = [f for f in undated if not f.get("effective_date")]
+    assert len(shown["undated"]) == len(undated) == 9
+    assert shown["count"] == "2 dated, 9 undated, 2 rate histories"
+    assert sorted(shown["pairs"]) == ["China → United States", "United States → China"]
+    # each pair's steps in order: the rate "from 145% to 30%" replaced comes first
+    assert shown["rates"] == ["125%", "10%", "145%", "30%"]
+    assert shown["bars"] == 2
+
+    # A dated item and a step open their fact's evidence in the panel.
+    _, visit = visits[1]
+    row = next(r for r in shown["dated"] if r[1] == "2017-11")
+    browser.evaluate(f"document.querySelector('#kg-tl-dated [data-fact=\"{row[0]}\"]').click()")
+    text = browser.evaluate(panel())
+    for src in visit["sources"]:
+        assert src["quote"] in text["marks"] and src["sentence"] in text["sentences"]
+    docs = browser.evaluate(
+        "[...document.querySelectorAll('#kg-panel .kg-source-doc')].map(e => e.textContent)"
+    )
+    assert sorted(docs) == sorted(s["doc"] for s in visit["sources"])
+    tariff = next(f for f in facts if f["kind"] == "tariff" and f["rate_percent"] == 30.0)
+    browser.evaluate(
+        "(() => { const d = JSON.parse(document.getElementById('kg-data').textContent);"
+        f" const k = d.facts.findIndex(f => f.id === {json.dumps(tariff['id'])});"
+        " document.querySelector(`#kg-tl-rates .kg-tl-step[data-fact=\"${k}\"]`)"
+        ".dispatchEvent(new MouseEvent('click')); })()"
+    )
+    text = browser.evaluate(panel())
+    assert text["heading"].startswith("Tariff by United States")
+    assert [s["quote"] for s in tariff["sources"]] == text["marks"]
+
+    # The entity filter: Xi Jinping's items only, no tariff pair; China's pairs both.
+    def pick(label: str) -> dict:
+        browser.evaluate(f"""(() => {{
+            const s = document.getElementById('kg-tl-entity');
+            s.value = [...s.options].find(o => o.textContent === {json.dumps(label)}).value;
+            s.dispatchEvent(new Event('change'));
+        }})()""")
+        return browser.evaluate(timeline_state())
+
+    xi = next(f["holder"]["id"] for f in facts if f.get("holder", {}).get("label") == "Xi Jinping")
+    mine = [f for f in facts if xi in _refs_of(f) and f["kind"] in ("event", "tariff")]
+    shown = pick("Xi Jinping")
+    assert [r[1] for r in shown["dated"]] == ["2017-04"]
+    assert len(shown["dated"]) + len(shown["undated"]) == len(mine) and shown["pairs"] == []
+    assert len(pick("China")["pairs"]) == 2
+    assert pick("All entities")["count"] == "2 dated, 9 undated, 2 rate histories"
+
+    # From an entity's panel: "Show on the timeline" sets the filter.
+    pick_in_search(browser, "Xi Jinping", "Xi Jinping")
+    browser.evaluate("document.querySelector('#kg-panel .kg-tl-link').click()")
+    assert browser.evaluate(timeline_state())["dated"][0][1] == "2017-04"
+    assert browser.evaluate(
+        "document.getElementById('kg-tl-entity').selectedOptions[0].textContent"
+    ) == "Xi Jinping"
+
+    events = browser.events[seen:]
+    assert _errors(events) == [] and browser.evaluate("window.kgCsp") == []
+    urls = [
+        e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"
+    ]
+    urls += browser.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert all(u.startswith(("file:", "data:")) for u in urls), urls
+    assert_drawn(browser, "#kg-timeline", tmp_path / "timeline.png")
+
+
+def _synthetic(nodes: int) -> tuple[list[dict], list[dict], dict]:
+    """The benchmark's synthetic graph (benchmarks/html_scale.py), dates included."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "kg_html_scale", ROOT / "benchmarks" / "html_scale.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.synthetic(nodes)
+
+
+def test_timeline_stays_lazy_at_20000_nodes(browser: Chromium, tmp_path: Path) -> None:
+    """20,000 nodes with thousands of dated items and hundreds of tariff pairs: only the rows
+    in each list's visible window are in the DOM, scrolling brings in the right ones, and a
+    click on one of them still opens its evidence."""
+    import re
+
+    from kg.export.html import render_html
+
+    facts, entities, summary = _synthetic(20_000)
+    text = render_html(facts, entities, summary)
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', text, re.S)[1])  # type: ignore[index]
+    timeline = data["timeline"]
+    assert len(data["nodes"]) == 20_000
+    assert len(timeline["dated"]) > 2000 and len(timeline["rates"]) > 300
+    page = tmp_path / "graph.html"
+    page.write_text(text, encoding="utf-8")
+    seen = len(browser.events)
+    browser.open(page.as_uri())
+    in_dom = browser.evaluate(
+        "[document.querySelectorAll('#kg-tl-dated .kg-tl-item').length,"
+        " document.querySelectorAll('#kg-tl-undated .kg-tl-item').length,"
+        " document.querySelectorAll('#kg-tl-rates .kg-tl-chart').length]"
+    )
+    assert 0 < in_dom[0] < 60 and 0 < in_dom[1] < 60 and 0 < in_dom[2] < 20, in_dom
+    middle = len(timeline["dated"]) // 2
+    first = browser.evaluate(f"""(() => {{
+        const box = document.getElementById('kg-tl-dated');
+        box.scrollTop = {middle} * 26;
+        box.dispatchEvent(new Event('scroll'));
+        return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {{
+            const rows = [...box.querySelectorAll('.kg-tl-item')];
+            const top = rows.find(r => parseFloat(r.style.top) >= box.scrollTop);
+            done([rows.length, Number(top.dataset.fact),
+                  top.querySelector('.kg-tl-date').textContent]);
+        }})));
+    }})()""")
+    fact, t0, t1, date, precision = timeline["dated"][middle]
+    assert first[0] < 60 and first[1:] == [fact, date]
+    browser.evaluate(f"document.querySelector('#kg-tl-dated [data-fact=\"{fact}\"]').click()")
+    quotes = browser.evaluate(panel())["marks"]
+    assert quotes == [s["quote"] for s in data["facts"][fact]["sources"]]
+    assert _errors(browser.events[seen:]) == []
+    assert_drawn(browser, "#kg-timeline", tmp_path / "timeline-20k.png")
+
+
+def test_a_graph_with_nothing_in_time_folds_the_timeline(browser: Chromium, tmp_path: Path) -> None:
+    facts = [f for f in load_jsonl(DATA / "viewer_facts.jsonl") if f["kind"] == "office"]
+    facts = [f for f in facts if not f.get("start") and not f.get("end")]
+    page = tmp_path / "graph.html"
+    write_html(facts, load_jsonl(DATA / "viewer_entities.jsonl"), {}, page)
+    seen = len(browser.events)
+    browser.open(page.as_uri())
+    shown = browser.evaluate("""(() => {
+        const t = document.getElementById('kg-timeline');
+        return [t.classList.contains('kg-tl-empty'), t.getBoundingClientRect().height,
+                document.getElementById('kg-tl-count').textContent];
+    })()""")
+    assert shown[0] is True and shown[1] < 60
+    assert shown[2] == "no events or measures in this graph"
+    assert _errors(browser.events[seen:]) == []

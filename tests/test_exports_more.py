@@ -53,18 +53,18 @@ def test_property_graph_has_typed_nodes_and_role_edges(sample_build: tuple) -> N
         node = pg.nodes[fact.id]
         assert node["support"] == fact.support and node["kind"] == fact.kind
         record = fact_record(fact)
-        roles = {r for s, _, r in pg.edges if s == fact.id}
+        roles = {r for s, _, r, _ in pg.edges if s == fact.id}
         for name, value in record.items():
             refs = value if isinstance(value, list) else [value]
             if any(isinstance(r, dict) and "id" in r for r in refs) and name != "sources":
                 assert kind(fact.kind).field(name).role in roles
-        docs = {t for s, t, r in pg.edges if s == fact.id and r == "stated_in"}
+        docs = {t for s, t, r, _ in pg.edges if s == fact.id and r == "stated_in"}
         assert docs == {f"doc:{e.doc}" for e in fact.evidence}
     for entity in result.entities.values():
         assert pg.nodes[entity.id]["type"] == entity.type
-    assert all(t in pg.nodes for _, t, _ in pg.edges)
-    assert "participant" in {r for _, _, r in pg.edges}  # a list field's role is singular
-    holders = [(s, t) for s, t, r in pg.edges if r == "holder"]
+    assert all(t in pg.nodes for _, t, _, _ in pg.edges)
+    assert "participant" in {r for _, _, r, _ in pg.edges}  # a list field's role is singular
+    holders = [(s, t) for s, t, r, _ in pg.edges if r == "holder"]
     assert holders and all(pg.nodes[t]["type"] == "Person" for _, t in holders)
 
 
@@ -142,3 +142,119 @@ def test_kg_export_from_a_store(tmp_path: Path, sample_build: tuple) -> None:
         app, ["export", "--format", "ttl", "--store", str(tmp_path / "nope"), "--out", str(folder)]
     )
     assert res.exit_code == 1 and "is not a kg store" in res.output
+
+
+def _stated_in(rows: list[dict], fact_id: str) -> list[tuple]:
+    return sorted(
+        (r["doc"], int(r["start"]), int(r["end"]), r["quote"], r["sentence"])
+        for r in rows
+        if r["source"] == fact_id and r["role"] == "stated_in"
+    )
+
+
+def test_the_evidence_of_a_known_fact_is_in_the_neo4j_csv_and_graphml(
+    sample_build: tuple, tmp_path: Path
+) -> None:
+    """Scott Bessent's office: its three mentions, with quote and offsets, on the STATED_IN
+    relationships of the Neo4j CSV and the stated_in edges of GraphML, as in facts.jsonl and
+    the articles."""
+    result, out = sample_build
+    facts = [json.loads(line) for line in (out / "facts.jsonl").read_text("utf-8").splitlines()]
+    (fact,) = [
+        f
+        for f in facts
+        if f["kind"] == "office"
+        and f["holder"]["label"] == "Scott Bessent"
+        and f["title"] == "Secretary of the Treasury"
+    ]
+    expected = {
+        ("000_e11ff9137715a641", "Secretary of the Treasury Scott Bessent"),
+        ("002_237a4dc78d8b169e", "Treasury Secretary Scott Bessent"),
+        ("003_b65cb57c138162f8", "Treasury Secretary Scott Bessent"),
+    }
+    table = sorted(
+        (s["doc"], s["start"], s["end"], s["quote"], s["sentence"]) for s in fact["sources"]
+    )
+    assert {(doc, quote) for doc, _, _, quote, _ in table} == expected
+    for doc, start, end, quote, sentence in table:
+        text = (SAMPLE / f"{doc}.txt").read_text(encoding="utf-8")
+        assert text[start:end] == quote and quote in sentence and sentence in text
+
+    folder = export("neo4j", result, tmp_path)
+    with (folder / "relationships.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = [dict(zip(header, r, strict=True)) for r in reader]
+    assert header[:4] == [":START_ID", ":END_ID", ":TYPE", "role"]
+    for column in ("start:int", "end:int", "quote", "sentence", "extractor", "confidence:float"):
+        assert column in header
+    for row in rows:
+        row.update(source=row[":START_ID"], start=row["start:int"], end=row["end:int"])
+    neo4j = _stated_in(rows, fact["id"])
+    assert neo4j == table
+    stated = [r for r in rows if r["source"] == fact["id"] and r[":TYPE"] == "STATED_IN"]
+    assert {r[":END_ID"] for r in stated} == {f"doc:{d}" for d, *_ in table}
+    assert all(r["extractor"].startswith("kg.offices.") and r["rule"] for r in stated)
+    assert "--multiline-fields=true" in (folder / "import.sh").read_text(encoding="utf-8")
+
+    graph = nx.read_graphml(export("graphml", result, tmp_path))
+    edges = [
+        dict(d, source=s, doc=d.get("doc", ""))
+        for s, _, d in graph.edges(data=True)
+        if d.get("role") == "stated_in"
+    ]
+    assert _stated_in(edges, fact["id"]) == table
+
+
+def test_a_line_break_in_a_label_survives_the_neo4j_csv() -> None:
+    """A label or alias with a line break is written as it is, inside a quoted field, which
+    neo4j-admin reads with --multiline-fields=true (import.sh passes it) and LOAD CSV reads
+    as is."""
+    import io
+
+    from kg.export.property_graph import IMPORT_SH, PropertyGraph, _csv_bytes, neo4j_tables
+
+    pg = PropertyGraph()
+    pg.nodes["urn:p"] = {
+        "label": "Donald\nTrump",
+        "type": "Person",
+        "kind": "entity",
+        "aliases": ["Donald\nTrump", "Trump"],
+    }
+    header, rows = neo4j_tables(pg)["entities.csv"]
+    back = list(csv.reader(io.StringIO(_csv_bytes(header, rows).decode("utf-8"), newline="")))
+    assert back[1][1] == "Donald\nTrump" and back[1][header.index("aliases:string[]")] == (
+        "Donald\nTrump;Trump"
+    )
+    assert "--multiline-fields=true" in IMPORT_SH
+
+
+def test_every_exporter_is_byte_identical_across_builds_and_days(
+    sample_build: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every registered format, written by a second build of the sample on another 'day', has
+    the bytes the session's build writes; GEXF holds no date and no networkx_key."""
+    import time
+
+    from kg.pipeline import run_build
+
+    result, _ = sample_build
+    names = tuple(exporters())
+    assert {"graphml", "gexf", "neo4j", "jsonld", "trig", "html"} <= set(names)
+    first = tmp_path / "first"
+    for name in names:
+        export(name, result, first)
+    today = time.strftime("%Y-%m-%d")
+    monkeypatch.setattr(time, "strftime", lambda *_a, **_k: "1999-12-31")
+    second = tmp_path / "second"
+    run_build([str(SAMPLE)], second, Settings(exports=names), nlp=shared_nlp())
+
+    def files(folder: Path) -> dict[str, bytes]:
+        found = (p for p in folder.rglob("*") if p.is_file() and p.name != ".kg-output")
+        return {str(p.relative_to(folder)): p.read_bytes() for p in found}
+
+    a, b = files(first), files(second)
+    assert sorted(a) == sorted(b) and len(a) >= len(names)
+    assert [n for n in a if a[n] != b[n]] == []
+    gexf = a["graph.gexf"].decode("utf-8")
+    assert "networkx_key" not in gexf and "lastmodifieddate" not in gexf and today not in gexf

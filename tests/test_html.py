@@ -84,7 +84,7 @@ def test_page_is_self_contained(facts: list[dict], entities: list[dict]) -> None
     ):
         assert not re.search(pattern, rest, re.I), pattern
     # The only URLs outside the data are licence and comment strings of vis-network itself.
-    vis = (Path(__import__("pyvis").__file__).parent / "templates/lib/vis-9.1.2").glob("*")
+    vis = (ROOT / "kg" / "assets" / "vis-network").glob("vis-network.*")
     vis_text = "".join(p.read_text(encoding="utf-8") for p in vis)
     for url in re.findall(r"https?://[^\s\"')]+", rest):
         assert url in vis_text, url
@@ -336,3 +336,27 @@ def test_real_build_output_renders() -> None:
     for fact in data["facts"]:
         for src in fact["sources"]:
             assert src["mark"] is not None or src["quote"] not in data["sentences"][src["s"]]
+
+
+def test_vendored_vis_network_matches_its_record(
+    facts: list[dict], entities: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """vis-network ships inside kg (kg/assets/vis-network), as VENDORED.md records it, and the
+    viewer renders without pyvis, which is no longer a dependency."""
+    import hashlib
+    import sys
+
+    import tomllib
+
+    folder = ROOT / "kg" / "assets" / "vis-network"
+    record = (folder / "VENDORED.md").read_text(encoding="utf-8")
+    assert "9.1.2" in record and "Apache-2.0" in record and "MIT" in record
+    for name in ("vis-network.min.js", "vis-network.css"):
+        digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        assert f"`{name}` {digest}" in record, name
+    assert "@version 9.1.2" in (folder / "vis-network.min.js").read_text(encoding="utf-8")[:400]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not [d for d in project["dependencies"] if d.lower().startswith("pyvis")]
+    monkeypatch.setitem(sys.modules, "pyvis", None)  # an import of pyvis would now fail
+    page = render_html(facts, entities, {"title": "no pyvis"})
+    assert (folder / "vis-network.min.js").read_text(encoding="utf-8") in page

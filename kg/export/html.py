@@ -1,7 +1,7 @@
 """The interactive single-file HTML viewer of the graph (a build's ``graph.html``).
 
-Self-contained: vis-network (from the installed pyvis) and the viewer's code are inlined, the
-graph is escaped JSON in a ``<script type="application/json">`` block, and a
+Self-contained: vis-network (vendored in kg/assets/vis-network/) and the viewer's code are
+inlined, the graph is escaped JSON in a ``<script type="application/json">`` block, and a
 Content-Security-Policy forbids every fetch, so the page works from ``file://`` offline.
 Article strings are data: the page builds its DOM with ``textContent`` only. The same input
 gives a byte-identical page: everything is sorted, nothing is timed.
@@ -15,13 +15,14 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from importlib import resources
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from kg.errors import ExportError
+from kg.errors import ExportError, KGError
 from kg.export.atomic import atomic_write
+from kg.export.timeline import timeline_view
 from kg.kinds import KindSpec, kinds
+from kg.resources import asset_path
 
 # How each kind is drawn, summarised and ordered in a panel is its `viewer` declaration in
 # ontology/kinds.yaml (kg.kinds): an edge between two entities, a hub node linked to the entities
@@ -29,7 +30,6 @@ from kg.kinds import KindSpec, kinds
 # hub linked to every entity it names.
 _FIELD = re.compile(r"\{(\w+)\}")
 _COMMON = {"id", "kind", "support", "mentions", "sources", "conflicts_with"}
-_VIS_DIR = ("templates", "lib", "vis-9.1.2")
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 _JSON_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
@@ -53,12 +53,13 @@ def render_html(
         "VIS_JS": _read_vis("vis-network.min.js"),
         "VIEWER_CSS": _read_own("viewer.css"),
         "VIEWER_JS": _read_own("viewer.js"),
+        "TIMELINE_JS": _read_own("timeline.js"),
     }
     for name, text in parts.items():
         if re.search(r"</(script|style)|<!--", text, re.IGNORECASE):
             raise ExportError(
                 f"render_html: {name} contains '</script', '</style' or '<!--', which would end"
-                " its inline block early; use the vis-network copy shipped with pyvis 0.3.2"
+                " its inline block early; use the vis-network of kg/assets/vis-network/VENDORED.md"
             )
     parts["DATA"] = embed_json(data)
     template = _read_own("html_template.html")
@@ -131,7 +132,7 @@ def _sorted_unique(records: list[dict], name: str) -> list[dict]:
         if not isinstance(rid, str) or not rid:
             raise ExportError(
                 f"render_html: {name}[{i}] has no string 'id' ({record!r:.80}); every line of"
-                f" {name}.jsonl needs one (see FACTS.md)"
+                f" {name}.jsonl needs one (see docs/facts.md)"
             )
         if rid in seen:
             raise ExportError(f"render_html: {name} holds id {rid!r} twice; merge them first")
@@ -301,6 +302,8 @@ class _Builder:
             for i, fact in enumerate(self.facts)
         ]
         types = Counter(node["type"] for node in nodes)
+        own_nodes = {f["id"] for f in self.facts} | {"doc:" + d for d in self.doc_ids}
+        labels = {rank[k]: n["label"] for k, n in self.nodes.items() if k not in own_nodes}
         return {
             "meta": self._meta(len(nodes), max_nodes, large),
             "docs": [self._doc_record(d) for d in self.doc_ids],
@@ -309,6 +312,7 @@ class _Builder:
             "facts": facts,
             "sentences": sentences,
             "types": sorted(([t, c] for t, c in types.items()), key=lambda tc: (-tc[1], tc[0])),
+            "timeline": timeline_view(self.facts, [f["nodes"] for f in facts], rank, labels),
         }
 
     def _fact_record(
@@ -486,15 +490,8 @@ def _read_own(name: str) -> str:
 
 
 def _read_vis(name: str) -> str:
-    spec = find_spec("pyvis")
-    if spec is None or not spec.submodule_search_locations:
-        raise ExportError(
-            "render_html: pyvis is not installed; install kg's dependencies (pip install pyvis)"
-        )
-    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*_VIS_DIR, name)
+    """A file of the vendored vis-network (kg/assets/vis-network/VENDORED.md)."""
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ExportError(
-            f"{path}: cannot read vis-network from pyvis ({exc}); install pyvis 0.3.2"
-        ) from exc
+        return asset_path(f"vis-network/{name}").read_text(encoding="utf-8")
+    except (OSError, KGError) as exc:
+        raise ExportError(f"render_html: cannot read vis-network's {name}: {exc}") from exc

@@ -1,4 +1,4 @@
-"""The flat views of a build: facts.jsonl and entities.jsonl records (shared/FACTS.md)."""
+"""The flat views of a build: facts.jsonl and entities.jsonl records (docs/facts.md)."""
 
 from __future__ import annotations
 

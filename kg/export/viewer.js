@@ -3,6 +3,7 @@
  * Every string in the data comes from news articles and is treated as text: the DOM is built
  * with createElement and textContent only, and vis-network gets no `title` (tooltip) strings.
  * The page sets window.kgReady = performance.now() once the graph is drawn and laid out.
+ * The timeline pane under the graph is kg/export/timeline.js (kgTimeline), inlined before this.
  *
  * Article text can be hostile to layout: a 2 MB title or a word with 100,000 combining marks
  * froze the tab. Every string reaches the page through tame(): combining-mark runs cut to
@@ -351,8 +352,23 @@
     if (n.docs.length) {
       panel.appendChild(el("p", "kg-docs", "In " + n.docs.length + " document(s): " + n.docs.map(docName).join("; ")));
     }
-    panel.appendChild(el("p", "kg-meta", n.facts.length + " fact(s), support " + n.support));
+    var meta = el("p", "kg-meta", n.facts.length + " fact(s), support " + n.support);
+    if (timeline && timeline.has(i)) {
+      var onTimeline = el("button", "kg-tl-link", "Show on the timeline");
+      onTimeline.type = "button";
+      onTimeline.addEventListener("click", function () { timeline.setEntity(i); });
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(onTimeline);
+    }
+    panel.appendChild(meta);
     panel.appendChild(factList(n.facts));
+  }
+  function showFact(fi) {
+    clear(panel);
+    var f = facts[fi];
+    panel.appendChild(el("h2", null, f.summary, LABEL_LIMIT));
+    panel.appendChild(el("p", "kg-meta", f.kind + ", from the timeline"));
+    panel.appendChild(factCard(fi));
   }
   function showEdge(k) {
     clear(panel);
@@ -508,6 +524,12 @@
     apply();
   });
 
+  /* ---- the timeline pane (kg/export/timeline.js) ---- */
+  var timeline = kgTimeline({
+    data: data, el: el, shorten: shorten, LABEL_LIMIT: LABEL_LIMIT,
+    showFact: function (fi) { showFact(fi); }
+  });
+
   /* ---- start ---- */
   var moved = false;
   network.on("zoom", function () { moved = true; });
@@ -539,6 +561,7 @@
   window.kgViewer = {
     network: network,
     reveal: function (id) { var i = byId.get(id); if (i !== undefined) reveal(i); return i !== undefined; },
-    visibleNodeIds: function () { return nodeSet.getIds().map(function (i) { return nodes[i].id; }); }
+    visibleNodeIds: function () { return nodeSet.getIds().map(function (i) { return nodes[i].id; }); },
+    timeline: timeline
   };
 })();
