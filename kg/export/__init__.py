@@ -102,7 +102,7 @@ def _jsonl(path: Path, records: Iterable[dict[str, Any]]) -> None:
 
 @exporter("facts", "facts.jsonl")
 def export_facts(build: BuildResult, path: Path) -> None:
-    """The flat facts table of shared/FACTS.md, sorted by id."""
+    """The flat facts table of docs/facts.md, sorted by id."""
     _jsonl(path, (fact_record(f) for f in sorted(build.facts, key=lambda f: f.id)))
 
 
