@@ -20,7 +20,6 @@ whose workers must have kg and the model installed.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -113,7 +112,8 @@ class DaskAnalysis:
     def _run(self, client: Any) -> Iterator[Analysis]:
         from distributed import wait
 
-        partitions = _partitions(self.documents, self.dask.partition_size)
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        partitions = _partitions(self.documents, self.dask.partition_size, workers)
         futures = []
         for i, part in enumerate(partitions):
             digest = hashlib.sha256("\0".join(d.id for d in part).encode("utf-8")).hexdigest()
@@ -149,11 +149,28 @@ class DaskAnalysis:
             yield from analyses
 
 
-def _partitions(documents: Iterable[Document], size: int) -> list[list[Document]]:
-    it = iter(documents)
-    out = []
-    while chunk := list(itertools.islice(it, size)):
-        out.append(chunk)
+def _partitions(
+    documents: Iterable[Document], size: int, workers: int = 1
+) -> list[list[Document]]:
+    """The documents in order, cut into partitions of about ``size`` documents: as many as a
+    multiple of ``workers`` (so no worker idles while another does a last partition alone),
+    each of about the same number of characters (spaCy's time is about linear in them)."""
+    docs = list(documents)
+    if not docs:
+        return []
+    count = -(-len(docs) // max(1, size))
+    count = min(len(docs), -(-count // workers) * workers)
+    total = sum(len(d.text) for d in docs) or 1
+    out: list[list[Document]] = [[]]
+    done = 0
+    for i, d in enumerate(docs):
+        left = len(docs) - i  # documents still to place, this one included
+        middle = done + len(d.text) / 2  # a document goes where most of it falls
+        due = middle >= total * len(out) / count or left == count - len(out)
+        if out[-1] and due and len(out) < count:
+            out.append([])
+        out[-1].append(d)
+        done += len(d.text)
     return out
 
 

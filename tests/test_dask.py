@@ -90,3 +90,18 @@ def test_a_store_built_on_the_cluster_analyses_only_new_documents(
     (corpus / texts[2].name).write_bytes(texts[2].read_bytes())
     second = build_store([corpus], store, _dask(cluster))
     assert second.analysed == [texts[2].stem]
+
+
+def test_partitions_keep_the_order_and_share_the_characters_among_the_workers() -> None:
+    """news-dev's 16 real documents (1 to 2 KB each) in partitions of 3 for 2 workers: six
+    partitions (a multiple of the workers), in document order, of about equal text."""
+    from kg.distributed import _partitions
+    from kg.ingest import read_documents
+
+    documents = list(read_documents([str(Path(__file__).parent / "data" / "news-dev")]))
+    parts = _partitions(documents, 3, 2)
+    assert [d for p in parts for d in p] == documents
+    assert len(parts) == 6 and all(parts)
+    sizes = [sum(len(d.text) for d in p) for p in parts]
+    assert max(sizes) <= 2 * min(sizes)
+    assert _partitions(documents[:1], 3, 2) == [documents[:1]]  # never an empty partition
