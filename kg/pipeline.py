@@ -262,9 +262,10 @@ def analyse_with(
 
 def analyse_on_dask(
     documents: Iterable[Document], settings: Settings
-) -> tuple[list[Analysis], tuple[str, str]]:
+) -> tuple[Iterable[Analysis], tuple[str, str]]:
     """The analyses of ``documents`` computed on a Dask cluster (``settings.dask``), in order,
-    with the model's (name, version) as the workers ran it."""
+    with the model's (name, version) as the workers ran it: a stream, partition by partition
+    as they come back (the first is awaited here, for the model)."""
     from kg.distributed import DaskAnalysis, DaskSettings
     from kg.nlp import resolve_model_name
 
@@ -276,12 +277,13 @@ def analyse_on_dask(
         limits=settings.limits,
         dask=settings.dask or DaskSettings(),
     )
-    analyses = list(runner)
-    if runner.model is None:  # no document: no worker ran the model
+    stream = iter(runner)
+    first = next(stream, None)
+    if first is None or runner.model is None:  # no document: no worker ran the model
         nlp = load_nlp(resolve_model_name(settings.model))
         meta = model_info(nlp)
-        return analyses, (meta.name, meta.version)
-    return analyses, runner.model
+        return [], (meta.name, meta.version)
+    return itertools.chain([first], stream), runner.model
 
 
 def export_complete(names: Sequence[str], result: BuildResult, out: Path) -> list[Path]:
