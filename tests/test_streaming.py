@@ -123,3 +123,19 @@ def test_a_dataset_in_memory_gives_the_streamed_union(streamed: tuple[BuildResul
     assert result.make_segments is not None
     streamed_union = [t for s in result.make_segments() for t in s.union]
     assert [t for s in graph.segments_of(result.quads) for t in s.union] == streamed_union
+
+
+def test_a_store_exports_the_files_a_build_writes(
+    streamed: tuple[BuildResult, Path], tmp_path: Path
+) -> None:
+    """kg export --store streams the dataset too (read_store's result), to the same bytes."""
+    from kg.results import Settings
+    from kg.store import build_store, read_store
+
+    _, out = streamed
+    build_store([str(NEWS)], tmp_path / "store", Settings(), nlp=shared_nlp())
+    result = read_store(tmp_path / "store")
+    assert result.make_segments is not None
+    export_many(["trig", "nq", "ttl"], result, tmp_path / "files")
+    for name in ("graph.trig", "graph.nq", "graph.ttl"):
+        assert (tmp_path / "files" / name).read_bytes() == (out / name).read_bytes()

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.export.atomic import atomic_write
 from kg.gcpause import gc_paused
-from kg.graph import BuildInfo, build_quads
+from kg.graph import BuildInfo, Segment, build_quads, dataset_segments
 from kg.iri import doc_graph_iri, document_key, meta_graph_iri
 from kg.limits import printable
 from kg.results import Analysis, BuildResult, Settings
@@ -285,6 +285,20 @@ def _all_quads(
     return everything
 
 
+def _all_segments(
+    documents: list[Document], resolution: Resolution, info: BuildInfo, base: str
+) -> Callable[[], Iterator[Segment]]:
+    """A function that streams the whole dataset, one document's graph at a time (what the
+    file exports of a ``BuildResult`` read: kg.graph.dataset_segments)."""
+
+    def stream() -> Iterator[Segment]:
+        yield from dataset_segments(
+            documents, resolution.entities, resolution.facts, info, base, copies=resolution.copies
+        )
+
+    return stream
+
+
 def _read_cache(cache: AnalysisCache) -> dict[str, CacheEntry]:
     """Every cached analysis by document id (three times faster with the collector paused)."""
     with gc_paused():
@@ -318,7 +332,9 @@ def _resolve_and_sync(
 
     whole = len(stale) == len(documents)  # every graph was built: the dataset is at hand
     make_quads = (lambda: quads) if whole else _all_quads(documents, resolution, info, base)
-    result = BuildResult(documents, entities, facts, make_quads, info)
+    # the file exports stream the dataset, unless it is at hand already
+    segments = None if whole else _all_segments(documents, resolution, info, base)
+    result = BuildResult(documents, entities, facts, make_quads, info, make_segments=segments)
     result.copies = resolution.copies
     return result, report
 
@@ -498,7 +514,10 @@ def read_store(folder: str | os.PathLike[str], settings: Settings | None = None)
         entries = list(_read_cache(_cache(path)).values())
         documents, resolution, info = _resolve(entries, settings, base)
     quads = _all_quads(documents, resolution, info, base)
-    result = BuildResult(documents, resolution.entities, resolution.facts, quads, info)
+    segments = _all_segments(documents, resolution, info, base)
+    result = BuildResult(
+        documents, resolution.entities, resolution.facts, quads, info, make_segments=segments
+    )
     result.copies = resolution.copies
     return result
 
