@@ -40,6 +40,30 @@ STREAMED = (*RDF_FORMATS, "parts")  # the exports written from the stream of seg
 PART_QUADS = 1_000_000  # quads per file of parts/ (a file ends at a graph's end)
 MANIFEST = "manifest.json"
 
+# RDF files kg reads back (kg query --data, kg export --data), by suffix
+FILE_FORMATS = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def file_format(path: str | os.PathLike[str]) -> ox.RdfFormat | None:
+    """The RDF format of a file by its suffix (``FILE_FORMATS``), None for another."""
+    return FILE_FORMATS.get(Path(path).suffix.lower())
+
+
+def unknown_file_type(path: str | os.PathLike[str]) -> str:
+    """The message for a file whose suffix names no RDF format."""
+    p = Path(path)
+    return f"{p}: unknown RDF file type {p.suffix!r}; use one of {', '.join(sorted(FILE_FORMATS))}"
+
+
 _PROBE = ox.NamedNode("urn:kg:probe")  # an IRI no prefix abbreviates
 
 
@@ -62,6 +86,7 @@ class _Writer:
     def __init__(self, name: str, handle: IO[bytes]) -> None:
         self.name = name
         self.handle = handle
+        self.union = name == "ttl"  # Turtle: the union of every graph, each triple once
         self.fmt = RDF_FORMATS.get(name, ox.RdfFormat.N_QUADS)
         self.header = _header(self.fmt) if self.fmt != ox.RdfFormat.N_QUADS else b""
         self.started = False
@@ -101,6 +126,8 @@ class _Writer:
 
 class _Parts:
     """``parts/``: N-Quads files of about ``limit`` quads each, cut between graphs."""
+
+    union = False
 
     def __init__(self, folder: Path, limit: int) -> None:
         self.folder = folder
@@ -154,24 +181,24 @@ def write_streamed(
     """Write the exports ``paths`` (names of ``STREAMED`` to their paths) from one pass over
     ``segments``; each file appears complete or not at all. Returns the number of quads."""
     with contextlib.ExitStack() as stack:
-        writers: list[tuple[bool, Any]] = []
+        writers: list[_Writer | _Parts] = []
         for name, path in paths.items():
             try:
                 if name == "parts":
                     folder = stack.enter_context(_staged_folder(path))
-                    writers.append((False, _Parts(folder, part_quads or PART_QUADS)))
+                    writers.append(_Parts(folder, part_quads or PART_QUADS))
                 else:
                     handle = stack.enter_context(atomic_open(path))
-                    writers.append((name == "ttl", _Writer(name, handle)))
+                    writers.append(_Writer(name, handle))
             except OSError as exc:
                 raise ExportError(f"{path}: cannot write {name} export: {exc}") from exc
         count = 0
         try:
             for segment in segments:
                 count += len(segment.quads)
-                for union, writer in writers:
-                    writer.write(segment.graph, segment.union if union else segment.quads)
-            for _, writer in writers:
+                for writer in writers:
+                    writer.write(segment.graph, segment.union if writer.union else segment.quads)
+            for writer in writers:
                 writer.close()
         except OSError as exc:
             raise ExportError(f"cannot write the RDF exports: {exc.strerror or exc}") from exc

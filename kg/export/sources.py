@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import ExportError
+from kg.export.rdf import file_format, unknown_file_type
 from kg.export.records import jsonl_lines
 from kg.vocab import DCTERMS, KG, OA, SCHEMA
 
@@ -35,14 +36,6 @@ __all__ = ["RDF_ONLY", "read_build", "read_rdf", "rdf_format"]
 
 # The exports that need nothing but the quads.
 RDF_ONLY = ("trig", "nq", "ttl", "jsonld")
-_RDF_SUFFIXES = {
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-}
 _P = {
     name: str(term)
     for name, term in {
@@ -78,12 +71,9 @@ _BUILD_CLASS = "http://www.w3.org/ns/prov#Activity"
 
 def rdf_format(path: str | os.PathLike[str]) -> ox.RdfFormat:
     """The RDF format of a file, by its suffix; ``ExportError`` for another suffix."""
-    p = Path(path)
-    fmt = _RDF_SUFFIXES.get(p.suffix.lower())
+    fmt = file_format(path)
     if fmt is None:
-        raise ExportError(
-            f"{p}: unknown RDF file type {p.suffix!r}; use one of {', '.join(_RDF_SUFFIXES)}"
-        )
+        raise ExportError(unknown_file_type(path))
     return fmt
 
 

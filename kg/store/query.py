@@ -21,20 +21,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KGError
+from kg.export.rdf import file_format, unknown_file_type
 from kg.terminal import shown
 from kg.vocab import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
-_DATA_FORMATS = {
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
@@ -111,12 +102,9 @@ def parse_bindings(items: list[str]) -> dict[str, Term]:
 def load_data(path: str | os.PathLike[str]) -> ox.Store:
     """An in-memory store holding an exported file (TriG, N-Quads, Turtle, JSON-LD, …)."""
     p = Path(path)
-    fmt = _DATA_FORMATS.get(p.suffix.lower())
+    fmt = file_format(p)
     if fmt is None:
-        raise QueryError(
-            f"{p}: unknown RDF file type {p.suffix!r}; use one of"
-            f" {', '.join(sorted(_DATA_FORMATS))}"
-        )
+        raise QueryError(unknown_file_type(p))
     store = ox.Store()
     try:
         store.load(path=str(p), format=fmt)
