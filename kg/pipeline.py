@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,7 +25,7 @@ from kg.errors import ExportError, KGError
 from kg.export import export_many
 from kg.extract import build_context, extract
 from kg.gcpause import gc_paused
-from kg.graph import BuildInfo, Segment, build_quads, dataset_segments
+from kg.graph import BuildInfo, Segment, dataset_segments
 from kg.ingest import InputWarning, read_documents
 from kg.lexicon import load_lexicon
 from kg.limits import Limits
@@ -122,10 +121,7 @@ def assemble(
     def segments() -> Iterator[Segment]:
         return dataset_segments(documents, entities, facts, info, base, copies=copies)
 
-    def quads() -> list[ox.Quad]:
-        return build_quads(documents, entities, facts, info, base, copies=copies)
-
-    result = BuildResult(documents, entities, facts, quads, info, make_segments=segments)
+    result = BuildResult(documents, entities, facts, None, info, make_segments=segments)
     result.copies = copies
     return result
 

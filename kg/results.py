@@ -67,16 +67,16 @@ class Analysis:
 class BuildResult:
     """A finished build, before or after export.
 
-    ``make_quads`` builds the RDF dataset; it is called once, the first time ``quads`` is read.
-    A full build passes the quads it already has (``lambda: quads``); a store build, which
-    writes only the graphs that changed, passes a function that builds them all, so only file
-    exports pay for the whole dataset.
+    The RDF dataset comes from ``make_segments`` (a stream, kg.graph.dataset_segments), which
+    the file exports read one document's graph at a time, or from ``make_quads`` (a result
+    that holds its quads already: a store build that built every graph, a build folder read
+    back). ``quads``, the dataset as one list, is made on first use from whichever is given.
     """
 
     documents: list[Document]
     entities: dict[str, Entity]
     facts: list[Fact]
-    make_quads: Callable[[], list[ox.Quad]]
+    make_quads: Callable[[], list[ox.Quad]] | None
     info: BuildInfo
     warnings: list[InputWarning] = field(default_factory=list)
     seconds: float = 0.0
@@ -92,7 +92,13 @@ class BuildResult:
     def quads(self) -> list[ox.Quad]:
         """Every quad of the dataset (built on first use)."""
         if self._quads is None:
-            self._quads = self.make_quads()
+            if self.make_quads is not None:
+                self._quads = self.make_quads()
+            else:
+                from kg.gcpause import gc_paused
+
+                with gc_paused():  # millions of acyclic terms: see kg/gcpause.py
+                    self._quads = [q for s in self.segments() for q in s.quads]
         return self._quads
 
     def segments(self) -> Iterator[Segment]:
@@ -100,6 +106,8 @@ class BuildResult:
         can (``make_segments``), else cut from ``quads``."""
         if self._quads is None and self.make_segments is not None:
             return iter(self.make_segments())
+        if self._quads is None and self.make_quads is None:
+            return iter(())
         from kg.graph import segments_of
 
         return segments_of(self.quads)

@@ -1,8 +1,8 @@
 """Exporters: a registry of named writers of a finished build.
 
 Each exporter writes one file under the output folder, atomically. ``kg build`` runs the
-default set (``export_many``, which overlaps the RDF writers); ``export(name, build, path)`` runs
-one.
+default set (``export_many``, which writes every RDF file from one streamed pass over the
+dataset, kg/export/rdf.py); ``export(name, build, path)`` runs one.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from kg.errors import ExportError, RegistryError
 from kg.export.atomic import atomic_open
 from kg.export.rdf import STREAMED, write_streamed
 from kg.export.records import entity_record, fact_record
+from kg.gcpause import gc_paused
 
 if TYPE_CHECKING:
     from kg.results import BuildResult
@@ -67,16 +68,22 @@ def export_many(names: Sequence[str], build: BuildResult, out_dir: str | Path) -
     paths = {name: out / _EXPORTERS[name][0] for name in names}
     streamed = {name: paths[name] for name in names if name in STREAMED}
     if streamed:
-        build.counted(write_streamed(build.segments(), streamed))
+        _write_streamed(build, streamed)
     for name in names:
         if name not in STREAMED:
             export(name, build, out_dir)
     return [paths[name] for name in names]
 
 
+def _write_streamed(build: BuildResult, paths: dict[str, Path]) -> None:
+    """Write the streamed exports ``paths`` of ``build`` in one pass, counting its quads."""
+    with gc_paused():  # millions of acyclic terms: see kg/gcpause.py
+        build.counted(write_streamed(build.segments(), paths))
+
+
 def _streamed(name: str) -> Exporter:
     def write(build: BuildResult, path: Path) -> None:
-        build.counted(write_streamed(build.segments(), {name: path}))
+        _write_streamed(build, {name: path})
 
     write.__doc__ = _STREAMED_DOCS[name]
     return write

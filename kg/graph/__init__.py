@@ -9,7 +9,7 @@ documented in docs/model.md and ontology/kg.ttl.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
@@ -186,11 +186,10 @@ def build_quads(
     base: str = DEFAULT_BASE,
     only_docs: AbstractSet[str] | None = None,
     copies: Copies | None = None,
-    texts: Mapping[str, str] | None = None,
 ) -> list[ox.Quad]:
     """Every quad of the dataset, in the order of :func:`dataset_segments` (so serialisations
     are byte-identical), as one list: for corpora that fit in memory."""
-    segments = dataset_segments(documents, entities, facts, info, base, only_docs, copies, texts)
+    segments = dataset_segments(documents, entities, facts, info, base, only_docs, copies)
     return [q for segment in segments for q in segment.quads]
 
 
@@ -202,7 +201,6 @@ def dataset_segments(
     base: str = DEFAULT_BASE,
     only_docs: AbstractSet[str] | None = None,
     copies: Copies | None = None,
-    texts: Mapping[str, str] | None = None,
 ) -> Iterator[Segment]:
     """The dataset as a stream of segments (:class:`Segment`), one document's graph at a time:
     the exports write it out as it comes, so no more than one document's quads are in memory.
@@ -210,8 +208,6 @@ def dataset_segments(
     With ``only_docs``, the graphs of the other documents are left out (the metadata graph is
     always whole): the quads are those of the full dataset in those graphs, in the same order.
     ``copies`` (kg/resolve/copies.py) are recorded between document IRIs in the metadata graph.
-    ``texts`` gives each document's text by id when the documents carry none (a build that
-    keeps the texts on disk: kg/spool.py).
     """
     sink = QuadSink()
     meta = node(meta_graph_iri(base))
@@ -222,7 +218,7 @@ def dataset_segments(
         _document(sink, d, doc_iri(d.id, base))
         yield from sink.segments()
     by_doc, entity_docs = group_by_document(documents, entities, facts)
-    stated = _FactTriples(by_doc, base)
+    stated = _Stated(by_doc, base)
     for document in documents:
         by_doc_here = by_doc.pop(document.id, {})
         if only_docs is not None and document.id not in only_docs:
@@ -231,8 +227,7 @@ def dataset_segments(
             for fact, _ in by_doc_here.values():
                 stated.done(fact)
             continue
-        text = document.text if texts is None else texts[document.id]
-        _document_graph(sink, document, text, entity_docs.pop(document.id, []), by_doc_here,
+        _document_graph(sink, document, entity_docs.pop(document.id, []), by_doc_here,
                         stated, build, info, base)
         yield from sink.segments()
     sink.switch(meta)
@@ -244,10 +239,9 @@ def dataset_segments(
 def _document_graph(
     sink: QuadSink,
     document: Document,
-    text: str,
     entity_names: DocEntities,
     facts: DocFacts,
-    stated: _FactTriples,
+    stated: _Stated,
     build: str,
     info: BuildInfo,
     base: str,
@@ -281,13 +275,15 @@ def _document_graph(
         sink.union = True
         sink.add(fact.id, PROV.wasDerivedFrom, d_iri)
         for ev in evs:
-            _evidence(sink, fact, ev, text, d_iri, analysis, base)
+            _evidence(sink, fact, ev, document.text, d_iri, analysis, base)
         stated.done(fact)
 
 
-class _FactTriples:
-    """Each fact's triples (the same in every graph that states it), kept from the first
-    document that states the fact to the last, then forgotten."""
+class _Stated:
+    """What the stream has stated so far, as much as the union (graph.ttl) needs: each fact's
+    triples (the same in every graph that states it), kept from the first document that
+    states the fact to the last, then forgotten; and the few triples many facts or
+    documents share (roles, posts, aliases the entity does not list)."""
 
     def __init__(self, by_doc: dict[str, DocFacts], base: str) -> None:
         self.base = base

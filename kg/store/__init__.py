@@ -266,33 +266,14 @@ def _with_overrides(folder: Path, settings: Settings, *, keep: bool) -> Settings
     return settings
 
 
-def _all_quads(
-    documents: list[Document], resolution: Resolution, info: BuildInfo, base: str
-) -> Callable[[], list[ox.Quad]]:
-    """A function that builds the whole dataset (what a ``BuildResult`` calls on first use)."""
-
-    def everything() -> list[ox.Quad]:
-        with gc_paused():
-            return build_quads(
-                documents,
-                resolution.entities,
-                resolution.facts,
-                info,
-                base,
-                copies=resolution.copies,
-            )
-
-    return everything
-
-
 def _all_segments(
     documents: list[Document], resolution: Resolution, info: BuildInfo, base: str
 ) -> Callable[[], Iterator[Segment]]:
-    """A function that streams the whole dataset, one document's graph at a time (what the
-    file exports of a ``BuildResult`` read: kg.graph.dataset_segments)."""
+    """A function that streams the whole dataset, one document's graph at a time (what a
+    ``BuildResult`` reads for its file exports and, on first use, its ``quads``)."""
 
     def stream() -> Iterator[Segment]:
-        yield from dataset_segments(
+        return dataset_segments(
             documents, resolution.entities, resolution.facts, info, base, copies=resolution.copies
         )
 
@@ -331,10 +312,11 @@ def _resolve_and_sync(
     clock.lap("write")
 
     whole = len(stale) == len(documents)  # every graph was built: the dataset is at hand
-    make_quads = (lambda: quads) if whole else _all_quads(documents, resolution, info, base)
-    # the file exports stream the dataset, unless it is at hand already
-    segments = None if whole else _all_segments(documents, resolution, info, base)
-    result = BuildResult(documents, entities, facts, make_quads, info, make_segments=segments)
+    if whole:  # the dataset is at hand
+        result = BuildResult(documents, entities, facts, lambda: quads, info)
+    else:  # the file exports stream it
+        segments = _all_segments(documents, resolution, info, base)
+        result = BuildResult(documents, entities, facts, None, info, make_segments=segments)
     result.copies = resolution.copies
     return result, report
 
@@ -513,10 +495,9 @@ def read_store(folder: str | os.PathLike[str], settings: Settings | None = None)
         settings = _with_overrides(path, _stored_settings(meta, settings), keep=False)
         entries = list(_read_cache(_cache(path)).values())
         documents, resolution, info = _resolve(entries, settings, base)
-    quads = _all_quads(documents, resolution, info, base)
     segments = _all_segments(documents, resolution, info, base)
     result = BuildResult(
-        documents, resolution.entities, resolution.facts, quads, info, make_segments=segments
+        documents, resolution.entities, resolution.facts, None, info, make_segments=segments
     )
     result.copies = resolution.copies
     return result
