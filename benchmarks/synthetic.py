@@ -64,10 +64,10 @@ def build_pool() -> list[Unit]:
         for sent in sdoc.sents:
             lo, hi = sent.start_char, sent.end_char
             mentions = tuple(
-                _shift_mention(m, -lo) for m in analysis.mentions if lo <= m.start < m.end <= hi
+                shifted_mention(m, -lo) for m in analysis.mentions if lo <= m.start < m.end <= hi
             )
             claims = tuple(
-                _shift_claim(c, -lo, "")
+                shifted_claim(c, -lo, "")
                 for c in analysis.claims
                 if lo <= c.evidence.sentence_start < hi
                 and lo <= c.evidence.start <= c.evidence.end <= hi
@@ -82,7 +82,7 @@ def _fresh(text: str) -> str:
     return text.encode("utf-8").decode("utf-8")
 
 
-def _shift_mention(m: Mention, by: int, suffix: str = "") -> Mention:
+def shifted_mention(m: Mention, by: int, suffix: str = "") -> Mention:
     label = _fresh(m.label)
     if suffix and m.type == "Person":
         label = " ".join(w + suffix for w in label.split())
@@ -93,13 +93,13 @@ def _shift_mention(m: Mention, by: int, suffix: str = "") -> Mention:
 
 def _value(v: Any, by: int, suffix: str) -> Any:
     if isinstance(v, Mention):
-        return _shift_mention(v, by, suffix)
+        return shifted_mention(v, by, suffix)
     if isinstance(v, (list, tuple)):
         return type(v)(_value(x, by, suffix) for x in v)
     return v
 
 
-def _shift_claim(c: Claim, by: int, doc: str, suffix: str = "") -> Claim:
+def shifted_claim(c: Claim, by: int, doc: str, suffix: str = "") -> Claim:
     ev: Evidence = c.evidence
     evidence = dataclasses.replace(
         ev,
@@ -113,7 +113,7 @@ def _shift_claim(c: Claim, by: int, doc: str, suffix: str = "") -> Claim:
     return Claim(c.kind, {k: _value(v, by, suffix) for k, v in c.fields.items()}, evidence)
 
 
-def _suffix(n: int) -> str:
+def suffix_of(n: int) -> str:
     letters = string.ascii_lowercase
     out = ""
     n += 26
@@ -128,15 +128,15 @@ def synthetic(pool: list[Unit], n: int, seed: int = 14) -> Iterator[Analysis]:
     rng = random.Random(seed)
     for i in range(n):
         doc_id = f"synthetic-{i:07d}"
-        suffix = _suffix(i // 5)
+        suffix = suffix_of(i // 5)
         parts: list[str] = []
         mentions: list[Mention] = []
         claims: list[Claim] = []
         at = 0
         for _ in range(rng.randint(*SENTENCES)):
             unit = pool[rng.randrange(len(pool))]
-            mentions.extend(_shift_mention(m, at, suffix) for m in unit.mentions)
-            claims.extend(_shift_claim(c, at, doc_id, suffix) for c in unit.claims)
+            mentions.extend(shifted_mention(m, at, suffix) for m in unit.mentions)
+            claims.extend(shifted_claim(c, at, doc_id, suffix) for c in unit.claims)
             parts.append(unit.text)
             at += len(unit.text) + 1
         text = " ".join(parts)
