@@ -1,39 +1,58 @@
 """Analysis on a Dask cluster: ``kg build --engine dask`` (the optional extra ``kg[dask]``).
 
-The documents are read on the driver (so warnings, ids and collisions are exactly those of a
-local build) and sent to the workers in partitions of ``partition_size``; each worker loads the
-spaCy model once (a module-level cache in the worker process: the model is never pickled into
-a task) and returns the partition's analyses, which are compact records (mentions and claims,
-no spaCy ``Doc``). The driver takes them back in document order and resolves and exports as a
-local build does, so the outputs are byte-identical to a local build of the same input.
+The driver walks the inputs (kg.ingest.Reader.files) and submits the files in partitions of
+about ``partition_size`` files of about equal bytes; each worker reads its files
+(kg.ingest.read_file, at their absolute paths: the workers must see the corpus where the
+driver does, as on a shared file system), analyses their documents and returns, per file, its
+problems and documents with their analyses: compact records (mentions and claims, no spaCy
+``Doc``). The driver admits them in file order (kg.ingest.Reader.admit: duplicate ids across
+files, the length limit, strict mode), so the warnings, ids and documents are exactly those of
+a local build, and resolves and exports as a local build does: the outputs are byte-identical.
+With ``read_on="driver"`` (``--read-on driver``, for workers without the files) and for a store
+build (which compares every document with its cache first) the driver reads the documents and
+sends them in the tasks instead. Each worker loads the spaCy model once (a module-level cache
+in the worker process: the model is never pickled into a task).
 
 A partition whose worker dies is recomputed by Dask on the workers that remain (the scheduler
 re-runs the tasks a lost worker held; ``retries`` covers a task that fails for another reason),
 so no document is lost or analysed into the result twice. When no worker remains, the build
 fails with an error naming the partitions not analysed, and a rerun starts afresh.
 
-Without ``scheduler`` a ``LocalCluster`` of ``workers`` processes (one thread each) is started
-and closed with the build; with ``scheduler`` (``tcp://HOST:8786``) the running cluster is used,
-whose workers must have kg and the model installed.
+Without ``scheduler`` a ``LocalCluster`` of ``workers`` processes (one thread each, Dask's
+profiler off: LOCAL_CLUSTER_CONFIG) is started and closed with the build; with ``scheduler``
+(``tcp://HOST:8786``) the running cluster is used, whose workers must have kg and the model
+installed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.errors import KGError
 from kg.limits import Limits
 from kg.model import Document
 from kg.results import Analysis
 
+if TYPE_CHECKING:
+    from kg.ingest import FileItem, Reader
+
+T = TypeVar("T")
+
 ENGINES = ("local", "dask")
+READ_ON = ("workers", "driver")  # who reads the files with --engine dask
 PARTITION_SIZE = 16  # documents per task: small enough to spread, large enough to batch spaCy
 _MODELS: dict[str | None, Any] = {}  # per worker process: model name -> loaded pipeline
 INSTALL = "pip install 'kg[dask]'"
+# The local cluster's workers run without Dask's statistical profiler, which samples every
+# worker's stack every 10 ms for the dashboard kg does not start: on this 2-core machine it
+# took about a tenth of each worker's time (docs/scale.md). A running cluster keeps its own.
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 @dataclass(frozen=True)
@@ -44,6 +63,7 @@ class DaskSettings:
     workers: int = 2
     partition_size: int = PARTITION_SIZE
     retries: int = 2
+    read_on: str = "workers"  # who reads the files: "workers" (a shared file system) or "driver"
 
 
 def _worker_nlp(model: str | None) -> Any:
@@ -74,6 +94,103 @@ def analyse_partition(
     return (meta.name, meta.version), analyses
 
 
+def read_and_analyse_partition(
+    files: Sequence[tuple[str, str]],
+    model: str | None,
+    batch_size: int,
+    extractors: Sequence[str] | None,
+    limits: Limits,
+    html_reader: str,
+) -> tuple[tuple[str, str], list[list[tuple[FileItem, Analysis | None]]]]:
+    """Run on a worker: read the partition's files, each (the path as the build names it,
+    where to read it), into their problems and documents (kg.ingest.read_file), and analyse
+    every document within the length limit. Per file, its items in order, each document with
+    its analysis; the driver admits them (kg.ingest.Reader: duplicate ids across files, the
+    warnings) in file order, so the documents and warnings are those of a local build."""
+    from kg.ingest import Parsed, read_file
+
+    def wanted(item: FileItem) -> bool:
+        return isinstance(item, Parsed) and len(item.document.text) <= limits.document_chars
+
+    read = [read_file(Path(name), limits, html_reader, Path(source)) for name, source in files]
+    documents = [item.document for items in read for item in items if isinstance(item, Parsed)
+                 and wanted(item)]
+    meta, analyses = analyse_partition(documents, model, batch_size, extractors, limits)
+    analysed = iter(analyses)
+    return meta, [[(item, next(analysed) if wanted(item) else None) for item in items]
+                  for items in read]
+
+
+class _Runner:
+    """Partitions submitted to a Dask cluster, their results taken back in order."""
+
+    def __init__(self, dask: DaskSettings, on_partition: Callable[[int, int], None] | None):
+        self.dask = dask
+        self.on_partition = on_partition
+        self.model: tuple[str, str] | None = None
+
+    def results(
+        self,
+        func: Callable[..., tuple[tuple[str, str], Any]],
+        items: Iterable[Any],
+        name: Callable[[Any], str],
+        weight: Callable[[Any], int],
+        *args: Any,
+    ) -> Iterator[Any]:
+        """Each partition's result (the second of what ``func`` returns), in order; the
+        client and a local cluster are closed at the end."""
+        client, cluster = _connect(self.dask)
+        try:
+            yield from self._run(client, func, items, name, weight, args)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+    def _run(
+        self,
+        client: Any,
+        func: Callable[..., tuple[tuple[str, str], Any]],
+        items: Iterable[Any],
+        name: Callable[[Any], str],
+        weight: Callable[[Any], int],
+        args: tuple[Any, ...],
+    ) -> Iterator[Any]:
+        from distributed import wait
+
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        partitions = _partitions(items, self.dask.partition_size, workers, weight)
+        futures = []
+        for i, part in enumerate(partitions):
+            names = "\0".join(name(x) for x in part).encode("utf-8", "surrogateescape")
+            digest = hashlib.sha256(names).hexdigest()
+            futures.append(
+                client.submit(
+                    func,
+                    part,
+                    *args,
+                    key=f"kg-analyse-{i:05d}-{digest[:16]}",
+                    retries=self.dask.retries,
+                    pure=False,
+                )
+            )
+        for i, future in enumerate(futures):
+            try:
+                model, result = future.result()
+            except Exception as exc:
+                wait(futures, timeout=0)
+                lost = [f.key for f in futures if f.status != "finished"]
+                raise KGError(
+                    f"the Dask cluster did not analyse {len(lost)} of {len(futures)} partitions"
+                    f" (first: partition {i}: {type(exc).__name__}: {exc}); nothing was written,"
+                    " run the build again"
+                ) from None
+            self.model = self.model or model
+            if self.on_partition is not None:
+                self.on_partition(i + 1, len(futures))
+            yield result
+
+
 class DaskAnalysis:
     """The analyses of a stream of documents computed on a Dask cluster, in document order.
 
@@ -92,85 +209,113 @@ class DaskAnalysis:
         on_partition: Callable[[int, int], None] | None = None,
     ) -> None:
         self.documents = documents
-        self.model_name = model
-        self.batch_size = batch_size
-        self.extractors = extractors
-        self.limits = limits
-        self.dask = dask
-        self.on_partition = on_partition
-        self.model: tuple[str, str] | None = None
+        self.args = (model, batch_size, extractors, limits)
+        self._runner = _Runner(dask, on_partition)
+
+    @property
+    def model(self) -> tuple[str, str] | None:
+        return self._runner.model
 
     def __iter__(self) -> Iterator[Analysis]:
-        client, cluster = _connect(self.dask)
-        try:
-            yield from self._run(client)
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
-
-    def _run(self, client: Any) -> Iterator[Analysis]:
-        from distributed import wait
-
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        partitions = _partitions(self.documents, self.dask.partition_size, workers)
-        futures = []
-        for i, part in enumerate(partitions):
-            digest = hashlib.sha256("\0".join(d.id for d in part).encode("utf-8")).hexdigest()
-            futures.append(
-                client.submit(
-                    analyse_partition,
-                    part,
-                    self.model_name,
-                    self.batch_size,
-                    self.extractors,
-                    self.limits,
-                    key=f"kg-analyse-{i:05d}-{digest[:16]}",
-                    retries=self.dask.retries,
-                    pure=False,
-                )
-            )
-        done = 0
-        for i, future in enumerate(futures):
-            try:
-                model, analyses = future.result()
-            except Exception as exc:
-                wait(futures, timeout=0)
-                lost = [f.key for f in futures if f.status != "finished"]
-                raise KGError(
-                    f"the Dask cluster did not analyse {len(lost)} of {len(futures)} partitions"
-                    f" (first: partition {i}: {type(exc).__name__}: {exc}); nothing was written,"
-                    " run the build again"
-                ) from None
-            self.model = self.model or model
-            done += len(analyses)
-            if self.on_partition is not None:
-                self.on_partition(i + 1, len(futures))
+        results = self._runner.results(
+            analyse_partition, self.documents, _document_id, _text_length, *self.args
+        )
+        for analyses in results:
             yield from analyses
 
 
+class DaskReading:
+    """The analyses of the documents in ``files``, read and analysed on a Dask cluster and
+    admitted by ``reader`` in file order (kg.ingest.Reader: its warnings, duplicate ids and
+    strict mode exactly as a local build's); ``on_file(done)`` hears of each file read.
+
+    Each worker reads its files from their absolute path, so a remote cluster's workers must
+    see the corpus at the same path as the driver (a shared file system); otherwise build with
+    ``DaskSettings(read_on="driver")`` (``--read-on driver``).
+    """
+
+    def __init__(
+        self,
+        files: Sequence[Path],
+        reader: Reader,
+        *,
+        model: str | None,
+        batch_size: int,
+        extractors: Sequence[str] | None,
+        html_reader: str,
+        dask: DaskSettings,
+        on_file: Callable[[int], None] | None = None,
+    ) -> None:
+        self.files = [(str(p), str(p.absolute())) for p in files]
+        self.reader = reader
+        self.args = (model, batch_size, extractors, reader.limits, html_reader)
+        self.on_file = on_file
+        self._runner = _Runner(dask, None)
+
+    @property
+    def model(self) -> tuple[str, str] | None:
+        return self._runner.model
+
+    def __iter__(self) -> Iterator[Analysis]:
+        results = self._runner.results(
+            read_and_analyse_partition, self.files, _file_name, _file_size, *self.args
+        )
+        done = 0
+        for partition in results:
+            for items in partition:
+                for item, analysis in items:
+                    if self.reader.admit(item) is not None and analysis is not None:
+                        yield analysis
+                done += 1
+                if self.on_file is not None:
+                    self.on_file(done)
+
+
+def _document_id(document: Document) -> str:
+    return document.id
+
+
+def _text_length(document: Document) -> int:
+    return len(document.text)
+
+
+def _file_name(file: tuple[str, str]) -> str:
+    return file[0]
+
+
+def _file_size(file: tuple[str, str]) -> int:
+    """A file's size in bytes (0 if it cannot be read: the worker reports why)."""
+    try:
+        return os.stat(file[1]).st_size
+    except OSError:
+        return 0
+
+
 def _partitions(
-    documents: Iterable[Document], size: int, workers: int = 1
-) -> list[list[Document]]:
-    """The documents in order, cut into partitions of about ``size`` documents: as many as a
-    multiple of ``workers`` (so no worker idles while another does a last partition alone),
-    each of about the same number of characters (spaCy's time is about linear in them)."""
-    docs = list(documents)
+    items: Iterable[T], size: int, workers: int = 1, weight: Callable[[T], int] | None = None
+) -> list[list[T]]:
+    """The items (documents, files) in order, cut into partitions of about ``size`` items: as
+    many as a multiple of ``workers`` (so no worker idles while another does a last partition
+    alone), each of about the same ``weight`` (a document's characters by default: spaCy's
+    time is about linear in them)."""
+    measure: Callable[[Any], int] = weight if weight is not None else _text_length
+    docs = list(items)
     if not docs:
         return []
     count = -(-len(docs) // max(1, size))
     count = min(len(docs), -(-count // workers) * workers)
-    total = sum(len(d.text) for d in docs) or 1
-    out: list[list[Document]] = [[]]
+    weights = [measure(d) for d in docs]
+    total = sum(weights) or 1
+    out: list[list[T]] = [[]]
     done = 0
-    for i, d in enumerate(docs):
-        left = len(docs) - i  # documents still to place, this one included
-        middle = done + len(d.text) / 2  # a document goes where most of it falls
+    for i, (d, w) in enumerate(zip(docs, weights, strict=True)):
+        left = len(docs) - i  # items still to place, this one included
+        middle = done + w / 2  # an item goes where most of it falls
         due = middle >= total * len(out) / count or left == count - len(out)
         if out[-1] and due and len(out) < count:
             out.append([])
         out[-1].append(d)
-        done += len(d.text)
+        done += w
     return out
 
 
@@ -185,11 +330,14 @@ def _connect(settings: DaskSettings) -> tuple[Any, Any]:
             return Client(settings.scheduler, timeout="20s"), None
         except OSError as exc:
             raise KGError(f"no Dask scheduler answers at {settings.scheduler}: {exc}") from None
-    cluster = LocalCluster(
-        n_workers=settings.workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    import dask
+
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the worker processes take it at their start
+        cluster = LocalCluster(
+            n_workers=settings.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     return Client(cluster), cluster

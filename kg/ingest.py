@@ -30,7 +30,16 @@ from kg.metadata import META_KEYS, dateline_date, metadata, normalise_date, with
 from kg.model import Document
 from kg.walk import SUPPORTED_SUFFIXES, collect
 
-__all__ = ["SUPPORTED_SUFFIXES", "InputWarning", "normalise_date", "read_documents"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "FileItem",
+    "InputWarning",
+    "Parsed",
+    "Reader",
+    "normalise_date",
+    "read_documents",
+    "read_file",
+]
 _FORMATS = {
     ".txt": "txt",
     ".md": "md",
@@ -119,13 +128,15 @@ def read_documents(
     ``html_reader`` is how HTML pages are read (kg.html_text.extract_article: "auto" uses
     trafilatura when it is installed, "stdlib" never).
     """
-    reporter = _Reporter(strict, on_warning, limits)
-    first_use: dict[str, tuple[str, str]] = {}
-    files = collect(inputs, reporter.warn, [Path(p) for p in exclude])
+    reader = Reader(strict=strict, on_warning=on_warning, limits=limits)
+    files = reader.files(inputs, exclude)
     progress = on_file if on_file is not None else _no_progress
     progress(0, len(files))
     for done, path in enumerate(files, 1):
-        yield from _documents_of(path, reporter, limits, first_use, html_reader)
+        for item in read_file(path, limits, html_reader):
+            document = reader.admit(item)
+            if document is not None:
+                yield document
         progress(done, len(files))
 
 
@@ -133,29 +144,66 @@ def _no_progress(done: int, total: int) -> None:
     """The default ``on_file`` of ``read_documents``."""
 
 
-def _documents_of(
-    path: Path,
-    reporter: _Reporter,
-    limits: Limits,
-    first_use: dict[str, tuple[str, str]],
-    html_reader: str,
-) -> Iterator[Document]:
-    """The documents of one file, after the duplicate-id and length checks."""
-    fmt = _FORMATS[path.suffix.lower()]
-    for where, raw_id, text, meta in _parse_file(path, fmt, reporter, limits, html_reader):
-        doc_id = unicodedata.normalize("NFC", raw_id)
-        key = document_key(doc_id)
-        if key in first_use:
-            other, other_id = first_use[key]
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One document as its file gave it, before the checks across files (its id unused
+    before, its length): the document it becomes once admitted."""
+
+    where: str  # the file, or "file.jsonl:LINE"
+    raw_id: str  # the id as written (NFC is applied in ``document``)
+    document: Document
+
+
+# What reading one file gives, in the order a reader meets it: problems and documents.
+FileItem = InputWarning | Parsed
+
+
+class Reader:
+    """The checks across the files of one build: each problem reported once (strict: the
+    first that skips an input raises), each document id used once, the length limit. A build
+    reads the files itself (``read_documents``) or takes each file's items from elsewhere (a
+    Dask worker read them: kg/distributed.py) and admits them here in file order, with the
+    same warnings and documents either way."""
+
+    def __init__(
+        self,
+        *,
+        strict: bool = False,
+        on_warning: Callable[[InputWarning], None] | None = None,
+        limits: Limits = Limits(),
+    ) -> None:
+        self.limits = limits
+        self._reporter = _Reporter(strict, on_warning, limits)
+        self._first_use: dict[str, tuple[str, str]] = {}
+
+    def files(
+        self,
+        inputs: Sequence[str | os.PathLike[str]],
+        exclude: Sequence[str | os.PathLike[str]] = (),
+    ) -> list[Path]:
+        """The files to read, in order (folders walked, problems reported)."""
+        return collect(inputs, self._reporter.warn, [Path(p) for p in exclude])
+
+    def admit(self, item: FileItem) -> Document | None:
+        """Report a problem, or the document if it is admitted: None for a duplicate id or a
+        document over the length limit (both reported)."""
+        if isinstance(item, InputWarning):
+            self._reporter.warn(item.path, item.problem, skipped=item.skipped)
+            return None
+        where, raw_id, document = item.where, item.raw_id, item.document
+        text, limits, reporter = document.text, self.limits, self._reporter
+        key = document_key(document.id)
+        if key in self._first_use:
+            other, other_id = self._first_use[key]
             reporter.warn(
                 where,
-                f"duplicate document id {doc_id!r}: {other} already has it"
+                f"duplicate document id {document.id!r}: {other} already has it"
                 f"{_how_same(other_id, raw_id)}, so"
                 f" {where} is skipped; ids must be unique, rename one of the two"
                 ' (or give the JSONL line its own "id")',
                 skipped=True,
             )
-            continue
+            return None
         if len(text) > limits.document_chars:
             reporter.warn(
                 where,
@@ -164,8 +212,8 @@ def _documents_of(
                 f" {limit_flag('document_chars')}",
                 skipped=True,
             )
-            continue
-        first_use[key] = (where, raw_id)
+            return None
+        self._first_use[key] = (where, raw_id)
         if not text.strip():
             reporter.warn(
                 where, "empty document: no facts (the text is empty or blank)", skipped=False
@@ -173,16 +221,43 @@ def _documents_of(
         runs = one_token_runs(text, limits)
         if runs:
             reporter.warn(where, _one_token_warning(text, runs, limits), skipped=False)
+        return document
+
+
+class _Recorder:
+    """A reporter that keeps the problems of one file in order, for a ``Reader`` to report."""
+
+    def __init__(self) -> None:
+        self.items: list[FileItem] = []
+
+    def warn(self, path: str, problem: str, *, skipped: bool) -> None:
+        self.items.append(InputWarning(path, problem, skipped))
+
+
+def read_file(
+    path: Path, limits: Limits = Limits(), html_reader: str = "auto", source: Path | None = None
+) -> list[FileItem]:
+    """The problems and documents of one file, in order, before the checks across files
+    (``Reader.admit``); reading needs nothing from the other files, so any process that sees
+    the file can do it (a Dask worker: kg/distributed.py). ``path`` is the file as the build
+    names it (in warnings and ``Document.path``), ``source`` where to read it if elsewhere (its
+    absolute path, for a worker whose working folder is not the driver's)."""
+    fmt = _FORMATS[path.suffix.lower()]
+    recorder = _Recorder()
+    parsed = _parse_file(path, fmt, recorder, limits, html_reader, source)
+    for where, raw_id, text, meta in parsed:
         if not meta.get("published"):  # a dateline with its year: the day of the release
             meta = {**meta, "published": dateline_date(text)}
-        yield Document(
-            id=doc_id,
+        document = Document(
+            id=unicodedata.normalize("NFC", raw_id),
             text=text,
             path=printable(str(path)),
             format=fmt,
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             **meta,
         )
+        recorder.items.append(Parsed(where, raw_id, document))
+    return recorder.items
 
 
 def _one_token_warning(text: str, runs: list[tuple[int, int]], limits: Limits) -> str:
@@ -215,12 +290,17 @@ def _how_same(first: str, second: str) -> str:
 
 
 def _parse_file(
-    path: Path, fmt: str, reporter: _Reporter, limits: Limits, html_reader: str = "auto"
+    path: Path,
+    fmt: str,
+    reporter: _Recorder,
+    limits: Limits,
+    html_reader: str = "auto",
+    source: Path | None = None,
 ) -> Iterator[_Parsed]:
     where = str(path)
     stem = _file_stem(path, reporter)
     try:
-        data = path.read_bytes()
+        data = (source or path).read_bytes()
     except OSError as exc:
         reporter.warn(where, f"cannot read the file: {exc.strerror or exc}", skipped=True)
         return
@@ -277,7 +357,7 @@ def _parse_file(
     yield where, stem, text, meta
 
 
-def _file_stem(path: Path, reporter: _Reporter) -> str:
+def _file_stem(path: Path, reporter: _Recorder) -> str:
     """The file's stem as a document id; a name that is not UTF-8 gets its bytes escaped."""
     stem = path.stem
     if not _SURROGATE.search(stem):
@@ -292,7 +372,7 @@ def _file_stem(path: Path, reporter: _Reporter) -> str:
     return escaped
 
 
-def _wide_text(where: str, name: str, data: bytes, reporter: _Reporter) -> bool:
+def _wide_text(where: str, name: str, data: bytes, reporter: _Recorder) -> bool:
     """True (after a warning) if ``data`` starts with a UTF-32 or UTF-16 byte order mark."""
     for bom, encoding in _WIDE_BOMS:
         if data.startswith(bom):
@@ -306,7 +386,7 @@ def _wide_text(where: str, name: str, data: bytes, reporter: _Reporter) -> bool:
     return False
 
 
-def _decode(where: str, name: str, data: bytes, reporter: _Reporter) -> str | None:
+def _decode(where: str, name: str, data: bytes, reporter: _Recorder) -> str | None:
     """The file's text: UTF-8 with its byte order mark removed, or None after a warning."""
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -333,7 +413,7 @@ def _decode(where: str, name: str, data: bytes, reporter: _Reporter) -> str | No
 
 
 def _split_front_matter(
-    where: str, text: str, reporter: _Reporter, limits: Limits
+    where: str, text: str, reporter: _Recorder, limits: Limits
 ) -> tuple[Mapping[str, Any], str] | None:
     """Markdown front matter and the text after it; None (after a warning) if malformed."""
     opening = _FRONT_OPEN.match(text)
@@ -387,7 +467,7 @@ def _split_front_matter(
 
 
 def _parse_jsonl(
-    where: str, stem: str, data: bytes, reporter: _Reporter, limits: Limits
+    where: str, stem: str, data: bytes, reporter: _Recorder, limits: Limits
 ) -> Iterator[_Parsed]:
     """One document per JSON object line; each bad line is reported and skipped alone."""
     count = 0
@@ -419,7 +499,7 @@ def _parse_jsonl(
 _EXAMPLE_LINE = 'each line must be one JSON object such as {"id": "a1", "text": "..."}'
 
 
-def _json_line(here: str, raw: bytes, reporter: _Reporter, limits: Limits) -> Any:
+def _json_line(here: str, raw: bytes, reporter: _Recorder, limits: Limits) -> Any:
     """The parsed value of one JSONL line, or None after a warning."""
     if len(raw) > limits.line_bytes:
         reporter.warn(
@@ -475,7 +555,7 @@ def _json_line(here: str, raw: bytes, reporter: _Reporter, limits: Limits) -> An
     return record
 
 
-def _replace_surrogates(here: str, record: dict[str, Any], reporter: _Reporter) -> None:
+def _replace_surrogates(here: str, record: dict[str, Any], reporter: _Recorder) -> None:
     """Lone surrogates in the line's "id" and "text" become U+FFFD, one character for one, so
     offsets into the text stay those of the line's text (kg.metadata does the other fields)."""
     for name in ("id", "text"):

@@ -185,33 +185,22 @@ def run_build(
     if settings.stamp_time:
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     exclude = [out_dir] if out_dir is not None else []
-    # Read in full first (the analyses keep every document anyway), so that the analysis has
-    # a total to count towards.
-    documents = list(
-        read_documents(
-            inputs,
-            strict=settings.strict,
-            on_warning=warn,
-            limits=settings.limits,
-            exclude=exclude,
-            on_file=lambda done, total: phase("read", done, total),
-            html_reader=settings.html_reader,
+    if dask and (settings.dask is None or settings.dask.read_on == "workers"):
+        stream, (name, version), count = read_on_dask(
+            inputs, settings, exclude, warn, on_document, phase
         )
-    )
-
-    def counted() -> Iterator[Document]:
-        for document in documents:
-            if on_document is not None:
-                on_document(document)
-            yield document
-
-    phase("analyse", 0, len(documents))
-    stream, (name, version) = analyse_with(counted(), settings, nlp)
+    else:
+        stream, (name, version), count = _read_here(
+            inputs, settings, exclude, warn, on_document, phase, nlp
+        )
 
     def progressed() -> Iterator[Analysis]:
+        done = 0
         for done, analysis in enumerate(stream, 1):  # as each leaves spaCy and the extractors
-            phase("analyse", done, len(documents))
+            phase("analyse", done, count)
             yield analysis
+        if count is None:  # read on the cluster: the total is known at the end
+            phase("analyse", done, done)
         phase("resolve", 0, 1)
 
     info = BuildInfo(name, version, stamp)
@@ -233,6 +222,89 @@ def run_build(
 
 def _no_phase(name: str, done: int, total: int | None) -> None:
     """The default ``on_phase`` of ``run_build``: progress goes nowhere."""
+
+
+_Phase = Callable[[str, int, "int | None"], None]
+
+
+def _read_here(
+    inputs: Sequence[str | os.PathLike[str]],
+    settings: Settings,
+    exclude: Sequence[str | os.PathLike[str]],
+    warn: Callable[[InputWarning], None],
+    on_document: Callable[[Document], None] | None,
+    phase: _Phase,
+    nlp: Language | None,
+) -> tuple[Iterable[Analysis], tuple[str, str], int | None]:
+    """The analyses of the documents read in this process (in full first, so that the
+    analysis has a total to count towards), on the engine of ``settings``, with the model and
+    the number of documents."""
+    documents = list(
+        read_documents(
+            inputs,
+            strict=settings.strict,
+            on_warning=warn,
+            limits=settings.limits,
+            exclude=exclude,
+            on_file=lambda done, total: phase("read", done, total),
+            html_reader=settings.html_reader,
+        )
+    )
+
+    def counted() -> Iterator[Document]:
+        for document in documents:
+            if on_document is not None:
+                on_document(document)
+            yield document
+
+    phase("analyse", 0, len(documents))
+    stream, model = analyse_with(counted(), settings, nlp)
+    return stream, model, len(documents)
+
+
+def read_on_dask(
+    inputs: Sequence[str | os.PathLike[str]],
+    settings: Settings,
+    exclude: Sequence[str | os.PathLike[str]],
+    warn: Callable[[InputWarning], None],
+    on_document: Callable[[Document], None] | None,
+    phase: _Phase,
+) -> tuple[Iterable[Analysis], tuple[str, str], None]:
+    """The analyses of the documents of ``inputs``, read and analysed on a Dask cluster
+    (kg.distributed.DaskReading): this process only walks the folders and admits what the
+    workers read, in file order, so the warnings and documents are a local build's. The
+    number of documents is not known before they are read (None)."""
+    from kg.distributed import DaskReading, DaskSettings
+    from kg.ingest import Reader
+    from kg.nlp import resolve_model_name
+
+    reader = Reader(strict=settings.strict, on_warning=warn, limits=settings.limits)
+    files = reader.files(inputs, exclude)
+    phase("read", 0, len(files))
+    runner = DaskReading(
+        files,
+        reader,
+        model=settings.model,
+        batch_size=settings.batch_size,
+        extractors=settings.extractors,
+        html_reader=settings.html_reader,
+        dask=settings.dask or DaskSettings(),
+        on_file=lambda done: phase("read", done, len(files)),
+    )
+    phase("analyse", 0, None)
+
+    def counted() -> Iterator[Analysis]:
+        for analysis in runner:
+            if on_document is not None:
+                on_document(analysis.document)
+            yield analysis
+
+    stream = counted()
+    first = next(stream, None)
+    if first is None or runner.model is None:  # no document: no worker ran the model
+        meta = model_info(load_nlp(resolve_model_name(settings.model)))
+        return [], (meta.name, meta.version), None
+    return itertools.chain([first], stream), runner.model, None
 
 
 def analyse_with(

@@ -71,6 +71,18 @@ def test_format_all_writes_every_export(full_build: Path) -> None:
     assert (full_build / "neo4j" / "import.cypher").is_file()
 
 
+def test_an_unknown_reader_of_the_files_is_a_usage_error_before_spacy_loads(
+    tmp_path: Path,
+) -> None:
+    code, output, spacy = _in_fresh_python(
+        ["build", str(ONE), "--out", str(tmp_path / "o"), "--engine", "dask",
+         "--read-on", "nodes"], ROOT
+    )
+    assert code == ExitCode.USAGE, output
+    assert "'nodes': expected one of workers, driver" in output and not spacy
+    assert not (tmp_path / "o").exists()
+
+
 def test_an_unknown_format_is_a_usage_error_before_spacy_loads(tmp_path: Path) -> None:
     code, output, spacy = _in_fresh_python(
         ["build", str(ONE), "--out", str(tmp_path / "o"), "--format", "ttl,graphmlx"], ROOT

@@ -4,6 +4,7 @@ store built on the cluster analyses only new documents."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -37,15 +38,83 @@ def _dask(cluster, **kw) -> Settings:
     return Settings(engine="dask", dask=DaskSettings(scheduler=cluster.scheduler_address, **kw))
 
 
-@pytest.mark.parametrize("corpus", [SAMPLE, NEWS_DEV], ids=["sample", "news-dev"])
+@pytest.mark.parametrize(
+    ("corpus", "read_on"),
+    [(SAMPLE, "workers"), (NEWS_DEV, "workers"), (NEWS_DEV, "driver")],
+    ids=["sample", "news-dev", "news-dev-read-on-driver"],
+)
 def test_a_dask_build_equals_the_local_build_byte_for_byte(
-    cluster, corpus: Path, tmp_path: Path
+    cluster, corpus: Path, read_on: str, tmp_path: Path
 ) -> None:
     run_build([str(corpus)], tmp_path / "local", nlp=shared_nlp())
-    run_build([str(corpus)], tmp_path / "dask", _dask(cluster, partition_size=4))
+    run_build([str(corpus)], tmp_path / "dask", _dask(cluster, partition_size=4, read_on=read_on))
     local, dask = _files(tmp_path / "local"), _files(tmp_path / "dask")
     assert sorted(dask) == sorted(local) and "graph.nq" in local
     assert [n for n in local if local[n] != dask[n]] == []
+
+
+# Hostile inputs (tests/hostile.py) whose problems are found while reading a file, or only
+# across files (the same id in two files, or twice in one JSONL file), all in one folder: the
+# cases' `good.txt` files collide across folders too. Read on the workers in partitions of
+# two files, they give a local build's warnings in its order and its outputs.
+MIXED = (
+    "id-case", "id-spaces", "id-suffix", "id-nfd", "id-jsonl-lines", "id-jsonl-files",
+    "surrogate-id", "utf-32", "jsonl-nul", "escape-codes", "long-warning", "html-big",
+    "date-invalid", "punctuation-run", "file-name-bytes", "links-and-fifos", "long-document",
+)
+
+
+def _mixed(folder: Path) -> Path:
+    from tests.hostile import BY_NAME, make_case
+
+    for name in MIXED:
+        make_case(BY_NAME[name], folder)
+    return folder
+
+
+def test_documents_read_on_the_workers_give_the_local_warnings_and_outputs(
+    cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The inputs named relative to a working folder the workers do not share (they read
+    each file at its absolute path, and name it as the build does)."""
+    from kg.limits import Limits
+
+    _mixed(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    limits = Limits(document_chars=2_000)  # the long document is skipped, on either engine
+    seen: dict[str, list[tuple[str, str, bool]]] = {"local": [], "dask": []}
+    paths = {}
+    for name, settings in (
+        ("local", Settings(limits=limits)),
+        ("dask", dataclasses.replace(_dask(cluster, partition_size=2), limits=limits)),
+    ):
+        result = run_build(
+            ["in"], tmp_path / name, settings, nlp=shared_nlp(),
+            on_warning=lambda w, got=seen[name]: got.append((w.path, w.problem, w.skipped)),
+        )
+        paths[name] = [d.path for d in result.documents]
+    assert seen["dask"] == seen["local"]
+    problems = " ".join(p for _, p, _ in seen["local"])
+    assert "duplicate document id" in problems and "over the limit" in problems
+    assert "UTF-32" in problems and "in/id-case/ab-1.txt" in {p for p, _, _ in seen["local"]}
+    assert paths["dask"] == paths["local"] and all(p.startswith("in/") for p in paths["local"])
+    local, dask = _files(tmp_path / "local"), _files(tmp_path / "dask")
+    assert [n for n in local if local[n] != dask[n]] == []
+
+
+def test_a_strict_build_read_on_the_workers_stops_at_the_local_build_s_first_skip(
+    cluster, tmp_path: Path
+) -> None:
+    from kg.errors import InputError
+
+    folder = _mixed(tmp_path / "in")
+    errors = []
+    for settings in (Settings(strict=True), dataclasses.replace(_dask(cluster), strict=True)):
+        with pytest.raises(InputError) as caught:
+            run_build([str(folder)], tmp_path / "out", settings, nlp=shared_nlp())
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and str(folder) in errors[0]
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_worker_killed_mid_build_loses_and_duplicates_nothing(
@@ -72,6 +141,34 @@ def test_a_worker_killed_mid_build_loses_and_duplicates_nothing(
     assert killed
     assert analysed == [d.id for d in documents]  # every document once, in order
     cluster.wait_for_workers(2, timeout=60)  # the nanny brings the worker back
+
+
+def test_a_worker_killed_while_reading_loses_and_duplicates_nothing(
+    cluster, tmp_path: Path
+) -> None:
+    from kg.distributed import DaskReading
+    from kg.ingest import Reader, read_documents
+
+    warnings: list[object] = []
+    reader = Reader(on_warning=warnings.append)
+    killed = []
+
+    def kill_one(done: int) -> None:
+        if done == 1 and not killed:  # the first file is back, the others are being read
+            nanny = next(iter(cluster.workers.values()))
+            killed.append(nanny.process.process.pid)
+            nanny.process.process.kill()
+
+    runner = DaskReading(
+        reader.files([str(NEWS_DEV)]), reader, model=None, batch_size=16, extractors=None,
+        html_reader="auto", dask=DaskSettings(scheduler=cluster.scheduler_address,
+                                              partition_size=1),
+        on_file=kill_one,
+    )
+    analysed = [a.document for a in runner]
+    assert killed and warnings == []
+    assert analysed == list(read_documents([str(NEWS_DEV)]))  # each once, in order, as read
+    cluster.wait_for_workers(2, timeout=60)
 
 
 def test_a_store_built_on_the_cluster_analyses_only_new_documents(

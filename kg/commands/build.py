@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from kg.commands.common import DEFAULT_OUT, ExitCode, err, fail, reported
-from kg.distributed import ENGINES, DaskSettings
+from kg.distributed import ENGINES, READ_ON, DaskSettings
 from kg.errors import KGError
 from kg.export import DEFAULT_EXPORTS, exporters
 from kg.limits import LIMIT_NAMES, Limits, parse_limits
@@ -105,6 +105,15 @@ def build_command(
             help="With --engine dask and no --scheduler: processes of the local cluster.",
         ),
     ] = 2,
+    read_on: Annotated[
+        str,
+        typer.Option(
+            "--read-on",
+            help="With --engine dask: who reads the files, workers (each its partition's"
+            " files, at the driver's absolute paths: a shared file system) or driver (sent to"
+            " the workers in the tasks).",
+        ),
+    ] = "workers",
     entities: Annotated[
         Path | None,
         typer.Option(
@@ -158,9 +167,13 @@ def build_command(
                                  param_hint="--engine")
     if engine != "dask" and scheduler is not None:
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+    if read_on not in READ_ON:
+        raise typer.BadParameter(f"{read_on!r}: expected one of {', '.join(READ_ON)}",
+                                 param_hint="--read-on")
+    dask = DaskSettings(scheduler=scheduler, workers=workers, read_on=read_on)
     settings = Settings(
         engine=engine,
-        dask=DaskSettings(scheduler=scheduler, workers=workers) if engine == "dask" else None,
+        dask=dask if engine == "dask" else None,
         model=model,
         strict=strict,
         jobs=jobs,
