@@ -19,7 +19,7 @@ so no document is lost or analysed into the result twice. When no worker remains
 fails with an error naming the partitions not analysed, and a rerun starts afresh.
 
 Without ``scheduler`` a ``LocalCluster`` of ``workers`` processes (one thread each, Dask's
-profiler off: LOCAL_CLUSTER_CONFIG) is started and closed with the build; with ``scheduler``
+profiler off and glibc's trim threshold: LOCAL_CLUSTER_CONFIG) is started and closed with the build; with ``scheduler``
 (``tcp://HOST:8786``) the running cluster is used, whose workers must have kg and the model
 installed.
 """
@@ -49,10 +49,17 @@ READ_ON = ("workers", "driver")  # who reads the files with --engine dask
 PARTITION_SIZE = 16  # documents per task: small enough to spread, large enough to batch spaCy
 _MODELS: dict[str | None, Any] = {}  # per worker process: model name -> loaded pipeline
 INSTALL = "pip install 'kg[dask]'"
-# The local cluster's workers run without Dask's statistical profiler, which samples every
-# worker's stack every 10 ms for the dashboard kg does not start: on this 2-core machine it
-# took about a tenth of each worker's time (docs/scale.md). A running cluster keeps its own.
-LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
+# The local cluster's workers run (docs/scale.md, measured on this 2-core machine):
+# - with glibc's own trim threshold: Dask starts its workers with MALLOC_TRIM_THRESHOLD_=65536,
+#   so that freed memory goes back to the system at once, and spaCy then spends 15 to 25% more
+#   time in each document (the heap grown and given back again, batch after batch);
+# - without Dask's statistical profiler, which samples every worker's stack every 10 ms for a
+#   dashboard kg does not start (about 5% of a worker's time).
+# A running cluster (--scheduler) keeps its own configuration.
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,  # None: not set
+    "distributed.worker.profile.enabled": False,
+}
 
 
 @dataclass(frozen=True)
