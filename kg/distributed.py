@@ -19,9 +19,9 @@ so no document is lost or analysed into the result twice. When no worker remains
 fails with an error naming the partitions not analysed, and a rerun starts afresh.
 
 Without ``scheduler`` a ``LocalCluster`` of ``workers`` processes (one thread each, Dask's
-profiler off and glibc's trim threshold: LOCAL_CLUSTER_CONFIG) is started and closed with the build; with ``scheduler``
-(``tcp://HOST:8786``) the running cluster is used, whose workers must have kg and the model
-installed.
+profiler off and glibc's trim threshold: LOCAL_CLUSTER_CONFIG) is started and closed with the
+build; with ``scheduler`` (``tcp://HOST:8786``) the running cluster is used, whose workers must
+have kg and the model installed (and trafilatura, if the driver has it: "auto" is fixed there).
 """
 
 from __future__ import annotations
@@ -253,9 +253,12 @@ class DaskReading:
         dask: DaskSettings,
         on_file: Callable[[int], None] | None = None,
     ) -> None:
+        from kg.html_text import chosen_reader
+
         self.files = [(str(p), str(p.absolute())) for p in files]
         self.reader = reader
-        self.args = (model, batch_size, extractors, reader.limits, html_reader)
+        # "auto" as this process reads: a worker without trafilatura fails, never reads otherwise
+        self.args = (model, batch_size, extractors, reader.limits, chosen_reader(html_reader))
         self.on_file = on_file
         self._runner = _Runner(dask, None)
 

@@ -379,6 +379,14 @@ def trafilatura_available() -> bool:
     return importlib.util.find_spec("trafilatura") is not None
 
 
+def chosen_reader(reader: str) -> str:
+    """The reader "auto" stands for here: "trafilatura" when it is installed, else "stdlib"
+    (a Dask build fixes it on the driver, so that its workers read as a local build would)."""
+    if reader != "auto":
+        return reader
+    return "trafilatura" if trafilatura_available() else "stdlib"
+
+
 def _trafilatura_text(html: str) -> str | None:
     """The article body as trafilatura reads it (offline, deterministic: no fetching, no
     time-out), its paragraphs separated by a blank line; ``None`` when it finds none."""

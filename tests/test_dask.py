@@ -53,14 +53,15 @@ def test_a_dask_build_equals_the_local_build_byte_for_byte(
     assert [n for n in local if local[n] != dask[n]] == []
 
 
-# Hostile inputs (tests/hostile.py) whose problems are found while reading a file, or only
-# across files (the same id in two files, or twice in one JSONL file), all in one folder: the
-# cases' `good.txt` files collide across folders too. Read on the workers in partitions of
-# two files, they give a local build's warnings in its order and its outputs.
+# Hostile inputs (tests/hostile.py) whose problems are found while reading a file (HTML
+# too), or only across files (the same id in two files, or twice in one JSONL file), all in
+# one folder: the cases' `good.txt` files collide across folders too. Read on the workers in
+# partitions of two files, they give a local build's warnings in its order and its outputs.
 MIXED = (
     "id-case", "id-spaces", "id-suffix", "id-nfd", "id-jsonl-lines", "id-jsonl-files",
     "surrogate-id", "utf-32", "jsonl-nul", "escape-codes", "long-warning", "html-big",
     "date-invalid", "punctuation-run", "file-name-bytes", "links-and-fifos", "long-document",
+    "html-amp", "html-unclosed-p",
 )
 
 

@@ -141,3 +141,12 @@ def test_auto_uses_trafilatura_only_when_it_is_installed(
     (auto,) = read_documents([tmp_path])
     (stdlib,) = read_documents([tmp_path], html_reader="stdlib")
     assert auto.text == stdlib.text
+
+
+def test_auto_stands_for_the_reader_installed_here() -> None:
+    """A Dask build fixes "auto" on the driver (kg.distributed.DaskReading), so that workers
+    read each page as a local build here would."""
+    from kg.html_text import chosen_reader, trafilatura_available
+
+    assert chosen_reader("auto") == ("trafilatura" if trafilatura_available() else "stdlib")
+    assert chosen_reader("stdlib") == "stdlib"
