@@ -3,7 +3,8 @@
 The mentions of N synthetic documents (benchmarks/synthetic.py: real analysed sentences
 recombined, people renamed per group of five documents) are built first, outside the
 measurement; then ``kg.resolve.entities.resolve_entities`` runs ``--repeat`` times (the best
-time is reported) and once more under ``tracemalloc`` for the peak of what it allocates beyond
+time is reported; the cyclic collector paused, as ``kg build`` runs resolution) and once more
+under ``tracemalloc`` for the peak of what it allocates beyond
 its input. Each size runs in a process of its own. With the key tables of
 kg/resolve/keys.py, it also reports the table's records against the mentions, and the time of
 the map (``key_table``) and of the merge of per-partition tables (``--partitions``).
@@ -30,6 +31,7 @@ def child(n: int, repeat: int, partitions: int) -> None:
     from memory_scale import POOL
     from synthetic import load_pool, synthetic
 
+    from kg.gcpause import gc_paused
     from kg.resolve.entities import resolve_entities
 
     pool = load_pool(POOL)
@@ -38,13 +40,15 @@ def child(n: int, repeat: int, partitions: int) -> None:
     gc.collect()
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
-        index = resolve_entities(mentions)
-        times.append(time.perf_counter() - started)
+        with gc_paused():  # as kg build runs resolution
+            started = time.perf_counter()
+            index = resolve_entities(mentions)
+            times.append(time.perf_counter() - started)
         del index
         gc.collect()
     tracemalloc.start()
-    index = resolve_entities(mentions)
+    with gc_paused():
+        index = resolve_entities(mentions)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     out: dict[str, object] = {
@@ -63,13 +67,14 @@ def child(n: int, repeat: int, partitions: int) -> None:
         print(json.dumps(out))
         return
     docs = sorted(mentions)
-    started = time.perf_counter()
-    tables = [
-        key_table({d: mentions[d] for d in docs[i::partitions]}) for i in range(partitions)
-    ]
-    mapped = time.perf_counter()
-    table = merge(tables)
-    merged = time.perf_counter()
+    with gc_paused():
+        started = time.perf_counter()
+        tables = [
+            key_table({d: mentions[d] for d in docs[i::partitions]}) for i in range(partitions)
+        ]
+        mapped = time.perf_counter()
+        table = merge(tables)
+        merged = time.perf_counter()
     out.update({
         "records": table.records(),
         "records_per_mention": round(table.records() / count, 3),

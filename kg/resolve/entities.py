@@ -33,15 +33,7 @@ from kg.iri import mint_iri, normalise_key
 from kg.lexicon import load_lexicon
 from kg.model import ORGANIZATION_TYPES, Entity, EntityRef, Mention
 from kg.names import family_names
-from kg.resolve.keys import (
-    Form,
-    KeyTable,
-    Seen,
-    base_key,
-    key_table,
-    name_key,
-    type_group,
-)
+from kg.resolve.keys import KeyTable, Record, base_key, key_table, name_key, type_group
 from kg.resolve.overrides import Overrides, name_of
 from kg.vocab import DEFAULT_BASE
 
@@ -93,8 +85,8 @@ def resolve_entities(
     return resolve_from(key_table(mentions_by_doc), base, overrides)
 
 
-# A key's members: its forms (kg/resolve/keys.py) in the order of their first mention.
-_Members = Mapping[str, Sequence[tuple[Form, Seen]]]
+# A key's members: its records (kg/resolve/keys.py), in the order of the mentions.
+_Members = Mapping[str, Sequence[Record]]
 
 
 def resolve_from(
@@ -103,7 +95,7 @@ def resolve_from(
     """The entities of the documents a key table holds (the decide step after
     ``kg.resolve.keys.merge``), with the user's overrides applied: what ``resolve_entities``
     gives for the mentions of the same documents."""
-    by_key = table.members()
+    by_key = table.keys
     variants = {**_order_layer(by_key), **_variant_layer(by_key)}
     remap, ambiguous = _surname_layer(by_key, variants)
     remap = {**variants, **remap}
@@ -121,7 +113,7 @@ def _assemble(
     ops: _UserOps,
 ) -> EntityIndex:
     """The entities of the resolved keys, with the user's operations applied."""
-    groups: dict[str, list[tuple[Form, int, str]]] = defaultdict(list)
+    groups: dict[str, list[tuple[Record, str]]] = defaultdict(list)
     # the user's splits: (key, surface form) -> (the last mention split, its group)
     split_of: dict[tuple[str, str], tuple[tuple[str, int], str]] = {}
     final = dict(remap)
@@ -130,21 +122,23 @@ def _assemble(
         target = ops.merged.get(layered, layered)
         if target != layered:
             final[key] = target
-        for m, seen in by_key[key]:
+        for m in by_key[key]:
             reason = "user" if target != layered else _reason(m, key, layered)
-            split = ops.split.get((target, name_of(m.text))) or ops.split.get(
-                (target, name_of(m.label))
-            )
+            split = None
+            if ops.split:  # normalising each name costs: only when the user splits one
+                split = ops.split.get((target, name_of(m.text))) or ops.split.get(
+                    (target, name_of(m.label))
+                )
             group = target
             if split is not None:
                 group, reason = split[0], "user"
-                last = (m.doc, seen.last)
+                last = (m.doc, m.last)
                 had = split_of.get((key, name_of(m.text)))
                 if had is None or had[0] < last:
                     split_of[(key, name_of(m.text))] = (last, group)
                 m = m._replace(label=m.text)  # no longer the full name it took
             if group not in ops.drop:
-                groups[group].append((m, seen.times, reason))
+                groups[group].append((m, reason))
     labels = {new: label for new, label in ops.split.values() if label}
     entities: dict[str, Entity] = {}
     by_resolved: dict[str, str] = {}
@@ -264,7 +258,7 @@ def _order_layer(by_key: _Members) -> dict[str, str]:
             continue
         other = f"person:{parts[1]} {parts[0]}"
         if other in by_key and any(
-            m.text.split() and _family_first(m.text) for m, _ in by_key[key]
+            m.text.split() and _family_first(m.text) for m in by_key[key]
         ):
             remap[key] = other
     return remap
@@ -363,7 +357,7 @@ def _person_twin(key: str, by_key: _Members) -> str | None:
     return twin if _retypable(by_key[key]) and not _one_name(twin) else None
 
 
-def _retypable(members: Sequence[tuple[Form, Seen]]) -> bool:
+def _retypable(members: Sequence[Record]) -> bool:
     """Whether an organisation or place NER found may be a person's family name: a plain
     organisation or place (no company, agency or lexicon entry), written capitalised, never
     in capitals ("WHO"), and never with "the" ("the Miliband")."""
@@ -373,11 +367,11 @@ def _retypable(members: Sequence[tuple[Form, Seen]]) -> bool:
         and m.label[:1].isupper()
         and not m.label.isupper()
         and not m.text.lower().startswith("the ")
-        for m, _ in members
+        for m in members
     )
 
 
-def _reason(m: Form, key: str, target: str) -> str:
+def _reason(m: Record, key: str, target: str) -> str:
     if key != target:
         if _one_name(key):
             return "surname-across-documents"
@@ -390,20 +384,20 @@ def _reason(m: Form, key: str, target: str) -> str:
 
 
 def _make_entity(
-    key: str, members: list[tuple[Form, int, str]], base: str, person: bool = False
+    key: str, members: list[tuple[Record, str]], base: str, person: bool = False
 ) -> Entity:
-    """The entity of a group's members: each a form, how many mentions it stands for, and
-    the reason it joined (in the order of the mentions: key, document, position)."""
+    """The entity of a group's members: each a record and the reason it joined, in the order
+    of the mentions (key, document, position)."""
     types: Counter[str] = Counter()
     labels: Counter[str] = Counter()
-    for m, count, _ in members:
-        types[m.type] += count
-        labels[m.label] += count
+    for m, _ in members:
+        types[m.type] += m.times
+        labels[m.label] += m.times
     # a person's group: organisations or places NER made of the family name joined it as names
     # of that person ("Le Pen said" typed an organisation, twice, beside one "Marine Le Pen")
     person = person or (key.startswith("person:") and "Person" in types)
     etype = "Person" if person else _pick_type(types, key)
-    lexicon_name = next((m.label for m, _, _ in members if m.key), None)
+    lexicon_name = next((m.label for m, _ in members if m.key), None)
     if lexicon_name is not None:
         label = lexicon_name
     else:
@@ -420,7 +414,7 @@ def _make_entity(
                 s,
             ),
         )
-    wikidata = next((m.wikidata for m, _, _ in members if m.wikidata), None)
+    wikidata = next((m.wikidata for m, _ in members if m.wikidata), None)
     entity = Entity(
         id=mint_iri(type_group(etype), key, label, base),
         label=label,
@@ -428,7 +422,7 @@ def _make_entity(
         wikidata=wikidata,
     )
     seen: set[tuple[str, str]] = set()
-    for m, _, reason in members:
+    for m, reason in members:
         doc_id = m.doc
         entity.docs.add(doc_id)
         entity.aliases.add(m.label)
@@ -454,7 +448,7 @@ def _make_entity(
 _STANDS_FOR = ("acts-for-country:", "body-country:", "title-implies-", "instrument-implies-")
 
 
-def _stands_for(m: Form) -> bool:
+def _stands_for(m: Record) -> bool:
     return m.resolved_by is not None and m.resolved_by.startswith(_STANDS_FOR)
 
 

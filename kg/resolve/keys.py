@@ -4,15 +4,16 @@ Entity resolution (kg/resolve/entities.py) decides from what the mentions of one
 (``base_key``: the lexicon's key, or the type group and folded name) have in common. A
 ``KeyTable`` holds exactly that for some documents, summarised: per base key, each distinct
 *form* of its mentions in each document (a mention without its offsets: its text, label, type,
-lexicon key, Wikidata id and how in-document resolution named it) with how often the document
-writes it and where its first and last mention sit in the document's list. Its size grows with
-the distinct (key, form, document) triples, not with the mentions: a name written ten times in a
-document is one record.
+lexicon key, Wikidata id and how in-document resolution named it) is one ``Record``, with how
+often the document writes it and where its first and last mention sit in the document's list.
+Its size grows with the distinct (key, form, document) triples, not with the mentions: a name
+written ten times in a document is one record.
 
 - map: ``key_table(mentions_by_doc)`` for one partition of documents (on a worker);
-- reduce: ``merge(tables)``: per key and form the union of the documents, counts added, the
-  earliest first and the latest last position kept: associative and commutative, so the
-  result does not depend on how the documents were split or in what order the tables come;
+- reduce: ``merge(tables)``: per key the union of the records, a form's records of one
+  document in two tables made one (counts added, the earliest first and the latest last
+  position kept), sorted by document and position: associative and commutative, so the result
+  does not depend on how the documents were split or in what order the tables come;
 - decide: ``kg.resolve.entities.resolve_from(table)`` runs the resolution layers on the merged
   table (on the driver); ``resolve_entities(mentions_by_doc)`` is
   ``resolve_from(key_table(mentions_by_doc))``.
@@ -76,10 +77,12 @@ def base_key(m: Mention) -> str:
     return name_key(m.label, m.type)
 
 
-class Form(NamedTuple):
-    """A mention as resolution reads it, its offsets aside, and the document writing it.
+class Record(NamedTuple):
+    """How one document writes one form of a key's mentions: the form (a mention as
+    resolution reads it, offsets aside), the first and last position of its mentions in the
+    document's list, and how many there are.
 
-    Its field names are a ``Mention``'s, so the resolution layers read either alike."""
+    The form's field names are a ``Mention``'s, so the resolution layers read either alike."""
 
     doc: str
     text: str
@@ -88,40 +91,26 @@ class Form(NamedTuple):
     key: str | None
     wikidata: str | None
     resolved_by: str | None
-
-
-class Seen(NamedTuple):
-    """How a document writes one form: its first and last position in the document's list of
-    mentions, and how many times."""
-
     first: int
     last: int
     times: int
 
-
-def _combined(a: Seen, b: Seen) -> Seen:
-    return Seen(min(a.first, b.first), max(a.last, b.last), a.times + b.times)
+    def form(self) -> tuple[str, str, str, str, str | None, str | None, str | None]:
+        return self[:7]
 
 
 @dataclass(slots=True)
 class KeyTable:
-    """Per base key, the forms of its mentions in some documents (see the module docstring).
+    """Per base key, the records of its mentions in some documents (see the module
+    docstring), in the order of the mentions: by document id, then by first position.
 
-    Picklable; two tables of the same documents are equal however they were merged."""
+    Picklable; tables of the same documents are equal however they were split and merged."""
 
-    keys: dict[str, dict[Form, Seen]] = field(default_factory=dict)
+    keys: dict[str, list[Record]] = field(default_factory=dict)
 
     def records(self) -> int:
         """The stored (key, form, document) records."""
-        return sum(len(forms) for forms in self.keys.values())
-
-    def members(self) -> dict[str, list[tuple[Form, Seen]]]:
-        """Per key, its forms in the order of their first mention: by document id, then by
-        position in the document (the order of the corpus's mentions of that key)."""
-        return {
-            key: sorted(forms.items(), key=lambda item: (item[0].doc, item[1].first))
-            for key, forms in self.keys.items()
-        }
+        return sum(len(records) for records in self.keys.values())
 
 
 def key_table(
@@ -134,32 +123,48 @@ def key_table(
     ``offsets`` (default 0): mentions a later pass adds to a document (kg/resolve/surnames.py)
     get the offset of the mentions the first table saw, so they order after them. Positions
     must not repeat within a document across the tables that are merged."""
-    keys: dict[str, dict[Form, Seen]] = {}
-    for doc_id, mentions in mentions_by_doc.items():
+    keys: dict[str, list[Record]] = {}
+    for doc_id in sorted(mentions_by_doc):
         start = offsets.get(doc_id, 0) if offsets else 0
-        for position, m in enumerate(mentions, start):
-            forms = keys.setdefault(base_key(m), {})
-            form = Form(doc_id, m.text, m.label, m.type, m.key, m.wikidata, m.resolved_by)
-            seen = forms.get(form)
-            forms[form] = (
-                Seen(position, position, 1)
-                if seen is None
-                else Seen(seen.first, position, seen.times + 1)
-            )
+        # (key, form) -> [first, last, times], in the order of the forms' first mentions
+        seen: dict[tuple[str, str, str, str, str | None, str | None, str | None], list[int]]
+        seen = {}
+        for position, m in enumerate(mentions_by_doc[doc_id], start):
+            form = (base_key(m), m.text, m.label, m.type, m.key, m.wikidata, m.resolved_by)
+            got = seen.get(form)
+            if got is None:
+                seen[form] = [position, position, 1]
+            else:
+                got[1] = position
+                got[2] += 1
+        for (key, text, label, etype, lexicon, wikidata, by), (first, last, n) in seen.items():
+            record = Record(doc_id, text, label, etype, lexicon, wikidata, by, first, last, n)
+            keys.setdefault(key, []).append(record)
     return KeyTable(keys)
 
 
 def merge(tables: Iterable[KeyTable]) -> KeyTable:
     """One table of the documents of ``tables`` (reduce): associative and commutative, the
-    inputs left as they were."""
-    keys: dict[str, dict[Form, Seen]] = {}
+    inputs left as they were (their lists are shared, never changed)."""
+    parts: dict[str, list[list[Record]]] = {}
     for table in tables:
-        for key, forms in table.keys.items():
-            into = keys.get(key)
-            if into is None:
-                keys[key] = dict(forms)
-                continue
-            for form, seen in forms.items():
-                had = into.get(form)
-                into[form] = seen if had is None else _combined(had, seen)
-    return KeyTable(keys)
+        for key, records in table.keys.items():
+            parts.setdefault(key, []).append(records)
+    return KeyTable({
+        key: lists[0] if len(lists) == 1 else _merged(lists) for key, lists in parts.items()
+    })
+
+
+def _merged(lists: Sequence[Sequence[Record]]) -> list[Record]:
+    """One key's records of several tables: the records of one form in one document (a
+    document whose mentions two tables saw) made one, all in the order of the mentions."""
+    by_form: dict[tuple[str, str, str, str, str | None, str | None, str | None], Record] = {}
+    for records in lists:
+        for r in records:
+            had = by_form.setdefault(r.form(), r)
+            if had is not r:
+                by_form[r.form()] = r._replace(
+                    first=min(had.first, r.first), last=max(had.last, r.last),
+                    times=had.times + r.times,
+                )
+    return sorted(by_form.values(), key=lambda r: (r.doc, r.first))
