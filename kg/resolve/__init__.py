@@ -7,14 +7,26 @@ from dataclasses import dataclass, field
 
 from kg.model import Claim, Entity, EntityRef, Fact, Mention
 from kg.resolve.copies import Copies
-from kg.resolve.entities import EntityIndex, resolve_entities
+from kg.resolve.entities import EntityIndex, resolve_entities, resolve_from
 from kg.resolve.facts import merge_facts
+from kg.resolve.keys import KeyTable, key_table
 from kg.resolve.overrides import Overrides, load_overrides
 from kg.resolve.surnames import corpus_surnames
 from kg.rules import OfficeRules, rules_file
 from kg.vocab import DEFAULT_BASE
 
-__all__ = ["Copies", "Resolution", "resolve", "EntityIndex", "Overrides", "load_overrides"]
+__all__ = [
+    "Copies",
+    "Resolution",
+    "resolve",
+    "resolvable_mentions",
+    "EntityIndex",
+    "KeyTable",
+    "key_table",
+    "resolve_from",
+    "Overrides",
+    "load_overrides",
+]
 
 
 @dataclass
@@ -39,16 +51,7 @@ def resolve(
     once; each copy keeps its own evidence. With the documents' ``texts``, family names NER
     missed are found from the full names of the rest of the corpus (kg/resolve/surnames.py).
     """
-    all_mentions = {doc: list(ms) for doc, ms in mentions_by_doc.items()}
-    known = {doc: set(ms) for doc, ms in all_mentions.items()}
-    for claim in claims:  # entities a claim names but NER missed (a byline's author) still count
-        doc = claim.evidence.doc
-        for v in _mentions_of(claim):
-            if v not in known.setdefault(doc, set()):
-                known[doc].add(v)
-                all_mentions.setdefault(doc, []).append(v)
-    if texts is not None:
-        all_mentions = corpus_surnames(all_mentions, texts)
+    all_mentions = resolvable_mentions(claims, mentions_by_doc, texts)
     index = resolve_entities(all_mentions, base, overrides)
     if overrides and overrides.drop:
         claims = [c for c in claims if not any(index.dropped(m) for m in _mentions_of(c))]
@@ -60,6 +63,27 @@ def resolve(
     _titled_aliases(facts, index.entities)
     _flag_minor(all_mentions, facts, index)
     return Resolution(index.entities, facts, copies if copies is not None else Copies())
+
+
+def resolvable_mentions(
+    claims: Sequence[Claim],
+    mentions_by_doc: Mapping[str, Sequence[Mention]],
+    texts: Mapping[str, str] | None = None,
+) -> dict[str, list[Mention]]:
+    """The mentions entity resolution takes, per document: its own, then the entities its
+    claims name that NER missed (a byline's author); with the documents' ``texts``, the family
+    names of kg/resolve/surnames.py too (every list then in the order of the text)."""
+    all_mentions = {doc: list(ms) for doc, ms in mentions_by_doc.items()}
+    known = {doc: set(ms) for doc, ms in all_mentions.items()}
+    for claim in claims:
+        doc = claim.evidence.doc
+        for v in _mentions_of(claim):
+            if v not in known.setdefault(doc, set()):
+                known[doc].add(v)
+                all_mentions.setdefault(doc, []).append(v)
+    if texts is not None:
+        all_mentions = corpus_surnames(all_mentions, texts)
+    return all_mentions
 
 
 def _mentions_of(claim: Claim) -> list[Mention]:

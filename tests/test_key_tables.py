@@ -1,0 +1,163 @@
+"""Entity resolution as map / merge / decide (kg/resolve/keys.py): per-partition key tables
+merged in any order and split in any way resolve to what the whole corpus resolves to, with
+and without the user's overrides; tables survive pickling and hold one record per form of a
+key in a document, however often the document writes it."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from collections.abc import Mapping, Sequence
+from functools import reduce
+from pathlib import Path
+
+import pytest
+
+from kg.ingest import read_documents
+from kg.model import Mention
+from kg.nlp import shared_nlp
+from kg.pipeline import analyse
+from kg.resolve import resolvable_mentions
+from kg.resolve.entities import EntityIndex, resolve_entities, resolve_from
+from kg.resolve.keys import KeyTable, base_key, key_table, merge
+from kg.resolve.overrides import Overrides, parse_overrides
+
+NEWS_DEV = Path(__file__).parent / "data" / "news-dev"
+
+# What a user of news-dev might write (the format of docs/model.md, "Entity overrides").
+OVERRIDES = {
+    "merge": [["European Commission", "Commission"], ["Indo-Pacific region", "Indo-Pacific"]],
+    "split": [{"entity": "Donald J. Trump", "aliases": ["Trump"], "label": "Trump (unresolved)"}],
+    "rename": [{"entity": "Xi", "to": "Xi Jinping"}],
+    "drop": ["State of the", "SUPPORTING AMERICA"],
+}
+
+
+@pytest.fixture(scope="module")
+def mentions() -> dict[str, list[Mention]]:
+    """news-dev's mentions as a build resolves them (claims' and corpus surnames added)."""
+    documents = list(read_documents([str(NEWS_DEV)]))
+    analyses = list(analyse(documents, shared_nlp()))
+    claims = [c for a in analyses for c in a.claims]
+    texts = {d.id: d.text for d in documents}
+    return resolvable_mentions(claims, {a.document.id: a.mentions for a in analyses}, texts)
+
+
+@pytest.fixture(scope="module")
+def overrides() -> Overrides:
+    return parse_overrides(OVERRIDES, "news-dev-overrides.yaml")
+
+
+def _state(index: EntityIndex) -> tuple[object, ...]:
+    """Everything an index holds, orders included (the entities' and their merge logs')."""
+    entities = [
+        (e.id, e.label, e.type, sorted(e.aliases), sorted(e.docs), e.wikidata, e.merge_reasons)
+        for e in index.entities.values()
+    ]
+    return (
+        entities,
+        list(index._by_key.items()),
+        sorted(index._remap.items()),
+        sorted(index._split.items()),
+        sorted(index._dropped),
+    )
+
+
+def _tables(mentions: Mapping[str, Sequence[Mention]], parts: list[list[str]]) -> list[KeyTable]:
+    return [key_table({d: mentions[d] for d in part}) for part in parts]
+
+
+def _random_parts(docs: list[str], seed: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    shuffled = rng.sample(docs, len(docs))
+    cuts = sorted(rng.sample(range(1, len(docs)), rng.randint(1, 5)))
+    return [shuffled[a:b] for a, b in zip([0, *cuts], [*cuts, len(docs)], strict=True)]
+
+
+def _splits(docs: list[str]) -> dict[str, list[list[str]]]:
+    return {
+        "one document each": [[d] for d in docs],
+        "one document each, reversed": [[d] for d in reversed(docs)],
+        **{f"random split, seed {s}": _random_parts(docs, s) for s in (1, 2, 3)},
+    }
+
+
+def test_the_corpus_resolves_to_entities_that_merge_across_documents(
+    mentions: dict[str, list[Mention]],
+) -> None:
+    index = resolve_entities(mentions)
+    biden = next(e for e in index.entities.values() if e.label == "Joseph R. Biden")
+    assert {"Joe Biden", "Biden", "Joseph R. Biden"} <= biden.aliases
+    assert len(biden.docs) == 6
+    assert {r["reason"] for r in biden.merge_reasons} >= {"name-variant-across-documents"}
+
+
+@pytest.mark.parametrize("use_overrides", [False, True], ids=["plain", "overrides"])
+def test_merged_partition_tables_resolve_as_the_whole_corpus(
+    mentions: dict[str, list[Mention]], overrides: Overrides, use_overrides: bool
+) -> None:
+    given = overrides if use_overrides else None
+    whole = _state(resolve_entities(mentions, overrides=given))
+    docs = sorted(mentions)
+    for name, parts in _splits(docs).items():
+        tables = _tables(mentions, parts)
+        for order, ordered in (("in order", tables), ("reversed", tables[::-1])):
+            merged = merge(ordered)
+            assert merged == key_table(mentions), (name, order)
+            assert _state(resolve_from(merged, overrides=given)) == whole, (name, order)
+        # merging is associative: tables merged two at a time, from either end
+        assert reduce(lambda a, b: merge([a, b]), tables) == key_table(mentions), name
+        assert reduce(lambda a, b: merge([b, a]), tables[::-1]) == key_table(mentions), name
+
+
+def test_the_overrides_change_the_entities_through_the_table(
+    mentions: dict[str, list[Mention]], overrides: Overrides
+) -> None:
+    table = merge(_tables(mentions, [[d] for d in sorted(mentions)]))
+    labels = {e.label: e for e in resolve_from(table, overrides=overrides).entities.values()}
+    assert "Xi Jinping" in labels and "Xi" not in labels
+    assert "State of the" not in labels and "SUPPORTING AMERICA" not in labels
+    assert "Commission" not in labels
+    assert "Commission" in labels["European Commission"].aliases
+    assert "Trump" not in labels["Donald J. Trump"].aliases
+    assert labels["Trump (unresolved)"].type == "Person"
+    assert {r["reason"] for r in labels["Trump (unresolved)"].merge_reasons} == {"user"}
+
+
+def test_a_documents_later_mentions_join_with_offsets(mentions: dict[str, list[Mention]]) -> None:
+    """Mentions a later pass adds to a document (the corpus surnames) merge after those a
+    worker saw, given the number the worker saw as the document's offset."""
+    half = {d: ms[: len(ms) // 2] for d, ms in mentions.items()}
+    rest = {d: ms[len(ms) // 2 :] for d, ms in mentions.items()}
+    offsets = {d: len(ms) for d, ms in half.items()}
+    later = key_table(rest, offsets)
+    assert merge([later, key_table(half)]) == key_table(mentions)
+    assert merge([key_table(rest), key_table(half)]) != key_table(mentions)  # order counts
+
+
+def test_tables_round_trip_through_pickle(
+    mentions: dict[str, list[Mention]], overrides: Overrides
+) -> None:
+    table = key_table(mentions)
+    back = pickle.loads(pickle.dumps(table))
+    assert back == table
+    assert _state(resolve_from(back, overrides=overrides)) == _state(
+        resolve_entities(mentions, overrides=overrides)
+    )
+
+
+def test_a_table_holds_each_form_once_per_document(mentions: dict[str, list[Mention]]) -> None:
+    count = sum(len(ms) for ms in mentions.values())
+    distinct = {
+        (base_key(m), doc, m.text, m.label, m.type, m.key, m.wikidata, m.resolved_by)
+        for doc, ms in mentions.items()
+        for m in ms
+    }
+    table = key_table(mentions)
+    assert table.records() == len(distinct)
+    assert table.records() < 0.8 * count  # news names its actors again and again
+    # a corpus that writes every name three times as often: the same records, counted thrice
+    thrice = key_table({d: ms * 3 for d, ms in mentions.items()})
+    assert thrice.records() == table.records()
+    assert sum(r.times for rs in thrice.keys.values() for r in rs) == 3 * count
+    assert _state(resolve_from(thrice)) == _state(resolve_from(table))
