@@ -11,7 +11,7 @@ from kg.resolve.entities import EntityIndex, resolve_entities, resolve_from
 from kg.resolve.facts import merge_facts
 from kg.resolve.keys import KeyTable, key_table
 from kg.resolve.overrides import Overrides, load_overrides
-from kg.resolve.surnames import corpus_surnames
+from kg.resolve.surnames import Owners, add_surnames, merge_owners, surname_owners
 from kg.rules import OfficeRules, rules_file
 from kg.vocab import DEFAULT_BASE
 
@@ -20,6 +20,8 @@ __all__ = [
     "Resolution",
     "resolve",
     "resolvable_mentions",
+    "surname_owners",
+    "merge_owners",
     "EntityIndex",
     "KeyTable",
     "key_table",
@@ -69,10 +71,17 @@ def resolvable_mentions(
     claims: Sequence[Claim],
     mentions_by_doc: Mapping[str, Sequence[Mention]],
     texts: Mapping[str, str] | None = None,
+    owners: Owners | None = None,
 ) -> dict[str, list[Mention]]:
     """The mentions entity resolution takes, per document: its own, then the entities its
     claims name that NER missed (a byline's author); with the documents' ``texts``, the family
-    names of kg/resolve/surnames.py too (every list then in the order of the text)."""
+    names of kg/resolve/surnames.py too (every list then in the order of the text, if the
+    corpus has such names).
+
+    For a partition of the corpus, give the whole corpus's ``owners`` of family names
+    (``merge_owners`` of each partition's ``surname_owners`` of these mentions without
+    ``texts``): the lists are then those of the whole corpus's resolution, in the same order,
+    which is what its key tables (kg/resolve/keys.py) need."""
     all_mentions = {doc: list(ms) for doc, ms in mentions_by_doc.items()}
     known = {doc: set(ms) for doc, ms in all_mentions.items()}
     for claim in claims:
@@ -82,7 +91,9 @@ def resolvable_mentions(
                 known[doc].add(v)
                 all_mentions.setdefault(doc, []).append(v)
     if texts is not None:
-        all_mentions = corpus_surnames(all_mentions, texts)
+        if owners is None:
+            owners = surname_owners(all_mentions)
+        all_mentions = add_surnames(all_mentions, texts, owners)
     return all_mentions
 
 
