@@ -190,6 +190,21 @@ def test_a_table_holds_each_form_once_per_document(mentions: dict[str, list[Ment
     assert _state(resolve_from(thrice)) == _state(resolve_from(table))
 
 
+def test_mention_counts_from_the_table_count_every_mention(
+    mentions: dict[str, list[Mention]], overrides: Overrides
+) -> None:
+    table = key_table(mentions)
+    index = resolve_from(table, overrides=overrides)
+    counted = dict.fromkeys(index.entities, 0)
+    for ms in mentions.values():
+        for m in ms:
+            if not index.dropped(m):
+                counted[index.ref(m).id] += 1
+    assert index.mention_counts(table) == counted
+    united_states = next(e for e in index.entities.values() if e.label == "United States")
+    assert counted[united_states.id] > 50
+
+
 def _on_partitions(corpus: Corpus, parts: list[list[str]]) -> KeyTable:
     """The key table of a corpus as a cluster makes it: the owners of family names per
     partition, merged; then each partition's mentions made resolvable with the corpus's

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from kg.model import Claim, Entity, EntityRef, Fact, Mention
 from kg.resolve.copies import Copies
-from kg.resolve.entities import EntityIndex, resolve_entities, resolve_from
+from kg.resolve.entities import EntityIndex, resolve_from
 from kg.resolve.facts import merge_facts
 from kg.resolve.keys import KeyTable, key_table
 from kg.resolve.overrides import Overrides, load_overrides
@@ -53,8 +53,8 @@ def resolve(
     once; each copy keeps its own evidence. With the documents' ``texts``, family names NER
     missed are found from the full names of the rest of the corpus (kg/resolve/surnames.py).
     """
-    all_mentions = resolvable_mentions(claims, mentions_by_doc, texts)
-    index = resolve_entities(all_mentions, base, overrides)
+    table = key_table(resolvable_mentions(claims, mentions_by_doc, texts))
+    index = resolve_from(table, base, overrides)
     if overrides and overrides.drop:
         claims = [c for c in claims if not any(index.dropped(m) for m in _mentions_of(c))]
     facts = merge_facts(claims, index, base)
@@ -63,7 +63,7 @@ def resolve(
         for fact in facts:
             fact.source_of = originals
     _titled_aliases(facts, index.entities)
-    _flag_minor(all_mentions, facts, index)
+    _flag_minor(index.mention_counts(table), facts, index)
     return Resolution(index.entities, facts, copies if copies is not None else Copies())
 
 
@@ -106,16 +106,9 @@ def _mentions_of(claim: Claim) -> list[Mention]:
     return out
 
 
-def _flag_minor(
-    mentions_by_doc: Mapping[str, Sequence[Mention]], facts: Sequence[Fact], index: EntityIndex
-) -> None:
-    """Count each entity's mentions, and flag those named once and in no fact (``minor``):
-    kept in entities.jsonl, hidden by the viewer until asked for."""
-    counts: dict[str, int] = dict.fromkeys(index.entities, 0)
-    for mentions in mentions_by_doc.values():
-        for m in mentions:
-            if not index.dropped(m):
-                counts[index.ref(m).id] += 1
+def _flag_minor(counts: Mapping[str, int], facts: Sequence[Fact], index: EntityIndex) -> None:
+    """Set each entity's count of mentions, and flag those named once and in no fact
+    (``minor``): kept in entities.jsonl, hidden by the viewer until asked for."""
     in_facts = set()
     for fact in facts:
         for value in fact.fields.values():

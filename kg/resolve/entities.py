@@ -52,8 +52,10 @@ class EntityIndex:
     _dropped: frozenset[str] = frozenset()  # resolved keys the user dropped
 
     def _resolved(self, mention: Mention) -> str:
-        key = base_key(mention)
-        split = self._split.get((key, name_of(mention.text)))
+        return self._resolved_key(base_key(mention), mention.text)
+
+    def _resolved_key(self, key: str, text: str) -> str:
+        split = self._split.get((key, name_of(text))) if self._split else None
         return split if split is not None else self._remap.get(key, key)
 
     def ref(self, mention: Mention) -> EntityRef:
@@ -63,6 +65,17 @@ class EntityIndex:
     def dropped(self, mention: Mention) -> bool:
         """Whether the user dropped the entity of ``mention`` (its facts go with it)."""
         return self._resolved(mention) in self._dropped
+
+    def mention_counts(self, table: KeyTable) -> dict[str, int]:
+        """Per entity id, how many mentions of the table's documents name it (those of the
+        entities the user dropped left out): what counting ``ref`` of every mention gives."""
+        counts = dict.fromkeys(self.entities, 0)
+        for key, records in table.keys.items():
+            for r in records:
+                resolved = self._resolved_key(key, r.text)
+                if resolved not in self._dropped:
+                    counts[self._by_key[resolved]] += r.times
+        return counts
 
 
 @dataclass
