@@ -7,14 +7,28 @@ from dataclasses import dataclass, field
 
 from kg.model import Claim, Entity, EntityRef, Fact, Mention
 from kg.resolve.copies import Copies
-from kg.resolve.entities import EntityIndex, resolve_entities
+from kg.resolve.entities import EntityIndex, resolve_from
 from kg.resolve.facts import merge_facts
+from kg.resolve.keys import KeyTable, key_table
 from kg.resolve.overrides import Overrides, load_overrides
-from kg.resolve.surnames import corpus_surnames
+from kg.resolve.surnames import Owners, add_surnames, merge_owners, surname_owners
 from kg.rules import OfficeRules, rules_file
 from kg.vocab import DEFAULT_BASE
 
-__all__ = ["Copies", "Resolution", "resolve", "EntityIndex", "Overrides", "load_overrides"]
+__all__ = [
+    "Copies",
+    "Resolution",
+    "resolve",
+    "resolvable_mentions",
+    "surname_owners",
+    "merge_owners",
+    "EntityIndex",
+    "KeyTable",
+    "key_table",
+    "resolve_from",
+    "Overrides",
+    "load_overrides",
+]
 
 
 @dataclass
@@ -39,17 +53,8 @@ def resolve(
     once; each copy keeps its own evidence. With the documents' ``texts``, family names NER
     missed are found from the full names of the rest of the corpus (kg/resolve/surnames.py).
     """
-    all_mentions = {doc: list(ms) for doc, ms in mentions_by_doc.items()}
-    known = {doc: set(ms) for doc, ms in all_mentions.items()}
-    for claim in claims:  # entities a claim names but NER missed (a byline's author) still count
-        doc = claim.evidence.doc
-        for v in _mentions_of(claim):
-            if v not in known.setdefault(doc, set()):
-                known[doc].add(v)
-                all_mentions.setdefault(doc, []).append(v)
-    if texts is not None:
-        all_mentions = corpus_surnames(all_mentions, texts)
-    index = resolve_entities(all_mentions, base, overrides)
+    table = key_table(resolvable_mentions(claims, mentions_by_doc, texts))
+    index = resolve_from(table, base, overrides)
     if overrides and overrides.drop:
         claims = [c for c in claims if not any(index.dropped(m) for m in _mentions_of(c))]
     facts = merge_facts(claims, index, base)
@@ -58,8 +63,38 @@ def resolve(
         for fact in facts:
             fact.source_of = originals
     _titled_aliases(facts, index.entities)
-    _flag_minor(all_mentions, facts, index)
+    _flag_minor(index.mention_counts(table), facts, index)
     return Resolution(index.entities, facts, copies if copies is not None else Copies())
+
+
+def resolvable_mentions(
+    claims: Sequence[Claim],
+    mentions_by_doc: Mapping[str, Sequence[Mention]],
+    texts: Mapping[str, str] | None = None,
+    owners: Owners | None = None,
+) -> dict[str, list[Mention]]:
+    """The mentions entity resolution takes, per document: its own, then the entities its
+    claims name that NER missed (a byline's author); with the documents' ``texts``, the family
+    names of kg/resolve/surnames.py too (every list then in the order of the text, if the
+    corpus has such names).
+
+    For a partition of the corpus, give the whole corpus's ``owners`` of family names
+    (``merge_owners`` of each partition's ``surname_owners`` of these mentions without
+    ``texts``): the lists are then those of the whole corpus's resolution, in the same order,
+    which is what its key tables (kg/resolve/keys.py) need."""
+    all_mentions = {doc: list(ms) for doc, ms in mentions_by_doc.items()}
+    known = {doc: set(ms) for doc, ms in all_mentions.items()}
+    for claim in claims:
+        doc = claim.evidence.doc
+        for v in _mentions_of(claim):
+            if v not in known.setdefault(doc, set()):
+                known[doc].add(v)
+                all_mentions.setdefault(doc, []).append(v)
+    if texts is not None:
+        if owners is None:
+            owners = surname_owners(all_mentions)
+        all_mentions = add_surnames(all_mentions, texts, owners)
+    return all_mentions
 
 
 def _mentions_of(claim: Claim) -> list[Mention]:
@@ -71,16 +106,9 @@ def _mentions_of(claim: Claim) -> list[Mention]:
     return out
 
 
-def _flag_minor(
-    mentions_by_doc: Mapping[str, Sequence[Mention]], facts: Sequence[Fact], index: EntityIndex
-) -> None:
-    """Count each entity's mentions, and flag those named once and in no fact (``minor``):
-    kept in entities.jsonl, hidden by the viewer until asked for."""
-    counts: dict[str, int] = dict.fromkeys(index.entities, 0)
-    for mentions in mentions_by_doc.values():
-        for m in mentions:
-            if not index.dropped(m):
-                counts[index.ref(m).id] += 1
+def _flag_minor(counts: Mapping[str, int], facts: Sequence[Fact], index: EntityIndex) -> None:
+    """Set each entity's count of mentions, and flag those named once and in no fact
+    (``minor``): kept in entities.jsonl, hidden by the viewer until asked for."""
     in_facts = set()
     for fact in facts:
         for value in fact.fields.values():

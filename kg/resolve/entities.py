@@ -23,10 +23,7 @@ Every alias of every entity carries the reason it was merged, per document.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,49 +33,11 @@ from kg.iri import mint_iri, normalise_key
 from kg.lexicon import load_lexicon
 from kg.model import ORGANIZATION_TYPES, Entity, EntityRef, Mention
 from kg.names import family_names
+from kg.resolve.keys import KeyTable, Record, base_key, key_table, name_key, type_group
 from kg.resolve.overrides import Overrides, name_of
 from kg.vocab import DEFAULT_BASE
 
 _INITIAL = re.compile(r"[^\W\d_]\.?")  # "j.", "r": a middle initial
-
-
-def type_group(etype: str) -> str:
-    """Types whose names may be compared: every kind of organisation is one group."""
-    if etype in {"Person", "Country", "Place"}:
-        return etype.lower()
-    return "org"
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def fold_name(text: str) -> str:
-    """A name as names are compared across documents: normalised, accents and the lexicon's
-    `letter_folds` spelt in ASCII, word endings of transliterations made one (`ending_folds`):
-    "Pedro Sánchez" and "Pedro Sanchez" fold alike."""
-    lexicon = load_lexicon()
-    decomposed = unicodedata.normalize("NFKD", normalise_key(text))
-    plain = "".join(
-        lexicon.letter_folds.get(c, c) for c in decomposed if not unicodedata.combining(c)
-    )
-    words = []
-    for word in plain.split():
-        for ending, fold in lexicon.ending_folds:
-            if word.endswith(ending) and len(word) > len(ending) + 2:
-                word = word[: -len(ending)] + fold
-                break
-        words.append(word)
-    return unicodedata.normalize("NFC", " ".join(words))
-
-
-def name_key(label: str, etype: str) -> str:
-    """The key of a name the lexicon does not know: its type group and folded name."""
-    label = label[4:] if label.lower().startswith("the ") else label
-    return f"{type_group(etype)}:{fold_name(label)}"
-
-
-def base_key(m: Mention) -> str:
-    if m.key:
-        return normalise_key(m.key)
-    return name_key(m.label, m.type)
 
 
 @dataclass
@@ -93,8 +52,10 @@ class EntityIndex:
     _dropped: frozenset[str] = frozenset()  # resolved keys the user dropped
 
     def _resolved(self, mention: Mention) -> str:
-        key = base_key(mention)
-        split = self._split.get((key, name_of(mention.text)))
+        return self._resolved_key(base_key(mention), mention.text)
+
+    def _resolved_key(self, key: str, text: str) -> str:
+        split = self._split.get((key, name_of(text))) if self._split else None
         return split if split is not None else self._remap.get(key, key)
 
     def ref(self, mention: Mention) -> EntityRef:
@@ -104,6 +65,17 @@ class EntityIndex:
     def dropped(self, mention: Mention) -> bool:
         """Whether the user dropped the entity of ``mention`` (its facts go with it)."""
         return self._resolved(mention) in self._dropped
+
+    def mention_counts(self, table: KeyTable) -> dict[str, int]:
+        """Per entity id, how many mentions of the table's documents name it (those of the
+        entities the user dropped left out): what counting ``ref`` of every mention gives."""
+        counts = dict.fromkeys(self.entities, 0)
+        for key, records in table.keys.items():
+            for r in records:
+                resolved = self._resolved_key(key, r.text)
+                if resolved not in self._dropped:
+                    counts[self._by_key[resolved]] += r.times
+        return counts
 
 
 @dataclass
@@ -123,10 +95,20 @@ def resolve_entities(
 ) -> EntityIndex:
     """Merge the mentions of every document into entities (deterministic for a given input),
     then apply the user's overrides, if any."""
-    by_key: dict[str, list[tuple[str, Mention]]] = defaultdict(list)
-    for doc_id in sorted(mentions_by_doc):
-        for m in mentions_by_doc[doc_id]:
-            by_key[base_key(m)].append((doc_id, m))
+    return resolve_from(key_table(mentions_by_doc), base, overrides)
+
+
+# A key's members: its records (kg/resolve/keys.py), in the order of the mentions.
+_Members = Mapping[str, Sequence[Record]]
+
+
+def resolve_from(
+    table: KeyTable, base: str = DEFAULT_BASE, overrides: Overrides | None = None
+) -> EntityIndex:
+    """The entities of the documents a key table holds (the decide step after
+    ``kg.resolve.keys.merge``), with the user's overrides applied: what ``resolve_entities``
+    gives for the mentions of the same documents."""
+    by_key = table.keys
     variants = {**_order_layer(by_key), **_variant_layer(by_key)}
     remap, ambiguous = _surname_layer(by_key, variants)
     remap = {**variants, **remap}
@@ -137,33 +119,39 @@ def resolve_entities(
 
 
 def _assemble(
-    by_key: Mapping[str, list[tuple[str, Mention]]],
+    by_key: _Members,
     remap: dict[str, str],
     ambiguous: Mapping[str, str],
     base: str,
     ops: _UserOps,
 ) -> EntityIndex:
     """The entities of the resolved keys, with the user's operations applied."""
-    groups: dict[str, list[tuple[str, Mention, str]]] = defaultdict(list)
-    split_of: dict[tuple[str, str], str] = {}
+    groups: dict[str, list[tuple[Record, str]]] = defaultdict(list)
+    # the user's splits: (key, surface form) -> (the last mention split, its group)
+    split_of: dict[tuple[str, str], tuple[tuple[str, int], str]] = {}
     final = dict(remap)
     for key in sorted(by_key):
         layered = remap.get(key, key)
         target = ops.merged.get(layered, layered)
         if target != layered:
             final[key] = target
-        for doc_id, m in by_key[key]:
+        for m in by_key[key]:
             reason = "user" if target != layered else _reason(m, key, layered)
-            split = ops.split.get((target, name_of(m.text))) or ops.split.get(
-                (target, name_of(m.label))
-            )
+            split = None
+            if ops.split:  # normalising each name costs: only when the user splits one
+                split = ops.split.get((target, name_of(m.text))) or ops.split.get(
+                    (target, name_of(m.label))
+                )
             group = target
             if split is not None:
                 group, reason = split[0], "user"
-                split_of[(key, name_of(m.text))] = group
-                m = dataclasses.replace(m, label=m.text)  # no longer the full name it took
+                last = (m.doc, m.last)
+                had = split_of.get((key, name_of(m.text)))
+                if had is None or had[0] < last:
+                    split_of[(key, name_of(m.text))] = (last, group)
+                m = m._replace(label=m.text)  # no longer the full name it took
             if group not in ops.drop:
-                groups[group].append((doc_id, m, reason))
+                groups[group].append((m, reason))
     labels = {new: label for new, label in ops.split.values() if label}
     entities: dict[str, Entity] = {}
     by_resolved: dict[str, str] = {}
@@ -181,7 +169,8 @@ def _assemble(
             entity.merge_reasons.append({"alias": new_label, "doc": "", "reason": "user"})
         entities[entity.id] = entity
         by_resolved[key] = entity.id
-    return EntityIndex(entities, by_resolved, final, split_of, frozenset(ops.drop))
+    splits = {k: group for k, (_, group) in split_of.items()}
+    return EntityIndex(entities, by_resolved, final, splits, frozenset(ops.drop))
 
 
 def _user_ops(overrides: Overrides, index: EntityIndex) -> _UserOps:
@@ -270,7 +259,7 @@ def _one_name(key: str) -> bool:
     return len(parts) == 1 or (len(parts) <= 4 and parts[0] in load_lexicon().particles)
 
 
-def _order_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str, str]:
+def _order_layer(by_key: _Members) -> dict[str, str]:
     """Point a two-word name written family name first, in capitals ("MOTEGI Toshimitsu", the
     style of Japanese government readouts), at the same two words in the other order when the
     corpus has them ("Toshimitsu Motegi"). Without capitals the order proves nothing ("Suga
@@ -282,7 +271,7 @@ def _order_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str, s
             continue
         other = f"person:{parts[1]} {parts[0]}"
         if other in by_key and any(
-            m.text.split() and _family_first(m.text) for _, m in by_key[key]
+            m.text.split() and _family_first(m.text) for m in by_key[key]
         ):
             remap[key] = other
     return remap
@@ -301,7 +290,7 @@ def _family_first(text: str) -> bool:
     )
 
 
-def _variant_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str, str]:
+def _variant_layer(by_key: _Members) -> dict[str, str]:
     """Point full person names at the fullest compatible form of the same name in the corpus."""
     given = load_lexicon().given_name_variants
     by_surname: dict[str, list[str]] = defaultdict(list)
@@ -333,7 +322,7 @@ def _variant_layer(by_key: Mapping[str, list[tuple[str, Mention]]]) -> dict[str,
 
 
 def _surname_layer(
-    by_key: Mapping[str, list[tuple[str, Mention]]],
+    by_key: _Members,
     variants: Mapping[str, str],
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Point one-word person names at the single compatible full name of the corpus."""
@@ -372,7 +361,7 @@ def _surname_layer(
     return remap, ambiguous
 
 
-def _person_twin(key: str, by_key: Mapping[str, list[tuple[str, Mention]]]) -> str | None:
+def _person_twin(key: str, by_key: _Members) -> str | None:
     """The person key of the same full name, for an organisation or place NER made of it."""
     name = key.partition(":")[2]
     twin = f"person:{name}"
@@ -381,7 +370,7 @@ def _person_twin(key: str, by_key: Mapping[str, list[tuple[str, Mention]]]) -> s
     return twin if _retypable(by_key[key]) and not _one_name(twin) else None
 
 
-def _retypable(members: Sequence[tuple[str, Mention]]) -> bool:
+def _retypable(members: Sequence[Record]) -> bool:
     """Whether an organisation or place NER found may be a person's family name: a plain
     organisation or place (no company, agency or lexicon entry), written capitalised, never
     in capitals ("WHO"), and never with "the" ("the Miliband")."""
@@ -391,11 +380,11 @@ def _retypable(members: Sequence[tuple[str, Mention]]) -> bool:
         and m.label[:1].isupper()
         and not m.label.isupper()
         and not m.text.lower().startswith("the ")
-        for _, m in members
+        for m in members
     )
 
 
-def _reason(m: Mention, key: str, target: str) -> str:
+def _reason(m: Record, key: str, target: str) -> str:
     if key != target:
         if _one_name(key):
             return "surname-across-documents"
@@ -408,18 +397,23 @@ def _reason(m: Mention, key: str, target: str) -> str:
 
 
 def _make_entity(
-    key: str, members: list[tuple[str, Mention, str]], base: str, person: bool = False
+    key: str, members: list[tuple[Record, str]], base: str, person: bool = False
 ) -> Entity:
-    types = Counter(m.type for _, m, _ in members)
+    """The entity of a group's members: each a record and the reason it joined, in the order
+    of the mentions (key, document, position)."""
+    types: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    for m, _ in members:
+        types[m.type] += m.times
+        labels[m.label] += m.times
     # a person's group: organisations or places NER made of the family name joined it as names
     # of that person ("Le Pen said" typed an organisation, twice, beside one "Marine Le Pen")
     person = person or (key.startswith("person:") and "Person" in types)
     etype = "Person" if person else _pick_type(types, key)
-    lexicon_names = [m.label for _, m, _ in members if m.key]
-    if lexicon_names:
-        label = lexicon_names[0]
+    lexicon_name = next((m.label for m, _ in members if m.key), None)
+    if lexicon_name is not None:
+        label = lexicon_name
     else:
-        labels = Counter(m.label for _, m, _ in members)
         # the form the group is keyed by first: "Toshimitsu Motegi", not a family-first
         # "Motegi Toshimitsu" re-pointed at it, however often that one is written
         own = key.startswith(f"{type_group(etype)}:")
@@ -433,7 +427,7 @@ def _make_entity(
                 s,
             ),
         )
-    wikidata = next((m.wikidata for _, m, _ in members if m.wikidata), None)
+    wikidata = next((m.wikidata for m, _ in members if m.wikidata), None)
     entity = Entity(
         id=mint_iri(type_group(etype), key, label, base),
         label=label,
@@ -441,7 +435,8 @@ def _make_entity(
         wikidata=wikidata,
     )
     seen: set[tuple[str, str]] = set()
-    for doc_id, m, reason in members:
+    for m, reason in members:
+        doc_id = m.doc
         entity.docs.add(doc_id)
         entity.aliases.add(m.label)
         stands_for = _stands_for(m)
@@ -466,7 +461,7 @@ def _make_entity(
 _STANDS_FOR = ("acts-for-country:", "body-country:", "title-implies-", "instrument-implies-")
 
 
-def _stands_for(m: Mention) -> bool:
+def _stands_for(m: Record) -> bool:
     return m.resolved_by is not None and m.resolved_by.startswith(_STANDS_FOR)
 
 

@@ -11,13 +11,16 @@ counts only where a name is likely: mid-sentence and not joined to another capit
 reporting verb (quotes.yaml `speech_verbs`: "Okafor said"). The mention it makes is a
 one-word person, which entity resolution merges with that full name (reason
 ``surname-across-documents``); claims are not re-extracted.
+
+On a cluster the pass is a map and a merge too: ``surname_owners`` per partition,
+``merge_owners`` of them all, then ``add_surnames`` per partition with the corpus's owners.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from kg.lexicon import load_lexicon
 from kg.model import Mention
@@ -28,22 +31,52 @@ _WORD_AFTER = re.compile(r"\s*([^\W\d_][\w'’-]*)")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)\s*$")
 
 
+# A family name (as written, and as a sentence opening writes it) -> the full names, case
+# folded, of the corpus's people who bear it.
+Owners = dict[str, set[str]]
+
+
 def corpus_surnames(
     mentions_by_doc: Mapping[str, Sequence[Mention]], texts: Mapping[str, str]
 ) -> dict[str, list[Mention]]:
     """Every document's mentions, with the family names of the corpus's people it writes and
     NER missed added (sorted by position)."""
-    lexicon = load_lexicon()
-    honorific = {h.rstrip(".") for h in lexicon.distinguishing}
-    owners: dict[str, set[str]] = defaultdict(set)
+    return add_surnames(mentions_by_doc, texts, surname_owners(mentions_by_doc))
+
+
+def surname_owners(mentions_by_doc: Mapping[str, Sequence[Mention]]) -> Owners:
+    """The family names of the full names some documents write, and whose they are (a map
+    over partitions of the corpus; ``merge_owners`` joins them)."""
+    honorific = {h.rstrip(".") for h in load_lexicon().distinguishing}
+    particles = load_lexicon().particles
+    owners: Owners = defaultdict(set)
     for mentions in mentions_by_doc.values():
         for m in mentions:
             words = m.label.split()
             if m.type != "Person" or m.key or len(words) < 2 or words[0].rstrip(".") in honorific:
                 continue
-            for family in family_names(words, lexicon.particles):  # also as a sentence opens
+            for family in family_names(words, particles):  # also as a sentence opens
                 for form in {family, sentence_form(family)} if " " in family else {family}:
                     owners[form].add(m.label.casefold())
+    return dict(owners)
+
+
+def merge_owners(parts: Iterable[Owners]) -> Owners:
+    """The owners of the whole corpus from those of its partitions (in any order)."""
+    owners: Owners = defaultdict(set)
+    for part in parts:
+        for form, full in part.items():
+            owners[form] |= full
+    return dict(owners)
+
+
+def add_surnames(
+    mentions_by_doc: Mapping[str, Sequence[Mention]], texts: Mapping[str, str], owners: Owners
+) -> dict[str, list[Mention]]:
+    """Some documents' mentions with the family names of the corpus's people (``owners``:
+    the whole corpus's) they write and NER missed, each list sorted by position when the
+    corpus has such names at all; a partition's documents give what the whole corpus does."""
+    lexicon = load_lexicon()
     names = sorted(
         n for n, full in owners.items()
         if len(full) == 1 and len(n) >= 4 and n[:1].isupper() and not n.isupper()
