@@ -41,6 +41,8 @@ from kg.results import Analysis
 
 if TYPE_CHECKING:
     from kg.ingest import FileItem, Reader
+    from kg.resolve.keys import KeyTable
+    from kg.resolve.surnames import Owners
 
 T = TypeVar("T")
 
@@ -148,13 +150,13 @@ class _Runner:
         client and a local cluster are closed at the end."""
         client, cluster = _connect(self.dask)
         try:
-            yield from self._run(client, func, items, name, weight, args)
+            yield from self.gather(self.submit(client, func, items, name, weight, args))
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
 
-    def _run(
+    def submit(
         self,
         client: Any,
         func: Callable[..., tuple[tuple[str, str], Any]],
@@ -162,9 +164,8 @@ class _Runner:
         name: Callable[[Any], str],
         weight: Callable[[Any], int],
         args: tuple[Any, ...],
-    ) -> Iterator[Any]:
-        from distributed import wait
-
+    ) -> list[Any]:
+        """One task per partition of ``items``, in order: their futures."""
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         partitions = _partitions(items, self.dask.partition_size, workers, weight)
         futures = []
@@ -181,21 +182,32 @@ class _Runner:
                     pure=False,
                 )
             )
+        return futures
+
+    def gather(self, futures: Sequence[Any]) -> Iterator[Any]:
+        """The partitions' results in order, as each comes back."""
         for i, future in enumerate(futures):
-            try:
-                model, result = future.result()
-            except Exception as exc:
-                wait(futures, timeout=0)
-                lost = [f.key for f in futures if f.status != "finished"]
-                raise KGError(
-                    f"the Dask cluster did not analyse {len(lost)} of {len(futures)} partitions"
-                    f" (first: partition {i}: {type(exc).__name__}: {exc}); nothing was written,"
-                    " run the build again"
-                ) from None
+            model, result = _result(future, futures, i, "analyse")
             self.model = self.model or model
             if self.on_partition is not None:
                 self.on_partition(i + 1, len(futures))
             yield result
+
+
+def _result(future: Any, futures: Sequence[Any], i: int, what: str) -> Any:
+    """The result of task ``i`` of ``futures``, or the error naming what was lost."""
+    from distributed import wait
+
+    try:
+        return future.result()
+    except Exception as exc:
+        wait(futures, timeout=0)
+        lost = [f.key for f in futures if f.status != "finished"]
+        raise KGError(
+            f"the Dask cluster did not {what} {len(lost)} of {len(futures)} partitions"
+            f" (first: partition {i}: {type(exc).__name__}: {exc}); nothing was written,"
+            " run the build again"
+        ) from None
 
 
 class DaskAnalysis:
@@ -231,6 +243,10 @@ class DaskAnalysis:
             yield from analyses
 
 
+# Where an admitted document sits in a partition's result: (file, item) indices.
+_Admitted = list[tuple[int, int]]
+
+
 class DaskReading:
     """The analyses of the documents in ``files``, read and analysed on a Dask cluster and
     admitted by ``reader`` in file order (kg.ingest.Reader: its warnings, duplicate ids and
@@ -239,6 +255,13 @@ class DaskReading:
     Each worker reads its files from their absolute path, so a remote cluster's workers must
     see the corpus at the same path as the driver (a shared file system); otherwise build with
     ``DaskSettings(read_on="driver")`` (``--read-on driver``).
+
+    Once every analysis is taken, the entity key table of the corpus (kg/resolve/keys.py) is
+    computed on the cluster from the analyses its workers hold, in two rounds: each partition's
+    family-name owners (kg.resolve.surnames.surname_owners), merged on the driver (they are
+    small); then each partition's key table, with the corpus surnames the owners give, merged
+    on the cluster in a tree of ``FAN_IN`` tables a task. ``table`` is then that table, which
+    kg.resolve.resolve takes instead of building it from every mention on the driver.
     """
 
     def __init__(
@@ -260,6 +283,7 @@ class DaskReading:
         # "auto" as this process reads: a worker without trafilatura fails, never reads otherwise
         self.args = (model, batch_size, extractors, reader.limits, chosen_reader(html_reader))
         self.on_file = on_file
+        self.table: KeyTable | None = None
         self._runner = _Runner(dask, None)
 
     @property
@@ -267,18 +291,97 @@ class DaskReading:
         return self._runner.model
 
     def __iter__(self) -> Iterator[Analysis]:
-        results = self._runner.results(
-            read_and_analyse_partition, self.files, _file_name, _file_size, *self.args
-        )
-        done = 0
-        for partition in results:
-            for items in partition:
-                for item, analysis in items:
-                    if self.reader.admit(item) is not None and analysis is not None:
-                        yield analysis
-                done += 1
-                if self.on_file is not None:
-                    self.on_file(done)
+        client, cluster = _connect(self._runner.dask)
+        try:
+            futures = self._runner.submit(
+                client, read_and_analyse_partition, self.files, _file_name, _file_size,
+                self.args,
+            )
+            admitted: list[_Admitted] = []
+            owners = []
+            done = 0
+            for future, partition in zip(futures, self._runner.gather(futures), strict=True):
+                kept: _Admitted = []
+                for i, items in enumerate(partition):
+                    for j, (item, analysis) in enumerate(items):
+                        if self.reader.admit(item) is not None and analysis is not None:
+                            kept.append((i, j))
+                            yield analysis
+                    done += 1
+                    if self.on_file is not None:
+                        self.on_file(done)
+                admitted.append(kept)
+                owners.append(client.submit(partition_owners, future, kept, pure=False))
+            self.table = _cluster_table(client, futures, admitted, owners)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+FAN_IN = 8  # key tables merged by one task of the tree
+
+
+def _cluster_table(
+    client: Any, futures: Sequence[Any], admitted: Sequence[_Admitted], owners: Sequence[Any]
+) -> KeyTable | None:
+    """The corpus's entity key table, computed and merged on the cluster (DaskReading)."""
+    from kg.resolve import merge_owners
+    from kg.resolve.keys import merge
+
+    if not futures:
+        return None
+    corpus = merge_owners(_result(f, owners, i, "find the names of") for i, f in enumerate(owners))
+    shared = client.scatter(corpus, broadcast=True)
+    level = [
+        client.submit(partition_table, f, kept, shared, pure=False)
+        for f, kept in zip(futures, admitted, strict=True)
+    ]
+    while len(level) > 1:
+        level = [
+            client.submit(merge, level[k : k + FAN_IN], pure=False)
+            for k in range(0, len(level), FAN_IN)
+        ]
+    table: KeyTable = _result(level[0], level, 0, "merge the key tables of")
+    return table
+
+
+def _admitted_analyses(
+    result: tuple[tuple[str, str], list[list[tuple[FileItem, Analysis | None]]]],
+    kept: _Admitted,
+) -> list[Analysis]:
+    files = result[1]
+    return [a for i, j in kept if (a := files[i][j][1]) is not None]
+
+
+def partition_owners(
+    result: tuple[tuple[str, str], list[list[tuple[FileItem, Analysis | None]]]],
+    kept: _Admitted,
+) -> Owners:
+    """Run on a worker, on a partition's result it holds: the family names of the full names
+    its admitted documents write, and whose they are (kg.resolve.surnames.surname_owners)."""
+    from kg.resolve import resolvable_mentions, surname_owners
+
+    analyses = _admitted_analyses(result, kept)
+    claims = [c for a in analyses for c in a.claims]
+    mentions = {a.document.id: a.mentions for a in analyses}
+    return surname_owners(resolvable_mentions(claims, mentions))
+
+
+def partition_table(
+    result: tuple[tuple[str, str], list[list[tuple[FileItem, Analysis | None]]]],
+    kept: _Admitted,
+    owners: Owners,
+) -> KeyTable:
+    """Run on a worker: the key table of a partition's admitted documents, with the family
+    names of the corpus's ``owners`` they write (kg.resolve.resolvable_mentions)."""
+    from kg.resolve import key_table, resolvable_mentions
+
+    analyses = _admitted_analyses(result, kept)
+    claims = [c for a in analyses for c in a.claims]
+    mentions = {a.document.id: a.mentions for a in analyses}
+    texts = {a.document.id: a.document.text for a in analyses}
+    return key_table(resolvable_mentions(claims, mentions, texts, owners))
 
 
 def _document_id(document: Document) -> str:

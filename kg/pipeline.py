@@ -33,6 +33,7 @@ from kg.model import Claim, Document, Mention
 from kg.nlp import load_nlp, model_info
 from kg.resolve import Overrides, resolve
 from kg.resolve.copies import DEFAULT_THRESHOLD, find_copies
+from kg.resolve.keys import KeyTable
 from kg.results import Analysis, BuildResult, Settings
 from kg.segment import in_pieces, join, spacy_inputs
 from kg.vocab import DEFAULT_BASE
@@ -95,13 +96,17 @@ def assemble(
     base: str = DEFAULT_BASE,
     copy_threshold: float = DEFAULT_THRESHOLD,
     overrides: Overrides | None = None,
+    *,
+    table: Callable[[], KeyTable | None] | None = None,
 ) -> BuildResult:
     """Find the copies among the documents (kg/resolve/copies.py), resolve entities and facts
     across documents (with the user's entity overrides); the result streams the RDF dataset
     to the exports (``segments``) and builds it as one list only if asked (``quads``).
 
     ``analyses`` may be a stream: each is taken apart as it comes (its document, mentions and
-    claims), and no list of them is kept."""
+    claims), and no list of them is kept. ``table``, called once the stream is spent, may give
+    the entity key table of these analyses computed elsewhere (on a Dask cluster:
+    kg.distributed.DaskReading), which resolution then takes instead of building it."""
     documents: list[Document] = []
     claims: list[Claim] = []
     mentions: dict[str, list[Mention]] = {}
@@ -114,7 +119,8 @@ def assemble(
         copies = find_copies(documents, copy_threshold)
         texts = {d.id: d.text for d in documents}
         resolution = resolve(
-            claims, mentions, base, copies=copies, overrides=overrides, texts=texts
+            claims, mentions, base, copies=copies, overrides=overrides, texts=texts,
+            table=table() if table is not None else None,
         )
     entities, facts = resolution.entities, resolution.facts
 
@@ -185,8 +191,9 @@ def run_build(
     if settings.stamp_time:
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     exclude = [out_dir] if out_dir is not None else []
+    table: Callable[[], KeyTable | None] | None = None  # the key table a cluster computed
     if dask and (settings.dask is None or settings.dask.read_on == "workers"):
-        stream, (name, version), count = read_on_dask(
+        stream, (name, version), count, table = read_on_dask(
             inputs, settings, exclude, warn, on_document, phase
         )
     else:
@@ -206,7 +213,8 @@ def run_build(
     info = BuildInfo(name, version, stamp)
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
         result = assemble(
-            progressed(), info, settings.base, settings.copy_threshold, settings.overrides
+            progressed(), info, settings.base, settings.copy_threshold, settings.overrides,
+            table=table,
         )
         phase("resolve", 1, 1)
         result.warnings = warnings
@@ -269,11 +277,12 @@ def read_on_dask(
     warn: Callable[[InputWarning], None],
     on_document: Callable[[Document], None] | None,
     phase: _Phase,
-) -> tuple[Iterable[Analysis], tuple[str, str], None]:
+) -> tuple[Iterable[Analysis], tuple[str, str], None, Callable[[], KeyTable | None]]:
     """The analyses of the documents of ``inputs``, read and analysed on a Dask cluster
     (kg.distributed.DaskReading): this process only walks the folders and admits what the
     workers read, in file order, so the warnings and documents are a local build's. The
-    number of documents is not known before they are read (None)."""
+    number of documents is not known before they are read (None); the last is the entity key
+    table the cluster computes once the analyses are spent."""
     from kg.distributed import DaskReading, DaskSettings
     from kg.ingest import Reader
     from kg.nlp import resolve_model_name
@@ -303,8 +312,8 @@ def read_on_dask(
     first = next(stream, None)
     if first is None or runner.model is None:  # no document: no worker ran the model
         meta = model_info(load_nlp(resolve_model_name(settings.model)))
-        return [], (meta.name, meta.version), None
-    return itertools.chain([first], stream), runner.model, None
+        return [], (meta.name, meta.version), None, lambda: None
+    return itertools.chain([first], stream), runner.model, None, lambda: runner.table
 
 
 def analyse_with(

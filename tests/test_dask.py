@@ -203,3 +203,34 @@ def test_partitions_keep_the_order_and_share_the_characters_among_the_workers() 
     sizes = [sum(len(d.text) for d in p) for p in parts]
     assert max(sizes) <= 2 * min(sizes)
     assert _partitions(documents[:1], 3, 2) == [documents[:1]]  # never an empty partition
+
+
+@pytest.mark.parametrize("corpus", ["news-dev", "mixed"])
+def test_the_key_table_computed_on_the_cluster_is_the_local_build_s(
+    cluster, corpus: str, tmp_path: Path
+) -> None:
+    """Each partition's family-name owners, then its key table (with the corpus's surnames),
+    merged on the cluster, from the documents admitted only: the hostile folder's duplicate ids
+    (across partitions, and twice in one JSONL file) were analysed on the workers but are not
+    in the table."""
+    from kg.distributed import DaskReading
+    from kg.ingest import Reader, read_documents
+    from kg.pipeline import analyse
+    from kg.resolve import key_table, resolvable_mentions
+
+    folder = NEWS_DEV if corpus == "news-dev" else _mixed(tmp_path / "in")
+    reader = Reader()
+    runner = DaskReading(
+        reader.files([str(folder)]), reader, model=None, batch_size=16, extractors=None,
+        html_reader="auto", dask=DaskSettings(scheduler=cluster.scheduler_address,
+                                              partition_size=3),
+    )
+    analysed = list(runner)
+    local = list(analyse(read_documents([str(folder)]), shared_nlp()))
+    assert [a.document for a in analysed] == [a.document for a in local]
+    claims = [c for a in local for c in a.claims]
+    mentions = {a.document.id: a.mentions for a in local}
+    texts = {a.document.id: a.document.text for a in local}
+    expected = key_table(resolvable_mentions(claims, mentions, texts))
+    assert runner.table is not None and runner.table.records() > 0
+    assert runner.table == expected

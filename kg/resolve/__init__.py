@@ -45,6 +45,7 @@ def resolve(
     copies: Copies | None = None,
     overrides: Overrides | None = None,
     texts: Mapping[str, str] | None = None,
+    table: KeyTable | None = None,
 ) -> Resolution:
     """Merge every document's mentions and claims into entities and facts, with the user's
     entity overrides applied (a claim naming an entity the user dropped goes with it).
@@ -52,8 +53,11 @@ def resolve(
     ``copies`` (kg/resolve/copies.py) makes each fact's ``support`` count a group of copies
     once; each copy keeps its own evidence. With the documents' ``texts``, family names NER
     missed are found from the full names of the rest of the corpus (kg/resolve/surnames.py).
+    ``table`` is the key table of these mentions (kg/resolve/keys.py) when it was computed
+    elsewhere (on a Dask cluster, partition by partition: kg.distributed.DaskReading).
     """
-    table = key_table(resolvable_mentions(claims, mentions_by_doc, texts))
+    if table is None:  # else computed elsewhere from these claims, mentions and texts
+        table = key_table(resolvable_mentions(claims, mentions_by_doc, texts))
     index = resolve_from(table, base, overrides)
     if overrides and overrides.drop:
         claims = [c for c in claims if not any(index.dropped(m) for m in _mentions_of(c))]
