@@ -30,7 +30,7 @@ from kg.ingest import InputWarning, read_documents
 from kg.lexicon import load_lexicon
 from kg.limits import Limits
 from kg.model import Claim, Document, Mention
-from kg.nlp import load_nlp, model_info
+from kg.nlp import load_nlp, model_info, resolve_model_name
 from kg.resolve import Overrides, resolve
 from kg.resolve.copies import DEFAULT_THRESHOLD, find_copies
 from kg.resolve.keys import KeyTable
@@ -192,14 +192,11 @@ def run_build(
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     exclude = [out_dir] if out_dir is not None else []
     table: Callable[[], KeyTable | None] | None = None  # the key table a cluster computed
+    job = _Reading(inputs, settings, exclude, warn, on_document, phase)
     if dask and (settings.dask is None or settings.dask.read_on == "workers"):
-        stream, (name, version), count, table = read_on_dask(
-            inputs, settings, exclude, warn, on_document, phase
-        )
+        stream, (name, version), count, table = read_on_dask(job)
     else:
-        stream, (name, version), count = _read_here(
-            inputs, settings, exclude, warn, on_document, phase, nlp
-        )
+        stream, (name, version), count = _read_here(job, nlp)
 
     def progressed() -> Iterator[Analysis]:
         done = 0
@@ -232,28 +229,33 @@ def _no_phase(name: str, done: int, total: int | None) -> None:
     """The default ``on_phase`` of ``run_build``: progress goes nowhere."""
 
 
-_Phase = Callable[[str, int, "int | None"], None]
+@dataclasses.dataclass(frozen=True)
+class _Reading:
+    """What a build reads and whom it tells: the inputs, the settings, what not to read (the
+    output folder), and the callbacks for warnings, documents and progress."""
+
+    inputs: Sequence[str | os.PathLike[str]]
+    settings: Settings
+    exclude: Sequence[str | os.PathLike[str]]
+    warn: Callable[[InputWarning], None]
+    on_document: Callable[[Document], None] | None
+    phase: Callable[[str, int, int | None], None]
 
 
 def _read_here(
-    inputs: Sequence[str | os.PathLike[str]],
-    settings: Settings,
-    exclude: Sequence[str | os.PathLike[str]],
-    warn: Callable[[InputWarning], None],
-    on_document: Callable[[Document], None] | None,
-    phase: _Phase,
-    nlp: Language | None,
+    job: _Reading, nlp: Language | None
 ) -> tuple[Iterable[Analysis], tuple[str, str], int | None]:
     """The analyses of the documents read in this process (in full first, so that the
-    analysis has a total to count towards), on the engine of ``settings``, with the model and
+    analysis has a total to count towards), on the engine of the settings, with the model and
     the number of documents."""
+    settings, phase = job.settings, job.phase
     documents = list(
         read_documents(
-            inputs,
+            job.inputs,
             strict=settings.strict,
-            on_warning=warn,
+            on_warning=job.warn,
             limits=settings.limits,
-            exclude=exclude,
+            exclude=job.exclude,
             on_file=lambda done, total: phase("read", done, total),
             html_reader=settings.html_reader,
         )
@@ -261,8 +263,8 @@ def _read_here(
 
     def counted() -> Iterator[Document]:
         for document in documents:
-            if on_document is not None:
-                on_document(document)
+            if job.on_document is not None:
+                job.on_document(document)
             yield document
 
     phase("analyse", 0, len(documents))
@@ -271,24 +273,19 @@ def _read_here(
 
 
 def read_on_dask(
-    inputs: Sequence[str | os.PathLike[str]],
-    settings: Settings,
-    exclude: Sequence[str | os.PathLike[str]],
-    warn: Callable[[InputWarning], None],
-    on_document: Callable[[Document], None] | None,
-    phase: _Phase,
+    job: _Reading,
 ) -> tuple[Iterable[Analysis], tuple[str, str], None, Callable[[], KeyTable | None]]:
-    """The analyses of the documents of ``inputs``, read and analysed on a Dask cluster
+    """The analyses of the documents of the inputs, read and analysed on a Dask cluster
     (kg.distributed.DaskReading): this process only walks the folders and admits what the
     workers read, in file order, so the warnings and documents are a local build's. The
     number of documents is not known before they are read (None); the last is the entity key
     table the cluster computes once the analyses are spent."""
     from kg.distributed import DaskReading, DaskSettings
     from kg.ingest import Reader
-    from kg.nlp import resolve_model_name
 
-    reader = Reader(strict=settings.strict, on_warning=warn, limits=settings.limits)
-    files = reader.files(inputs, exclude)
+    settings, phase, on_document = job.settings, job.phase, job.on_document
+    reader = Reader(strict=settings.strict, on_warning=job.warn, limits=settings.limits)
+    files = reader.files(job.inputs, job.exclude)
     phase("read", 0, len(files))
     runner = DaskReading(
         files,
@@ -308,12 +305,21 @@ def read_on_dask(
                 on_document(analysis.document)
             yield analysis
 
-    stream = counted()
+    stream, model = _awaited(counted(), runner, settings)
+    return stream, model, None, lambda: runner.table
+
+
+def _awaited(
+    stream: Iterator[Analysis], runner: Any, settings: Settings
+) -> tuple[Iterable[Analysis], tuple[str, str]]:
+    """The stream of a cluster's analyses with its first awaited, and the model's (name,
+    version) as the workers ran it (``runner.model``), or as it loads here if no document
+    came back (no worker ran the model)."""
     first = next(stream, None)
-    if first is None or runner.model is None:  # no document: no worker ran the model
+    if first is None or runner.model is None:
         meta = model_info(load_nlp(resolve_model_name(settings.model)))
-        return [], (meta.name, meta.version), None, lambda: None
-    return itertools.chain([first], stream), runner.model, None, lambda: runner.table
+        return [], (meta.name, meta.version)
+    return itertools.chain([first], stream), runner.model
 
 
 def analyse_with(
@@ -344,7 +350,6 @@ def analyse_on_dask(
     with the model's (name, version) as the workers ran it: a stream, partition by partition
     as they come back (the first is awaited here, for the model)."""
     from kg.distributed import DaskAnalysis, DaskSettings
-    from kg.nlp import resolve_model_name
 
     runner = DaskAnalysis(
         documents,
@@ -354,13 +359,7 @@ def analyse_on_dask(
         limits=settings.limits,
         dask=settings.dask or DaskSettings(),
     )
-    stream = iter(runner)
-    first = next(stream, None)
-    if first is None or runner.model is None:  # no document: no worker ran the model
-        nlp = load_nlp(resolve_model_name(settings.model))
-        meta = model_info(nlp)
-        return [], (meta.name, meta.version)
-    return itertools.chain([first], stream), runner.model
+    return _awaited(iter(runner), runner, settings)
 
 
 def export_complete(names: Sequence[str], result: BuildResult, out: Path) -> list[Path]:
