@@ -234,3 +234,38 @@ def test_the_key_table_computed_on_the_cluster_is_the_local_build_s(
     expected = key_table(resolvable_mentions(claims, mentions, texts))
     assert runner.table is not None and runner.table.records() > 0
     assert runner.table == expected
+
+
+def test_a_worker_killed_before_the_key_table_is_made_costs_nothing(
+    cluster, tmp_path: Path
+) -> None:
+    """Killed when the last file is back: the key table's rounds need the partitions that
+    worker held, and Dask computes them again on the other."""
+    from kg.distributed import DaskReading
+    from kg.ingest import Reader, read_documents
+    from kg.pipeline import analyse
+    from kg.resolve import key_table, resolvable_mentions
+
+    reader = Reader()
+    files = reader.files([str(NEWS_DEV)])
+    killed = []
+
+    def kill_at_the_end(done: int) -> None:
+        if done == len(files) and not killed:
+            nanny = next(iter(cluster.workers.values()))
+            killed.append(nanny.process.process.pid)
+            nanny.process.process.kill()
+
+    runner = DaskReading(
+        files, reader, model=None, batch_size=16, extractors=None, html_reader="auto",
+        dask=DaskSettings(scheduler=cluster.scheduler_address, partition_size=2),
+        on_file=kill_at_the_end,
+    )
+    analysed = [a.document.id for a in runner]
+    local = list(analyse(read_documents([str(NEWS_DEV)]), shared_nlp()))
+    assert killed and analysed == [a.document.id for a in local]
+    claims = [c for a in local for c in a.claims]
+    mentions = {a.document.id: a.mentions for a in local}
+    texts = {a.document.id: a.document.text for a in local}
+    assert runner.table == key_table(resolvable_mentions(claims, mentions, texts))
+    cluster.wait_for_workers(2, timeout=60)
