@@ -254,3 +254,37 @@ def test_the_surname_pass_on_partitions_gives_the_corpus_mentions_in_their_order
         index = resolve_from(_on_partitions(corpus, [[d] for d in docs]))
         people = {e.label: e.aliases for e in index.entities.values() if e.type == "Person"}
         assert found <= people["Ayman al-Safadi"] | people["Chidi Okonkwo"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_facts_merged_by_key_on_partitions_are_the_whole_corpus_facts(
+    news_dev: Corpus, mentions: dict[str, list[Mention]], seed: int
+) -> None:
+    """Fact merging as map / merge / reduce (kg/resolve/facts.py): each partition's claims
+    resolved and their office owners; the owners merged; each partition's claims keyed with
+    the corpus's owners; the keyed claims of all partitions shuffled into three buckets by key,
+    in no order, and each bucket's facts made apart: together, the facts of the whole corpus."""
+    from kg.resolve.facts import (
+        facts_of,
+        keyed_claims,
+        merge_facts,
+        merge_office_owners,
+        office_owners,
+        resolved_claims,
+    )
+
+    index = resolve_entities(mentions)
+    whole = merge_facts(news_dev.claims, index)
+    parts = [news_dev.part(docs) for docs in _random_parts(sorted(news_dev.mentions), seed)]
+    resolved = [resolved_claims(part.claims, index) for part in parts]
+    owners = merge_office_owners(office_owners(r) for r in reversed(resolved))
+    buckets: list[list[object]] = [[], [], []]
+    rng = random.Random(seed)
+    for r in resolved:
+        for keyed in keyed_claims(r, owners):
+            buckets[sum(keyed.key.encode()) % 3].append(keyed)
+    facts = [f for bucket in buckets for f in facts_of(rng.sample(bucket, len(bucket)))]
+    assert len(whole) > 100 and all(buckets)
+    assert sorted(facts, key=lambda f: f.id) == whole
+    kinds = {f.kind for f in whole}
+    assert {"office", "tariff"} <= kinds and len(kinds) >= 3

@@ -89,25 +89,100 @@ def merge_facts(
     unknown, not different: a claim joins the first fact (in document order) whose stated
     values it does not contradict, and fills in what it adds. Claims whose values contradict
     become separate facts that name each other in ``conflicts_with``.
+
+    The same steps run on partitions of the corpus (map, merge, reduce by key):
+    ``resolved_claims`` and ``office_owners`` per partition, ``merge_office_owners`` of them
+    all, ``keyed_claims`` per partition with the corpus's owners, and ``facts_of`` any set of
+    whole key groups (the claims of a key are merged only with each other).
     """
+    resolved = resolved_claims(claims, index)
+    return facts_of(keyed_claims(resolved, office_owners(resolved)), base)
+
+
+# A claim with its fields as entity references (``to_refs``) and where it sits: (document,
+# start, end, kind, extractor, its place among its document's claims), the order of merging.
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    claim: Claim
+    fields: dict[str, Any]
+    order: tuple[str, int, int, str, str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedClaim:
+    """A resolved claim with its merge key (ontology/kinds.yaml `merge` key fields)."""
+
+    key: str
+    claim: Claim
+    fields: dict[str, Any]
+    order: tuple[str, int, int, str, str, int]
+
+
+# (holder id, title) -> the organisations of that holder's qualified offices of that title
+OfficeOwners = dict[tuple[str, str], set[EntityRef]]
+
+
+def resolved_claims(claims: Iterable[Claim], index: EntityIndex) -> list[Resolved]:
+    """The claims with their mentions as the index's entities, in the order of merging (map)."""
+    seen: dict[str, int] = defaultdict(int)  # claims of each document so far
+    out = []
+    for c in claims:
+        ev = c.evidence
+        place = seen[ev.doc]
+        seen[ev.doc] += 1
+        fields = {k: to_refs(v, index) for k, v in c.fields.items()}
+        out.append(Resolved(c, fields, (ev.doc, ev.start, ev.end, c.kind, ev.extractor, place)))
+    out.sort(key=lambda r: r.order)
+    return out
+
+
+def office_owners(resolved: Iterable[Resolved]) -> OfficeOwners:
+    """The organisations of the qualified offices of some claims, per holder and title (map;
+    ``merge_office_owners`` joins those of several partitions)."""
+    owners: OfficeOwners = defaultdict(set)
+    for r in resolved:
+        fields = r.fields
+        if r.claim.kind != "office":
+            continue
+        if fields.get("organization") is not None and not fields.get("_organization_inferred"):
+            owners[(fields["holder"].id, fields["title"])].add(fields["organization"])
+    return dict(owners)
+
+
+def merge_office_owners(parts: Iterable[OfficeOwners]) -> OfficeOwners:
+    """The owners of the whole corpus from those of its partitions (in any order)."""
+    owners: OfficeOwners = defaultdict(set)
+    for part in parts:
+        for holder, orgs in part.items():
+            owners[holder] |= orgs
+    return dict(owners)
+
+
+def keyed_claims(resolved: Sequence[Resolved], owners: OfficeOwners) -> list[KeyedClaim]:
+    """The claims with their merge keys, the organisations of unqualified offices filled in
+    first from the corpus's ``owners`` (and a spouse's from her document): every claim of a
+    document must be in the same call."""
+    _infer_office_owners([(r.claim, r.fields) for r in resolved], owners)
     specs = merge_specs()
-    resolved = [(c, {k: to_refs(v, index) for k, v in c.fields.items()}) for c in claims]
-    resolved.sort(
-        key=lambda cf: (
-            cf[0].evidence.doc,
-            cf[0].evidence.start,
-            cf[0].evidence.end,
-            cf[0].kind,
-            cf[0].evidence.extractor,
-        )
-    )
-    _infer_office_owners(resolved)
+    out = []
+    for r in resolved:
+        spec = specs.get(r.claim.kind, _NO_SPEC)
+        public = {k: v for k, v in r.fields.items() if not k.startswith("_")}
+        names = spec.key if spec.key else tuple(sorted(public))
+        out.append(KeyedClaim(_key_string(r.claim.kind, public, names), r.claim, r.fields,
+                              r.order))
+    return out
+
+
+def facts_of(keyed: Iterable[KeyedClaim], base: str = DEFAULT_BASE) -> list[Fact]:
+    """The facts of some whole key groups of claims, sorted by id (reduce): the claims of a
+    key are taken in the order of merging, whatever order they come in."""
+    specs = merge_specs()
     groups: dict[str, list[_Cluster]] = {}
-    for claim, fields in resolved:
+    for item in sorted(keyed, key=lambda k: k.order):
+        claim, fields, key = item.claim, item.fields, item.key
         spec = specs.get(claim.kind, _NO_SPEC)
         public = {k: v for k, v in fields.items() if not k.startswith("_")}
-        names = spec.key if spec.key else tuple(sorted(public))
-        key = _key_string(claim.kind, public, names)
         stated = {n: _canon(public[n]) for n in spec.value if public.get(n) not in (None, [])}
         apart = _apart(public, spec)
         texts = _unresolved(claim, fields, spec)
@@ -360,13 +435,12 @@ def _absorb(fact: Fact, fields: dict[str, Any], spec: MergeDecl) -> None:
             fact.fields[name] = value
 
 
-def _infer_office_owners(resolved: list[tuple[Claim, dict[str, Any]]]) -> None:
-    """Fill the organisation of unqualified offices where the corpus makes it unambiguous."""
+def _infer_office_owners(
+    resolved: list[tuple[Claim, dict[str, Any]]], owners: OfficeOwners
+) -> None:
+    """Fill the organisation of unqualified offices where the corpus (its ``owners``) makes it
+    unambiguous."""
     offices = [(c, f) for c, f in resolved if c.kind == "office"]
-    owners: dict[tuple[str, str], set[EntityRef]] = defaultdict(set)
-    for _, fields in offices:
-        if fields.get("organization") is not None and not fields.get("_organization_inferred"):
-            owners[(fields["holder"].id, fields["title"])].add(fields["organization"])
     for _, fields in offices:
         candidates = owners.get((fields["holder"].id, fields["title"]), set())
         if (
