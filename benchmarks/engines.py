@@ -85,7 +85,8 @@ def _compare(folder: Path, rounds: int, partition_size: int) -> None:
             reader = Reader(limits=limits)
             runner = DaskReading(reader.files([str(folder)]), reader, model=None, batch_size=16,
                                  extractors=None, html_reader="auto", dask=dask)
-            return sum(1 for _ in runner)
+            with runner:
+                return sum(1 for _ in runner)
 
         engines: dict[str, Callable[[], int]] = {
             "local, 1 process": lambda: local(1),

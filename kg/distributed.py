@@ -41,6 +41,9 @@ from kg.results import Analysis
 
 if TYPE_CHECKING:
     from kg.ingest import FileItem, Reader
+    from kg.model import Fact
+    from kg.resolve.entities import EntityIndex
+    from kg.resolve.facts import KeyedClaim, OfficeOwners, Resolved
     from kg.resolve.keys import KeyTable
     from kg.resolve.surnames import Owners
 
@@ -256,12 +259,15 @@ class DaskReading:
     see the corpus at the same path as the driver (a shared file system); otherwise build with
     ``DaskSettings(read_on="driver")`` (``--read-on driver``).
 
-    Once every analysis is taken, the entity key table of the corpus (kg/resolve/keys.py) is
-    computed on the cluster from the analyses its workers hold, in two rounds: each partition's
-    family-name owners (kg.resolve.surnames.surname_owners), merged on the driver (they are
-    small); then each partition's key table, with the corpus surnames the owners give, merged
-    on the cluster in a tree of ``FAN_IN`` tables a task. ``table`` is then that table, which
-    kg.resolve.resolve takes instead of building it from every mention on the driver.
+    Once every analysis is taken, the cluster resolves them too (kg.resolve.Remote), from the
+    partition results its workers still hold, the documents the driver admitted only:
+    ``key_table()`` in two rounds (each partition's family-name owners, merged here and
+    scattered; then each partition's key table with the corpus surnames, merged on the cluster
+    in a tree of ``FAN_IN`` tables a task), and ``merge_facts(index, base)`` in two more (each
+    partition's claims resolved with the index and its office owners, merged here and
+    scattered; then its claims keyed and cut into ``buckets`` by key, and each bucket's facts
+    made by one task). Use it as a context manager, or ``close()`` it: the client (and a local
+    cluster) stay open from the first analysis until then.
     """
 
     def __init__(
@@ -283,40 +289,141 @@ class DaskReading:
         # "auto" as this process reads: a worker without trafilatura fails, never reads otherwise
         self.args = (model, batch_size, extractors, reader.limits, chosen_reader(html_reader))
         self.on_file = on_file
-        self.table: KeyTable | None = None
         self._runner = _Runner(dask, None)
+        self._client: Any = None
+        self._cluster: Any = None
+        self._futures: list[Any] = []  # each partition's result, held on its worker
+        self._admitted: list[_Admitted] = []
+        self._owners: list[Any] = []  # each partition's family-name owners
 
     @property
     def model(self) -> tuple[str, str] | None:
         return self._runner.model
 
-    def __iter__(self) -> Iterator[Analysis]:
-        client, cluster = _connect(self._runner.dask)
-        try:
-            futures = self._runner.submit(
-                client, read_and_analyse_partition, self.files, _file_name, _file_size,
-                self.args,
-            )
-            admitted: list[_Admitted] = []
-            owners = []
-            done = 0
-            for future, partition in zip(futures, self._runner.gather(futures), strict=True):
-                kept: _Admitted = []
-                for i, items in enumerate(partition):
-                    for j, (item, analysis) in enumerate(items):
-                        if self.reader.admit(item) is not None and analysis is not None:
-                            kept.append((i, j))
-                            yield analysis
-                    done += 1
-                    if self.on_file is not None:
-                        self.on_file(done)
-                admitted.append(kept)
-                owners.append(client.submit(partition_owners, future, kept, pure=False))
-            self.table = _cluster_table(client, futures, admitted, owners)
-        finally:
+    def __enter__(self) -> DaskReading:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the client, and the local cluster if this started one."""
+        client, cluster, self._client, self._cluster = self._client, self._cluster, None, None
+        self._futures, self._owners = [], []
+        if client is not None:
             client.close()
-            if cluster is not None:
-                cluster.close()
+        if cluster is not None:
+            cluster.close()
+
+    def __iter__(self) -> Iterator[Analysis]:
+        self._client, self._cluster = client, _ = _connect(self._runner.dask)
+        try:
+            yield from self._admit(client)
+        except BaseException:
+            self.close()
+            raise
+
+    def _admit(self, client: Any) -> Iterator[Analysis]:
+        futures = self._runner.submit(
+            client, read_and_analyse_partition, self.files, _file_name, _file_size, self.args
+        )
+        self._futures = futures
+        done = 0
+        for future, partition in zip(futures, self._runner.gather(futures), strict=True):
+            kept: _Admitted = []
+            for i, items in enumerate(partition):
+                for j, (item, analysis) in enumerate(items):
+                    if self.reader.admit(item) is not None and analysis is not None:
+                        kept.append((i, j))
+                        yield analysis
+                done += 1
+                if self.on_file is not None:
+                    self.on_file(done)
+            self._admitted.append(kept)
+            self._owners.append(client.submit(partition_owners, future, kept, pure=False))
+
+    def key_table(self) -> KeyTable | None:
+        """The corpus's entity key table, computed and merged on the cluster (None before
+        the analyses are taken, or without any)."""
+        if self._client is None or not self._futures:
+            return None
+        return _cluster_table(self._client, self._futures, self._admitted, self._owners)
+
+    def merge_facts(self, index: EntityIndex, base: str) -> list[Fact]:
+        """The facts of the admitted documents' claims (kg.resolve.facts.merge_facts), merged
+        by key on the cluster with the entities of ``index``."""
+        if self._client is None:
+            raise KGError("the Dask cluster was closed before the facts were merged")
+        return _cluster_facts(self._client, self._futures, self._admitted, index, base)
+
+
+def _cluster_facts(
+    client: Any, futures: Sequence[Any], admitted: Sequence[_Admitted], index: EntityIndex,
+    base: str,
+) -> list[Fact]:
+    """Fact merging as map / merge / reduce by key on the cluster (DaskReading.merge_facts)."""
+    from kg.resolve.facts import merge_office_owners, office_owners
+
+    shared_index = client.scatter(index, broadcast=True)
+    resolved = [
+        client.submit(partition_resolved, f, kept, shared_index, pure=False)
+        for f, kept in zip(futures, admitted, strict=True)
+    ]
+    owners_of = [client.submit(office_owners, r, pure=False) for r in resolved]
+    owners = merge_office_owners(
+        _result(f, owners_of, i, "find the office owners of") for i, f in enumerate(owners_of)
+    )
+    shared_owners = client.scatter(owners, broadcast=True)
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    buckets = 2 * workers
+    cut = [client.submit(partition_buckets, r, shared_owners, buckets, pure=False)
+           for r in resolved]
+    reduced = [
+        client.submit(bucket_facts, [client.submit(_bucket, c, b, pure=False) for c in cut],
+                      base, pure=False)
+        for b in range(buckets)
+    ]
+    facts = [f for i, r in enumerate(reduced) for f in _result(r, reduced, i, "merge the facts of")]
+    return sorted(facts, key=lambda f: f.id)
+
+
+def partition_resolved(
+    result: tuple[tuple[str, str], list[list[tuple[FileItem, Analysis | None]]]],
+    kept: _Admitted,
+    index: EntityIndex,
+) -> list[Resolved]:
+    """Run on a worker: a partition's admitted claims with their entities (those naming an
+    entity the user dropped left out: kg.resolve.kept_claims)."""
+    from kg.resolve import kept_claims
+    from kg.resolve.facts import resolved_claims
+
+    claims = [c for a in _admitted_analyses(result, kept) for c in a.claims]
+    return resolved_claims(kept_claims(claims, index), index)
+
+
+def partition_buckets(
+    resolved: list[Resolved], owners: OfficeOwners, buckets: int
+) -> list[list[KeyedClaim]]:
+    """Run on a worker: a partition's claims keyed (with the corpus's office owners) and cut
+    into ``buckets`` by a hash of the key that is the same in every process."""
+    from kg.resolve.facts import keyed_claims
+
+    out: list[list[KeyedClaim]] = [[] for _ in range(buckets)]
+    for keyed in keyed_claims(resolved, owners):
+        digest = hashlib.blake2b(keyed.key.encode("utf-8"), digest_size=8).digest()
+        out[int.from_bytes(digest, "big") % buckets].append(keyed)
+    return out
+
+
+def _bucket(cut: list[list[KeyedClaim]], b: int) -> list[KeyedClaim]:
+    return cut[b]
+
+
+def bucket_facts(parts: list[list[KeyedClaim]], base: str) -> list[Fact]:
+    """Run on a worker: the facts of one bucket's key groups, from every partition."""
+    from kg.resolve.facts import facts_of
+
+    return facts_of([k for part in parts for k in part], base)
 
 
 FAN_IN = 8  # key tables merged by one task of the tree

@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -31,13 +31,15 @@ from kg.lexicon import load_lexicon
 from kg.limits import Limits
 from kg.model import Claim, Document, Mention
 from kg.nlp import load_nlp, model_info, resolve_model_name
-from kg.resolve import Overrides, resolve
+from kg.resolve import Overrides, Remote, resolve
 from kg.resolve.copies import DEFAULT_THRESHOLD, find_copies
-from kg.resolve.keys import KeyTable
 from kg.results import Analysis, BuildResult, Settings
 from kg.segment import in_pieces, join, spacy_inputs
 from kg.vocab import DEFAULT_BASE
 from kg.walk import mark_output_folder
+
+if TYPE_CHECKING:
+    from kg.distributed import DaskReading
 
 
 def analyse(
@@ -97,16 +99,16 @@ def assemble(
     copy_threshold: float = DEFAULT_THRESHOLD,
     overrides: Overrides | None = None,
     *,
-    table: Callable[[], KeyTable | None] | None = None,
+    remote: Remote | None = None,
 ) -> BuildResult:
     """Find the copies among the documents (kg/resolve/copies.py), resolve entities and facts
     across documents (with the user's entity overrides); the result streams the RDF dataset
     to the exports (``segments``) and builds it as one list only if asked (``quads``).
 
     ``analyses`` may be a stream: each is taken apart as it comes (its document, mentions and
-    claims), and no list of them is kept. ``table``, called once the stream is spent, may give
-    the entity key table of these analyses computed elsewhere (on a Dask cluster:
-    kg.distributed.DaskReading), which resolution then takes instead of building it."""
+    claims), and no list of them is kept. With ``remote``, the entity key table and the facts
+    of these analyses are computed elsewhere once the stream is spent (on a Dask cluster:
+    kg.distributed.DaskReading), and resolution takes them (kg.resolve.resolve)."""
     documents: list[Document] = []
     claims: list[Claim] = []
     mentions: dict[str, list[Mention]] = {}
@@ -120,7 +122,7 @@ def assemble(
         texts = {d.id: d.text for d in documents}
         resolution = resolve(
             claims, mentions, base, copies=copies, overrides=overrides, texts=texts,
-            table=table() if table is not None else None,
+            remote=remote,
         )
     entities, facts = resolution.entities, resolution.facts
 
@@ -191,10 +193,10 @@ def run_build(
     if settings.stamp_time:
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     exclude = [out_dir] if out_dir is not None else []
-    table: Callable[[], KeyTable | None] | None = None  # the key table a cluster computed
+    remote: Any = None  # a cluster that resolves what its workers read (kg.resolve.Remote)
     job = _Reading(inputs, settings, exclude, warn, on_document, phase)
     if dask and (settings.dask is None or settings.dask.read_on == "workers"):
-        stream, (name, version), count, table = read_on_dask(job)
+        stream, (name, version), count, remote = read_on_dask(job)
     else:
         stream, (name, version), count = _read_here(job, nlp)
 
@@ -209,10 +211,14 @@ def run_build(
 
     info = BuildInfo(name, version, stamp)
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
-        result = assemble(
-            progressed(), info, settings.base, settings.copy_threshold, settings.overrides,
-            table=table,
-        )
+        try:
+            result = assemble(
+                progressed(), info, settings.base, settings.copy_threshold, settings.overrides,
+                remote=remote,
+            )
+        finally:
+            if remote is not None:
+                remote.close()
         phase("resolve", 1, 1)
         result.warnings = warnings
         names = [Path(p).name or str(p) for p in inputs]
@@ -274,12 +280,13 @@ def _read_here(
 
 def read_on_dask(
     job: _Reading,
-) -> tuple[Iterable[Analysis], tuple[str, str], None, Callable[[], KeyTable | None]]:
+) -> tuple[Iterable[Analysis], tuple[str, str], None, DaskReading | None]:
     """The analyses of the documents of the inputs, read and analysed on a Dask cluster
     (kg.distributed.DaskReading): this process only walks the folders and admits what the
     workers read, in file order, so the warnings and documents are a local build's. The
-    number of documents is not known before they are read (None); the last is the entity key
-    table the cluster computes once the analyses are spent."""
+    number of documents is not known before they are read (None); the last is the cluster,
+    which resolves them once they are spent (kg.resolve.Remote; to be closed), or None without
+    a document."""
     from kg.distributed import DaskReading, DaskSettings
     from kg.ingest import Reader
 
@@ -306,7 +313,10 @@ def read_on_dask(
             yield analysis
 
     stream, model = _awaited(counted(), runner, settings)
-    return stream, model, None, lambda: runner.table
+    if not stream:  # no document: the cluster has nothing to resolve
+        runner.close()
+        return stream, model, None, None
+    return stream, model, None, runner
 
 
 def _awaited(

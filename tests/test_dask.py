@@ -166,7 +166,8 @@ def test_a_worker_killed_while_reading_loses_and_duplicates_nothing(
                                               partition_size=1),
         on_file=kill_one,
     )
-    analysed = [a.document for a in runner]
+    with runner:
+        analysed = [a.document for a in runner]
     assert killed and warnings == []
     assert analysed == list(read_documents([str(NEWS_DEV)]))  # each once, in order, as read
     cluster.wait_for_workers(2, timeout=60)
@@ -206,17 +207,21 @@ def test_partitions_keep_the_order_and_share_the_characters_among_the_workers() 
 
 
 @pytest.mark.parametrize("corpus", ["news-dev", "mixed"])
-def test_the_key_table_computed_on_the_cluster_is_the_local_build_s(
+def test_the_key_table_and_facts_computed_on_the_cluster_are_the_local_build_s(
     cluster, corpus: str, tmp_path: Path
 ) -> None:
     """Each partition's family-name owners, then its key table (with the corpus's surnames),
     merged on the cluster, from the documents admitted only: the hostile folder's duplicate ids
     (across partitions, and twice in one JSONL file) were analysed on the workers but are not
-    in the table."""
+    in the table. With the entities decided from it, the facts merged by key on the cluster
+    are the local build's."""
     from kg.distributed import DaskReading
     from kg.ingest import Reader, read_documents
     from kg.pipeline import analyse
     from kg.resolve import key_table, resolvable_mentions
+    from kg.resolve.entities import resolve_from
+    from kg.resolve.facts import merge_facts
+    from kg.vocab import DEFAULT_BASE
 
     folder = NEWS_DEV if corpus == "news-dev" else _mixed(tmp_path / "in")
     reader = Reader()
@@ -225,15 +230,21 @@ def test_the_key_table_computed_on_the_cluster_is_the_local_build_s(
         html_reader="auto", dask=DaskSettings(scheduler=cluster.scheduler_address,
                                               partition_size=3),
     )
-    analysed = list(runner)
-    local = list(analyse(read_documents([str(folder)]), shared_nlp()))
+    with runner:
+        analysed = list(runner)
+        table = runner.key_table()
+        local = list(analyse(read_documents([str(folder)]), shared_nlp()))
+        claims = [c for a in local for c in a.claims]
+        index = resolve_from(table) if table is not None else None
+        facts = runner.merge_facts(index, DEFAULT_BASE) if index is not None else None
     assert [a.document for a in analysed] == [a.document for a in local]
-    claims = [c for a in local for c in a.claims]
     mentions = {a.document.id: a.mentions for a in local}
     texts = {a.document.id: a.document.text for a in local}
     expected = key_table(resolvable_mentions(claims, mentions, texts))
-    assert runner.table is not None and runner.table.records() > 0
-    assert runner.table == expected
+    assert table is not None and table.records() > 0
+    assert table == expected
+    assert facts and len(facts) > (100 if corpus == "news-dev" else 1)
+    assert facts == merge_facts(claims, resolve_from(expected))
 
 
 def test_a_worker_killed_before_the_key_table_is_made_costs_nothing(
@@ -261,11 +272,13 @@ def test_a_worker_killed_before_the_key_table_is_made_costs_nothing(
         dask=DaskSettings(scheduler=cluster.scheduler_address, partition_size=2),
         on_file=kill_at_the_end,
     )
-    analysed = [a.document.id for a in runner]
+    with runner:
+        analysed = [a.document.id for a in runner]
+        table = runner.key_table()
     local = list(analyse(read_documents([str(NEWS_DEV)]), shared_nlp()))
     assert killed and analysed == [a.document.id for a in local]
     claims = [c for a in local for c in a.claims]
     mentions = {a.document.id: a.mentions for a in local}
     texts = {a.document.id: a.document.text for a in local}
-    assert runner.table == key_table(resolvable_mentions(claims, mentions, texts))
+    assert table == key_table(resolvable_mentions(claims, mentions, texts))
     cluster.wait_for_workers(2, timeout=60)

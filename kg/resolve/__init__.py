@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from kg.model import Claim, Entity, EntityRef, Fact, Mention
 from kg.resolve.copies import Copies
@@ -17,7 +18,9 @@ from kg.vocab import DEFAULT_BASE
 
 __all__ = [
     "Copies",
+    "Remote",
     "Resolution",
+    "kept_claims",
     "resolve",
     "resolvable_mentions",
     "surname_owners",
@@ -29,6 +32,16 @@ __all__ = [
     "Overrides",
     "load_overrides",
 ]
+
+
+class Remote(Protocol):
+    """Resolution's map-reduce steps run elsewhere (on a Dask cluster:
+    kg.distributed.DaskReading), on the analyses given to ``resolve``: the entity key table
+    of their mentions, and their facts once the entities are known."""
+
+    def key_table(self) -> KeyTable | None: ...
+
+    def merge_facts(self, index: EntityIndex, base: str) -> list[Fact]: ...
 
 
 @dataclass
@@ -45,7 +58,7 @@ def resolve(
     copies: Copies | None = None,
     overrides: Overrides | None = None,
     texts: Mapping[str, str] | None = None,
-    table: KeyTable | None = None,
+    remote: Remote | None = None,
 ) -> Resolution:
     """Merge every document's mentions and claims into entities and facts, with the user's
     entity overrides applied (a claim naming an entity the user dropped goes with it).
@@ -53,15 +66,17 @@ def resolve(
     ``copies`` (kg/resolve/copies.py) makes each fact's ``support`` count a group of copies
     once; each copy keeps its own evidence. With the documents' ``texts``, family names NER
     missed are found from the full names of the rest of the corpus (kg/resolve/surnames.py).
-    ``table`` is the key table of these mentions (kg/resolve/keys.py) when it was computed
-    elsewhere (on a Dask cluster, partition by partition: kg.distributed.DaskReading).
+    With ``remote`` the key table of the mentions (kg/resolve/keys.py) and the facts are
+    computed elsewhere, from the same analyses (on a Dask cluster, partition by partition).
     """
-    if table is None:  # else computed elsewhere from these claims, mentions and texts
+    table = remote.key_table() if remote is not None else None
+    if table is None:
         table = key_table(resolvable_mentions(claims, mentions_by_doc, texts))
     index = resolve_from(table, base, overrides)
-    if overrides and overrides.drop:
-        claims = [c for c in claims if not any(index.dropped(m) for m in _mentions_of(c))]
-    facts = merge_facts(claims, index, base)
+    if remote is not None:
+        facts = remote.merge_facts(index, base)
+    else:
+        facts = merge_facts(kept_claims(claims, index), index, base)
     if copies is not None and copies.records:
         originals = copies.originals()  # one mapping shared by every fact
         for fact in facts:
@@ -99,6 +114,13 @@ def resolvable_mentions(
             owners = surname_owners(all_mentions)
         all_mentions = add_surnames(all_mentions, texts, owners)
     return all_mentions
+
+
+def kept_claims(claims: Sequence[Claim], index: EntityIndex) -> Sequence[Claim]:
+    """The claims that name no entity the user dropped (their facts go with it)."""
+    if not index.drops:
+        return claims
+    return [c for c in claims if not any(index.dropped(m) for m in _mentions_of(c))]
 
 
 def _mentions_of(claim: Claim) -> list[Mention]:

@@ -62,6 +62,11 @@ class EntityIndex:
         entity = self.entities[self._by_key[self._resolved(mention)]]
         return EntityRef(entity.id, entity.label, entity.type)
 
+    @property
+    def drops(self) -> bool:
+        """Whether the user dropped any entity."""
+        return bool(self._dropped)
+
     def dropped(self, mention: Mention) -> bool:
         """Whether the user dropped the entity of ``mention`` (its facts go with it)."""
         return self._resolved(mention) in self._dropped
