@@ -282,3 +282,26 @@ def test_a_worker_killed_before_the_key_table_is_made_costs_nothing(
     texts = {a.document.id: a.document.text for a in local}
     assert table == key_table(resolvable_mentions(claims, mentions, texts))
     cluster.wait_for_workers(2, timeout=60)
+
+
+def test_a_dask_build_with_entity_overrides_equals_the_local_build(
+    cluster, tmp_path: Path
+) -> None:
+    """The user's merges, splits, renames and drops (docs/model.md) reach the entities decided
+    from the cluster's key table and the facts merged on the cluster (a dropped entity's
+    claims are left out on the workers)."""
+    from kg.resolve.overrides import parse_overrides
+    from tests.test_key_tables import OVERRIDES
+
+    overrides = parse_overrides(OVERRIDES, "news-dev-overrides.yaml")
+    local = run_build([str(NEWS_DEV)], tmp_path / "local", Settings(overrides=overrides),
+                      nlp=shared_nlp())
+    settings = dataclasses.replace(_dask(cluster, partition_size=3), overrides=overrides)
+    run_build([str(NEWS_DEV)], tmp_path / "dask", settings)
+    plain = run_build([str(NEWS_DEV)], None, nlp=shared_nlp())
+    assert {f.id for f in local.facts} != {f.id for f in plain.facts}
+    labels = {e.label for e in local.entities.values()}
+    assert "Trump (unresolved)" in labels and "State of the" not in labels
+    assert "State of the" in {e.label for e in plain.entities.values()}
+    got, want = _files(tmp_path / "dask"), _files(tmp_path / "local")
+    assert [n for n in want if want[n] != got[n]] == []
