@@ -119,10 +119,10 @@ def read_and_analyse_partition(
     every document within the length limit. Per file, its items in order, each document with
     its analysis; the driver admits them (kg.ingest.Reader: duplicate ids across files, the
     warnings) in file order, so the documents and warnings are those of a local build."""
-    from kg.ingest import Parsed, read_file
+    from kg.ingest import Parsed, read_file, within_length
 
-    def wanted(item: FileItem) -> bool:
-        return isinstance(item, Parsed) and len(item.document.text) <= limits.document_chars
+    def wanted(item: FileItem) -> bool:  # what the driver may admit
+        return isinstance(item, Parsed) and within_length(item.document, limits)
 
     read = [read_file(Path(name), limits, html_reader, Path(source)) for name, source in files]
     documents = [item.document for items in read for item in items if isinstance(item, Parsed)
@@ -431,13 +431,11 @@ FAN_IN = 8  # key tables merged by one task of the tree
 
 def _cluster_table(
     client: Any, futures: Sequence[Any], admitted: Sequence[_Admitted], owners: Sequence[Any]
-) -> KeyTable | None:
+) -> KeyTable:
     """The corpus's entity key table, computed and merged on the cluster (DaskReading)."""
     from kg.resolve import merge_owners
     from kg.resolve.keys import merge
 
-    if not futures:
-        return None
     corpus = merge_owners(_result(f, owners, i, "find the names of") for i, f in enumerate(owners))
     shared = client.scatter(corpus, broadcast=True)
     level = [

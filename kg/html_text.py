@@ -445,7 +445,7 @@ def extract_article(
         if text:
             chosen = container
             break
-    if reader == "trafilatura" or (reader == "auto" and trafilatura_available()):
+    if chosen_reader(reader) == "trafilatura":
         text = _trafilatura_text(html) or text
     ld = news_article(parser.jsonld)
     meta = parser.meta

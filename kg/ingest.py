@@ -39,6 +39,7 @@ __all__ = [
     "normalise_date",
     "read_documents",
     "read_file",
+    "within_length",
 ]
 _FORMATS = {
     ".txt": "txt",
@@ -204,7 +205,7 @@ class Reader:
                 skipped=True,
             )
             return None
-        if len(text) > limits.document_chars:
+        if not within_length(document, limits):
             reporter.warn(
                 where,
                 f"document of {len(text):,} characters, over the limit of"
@@ -222,6 +223,11 @@ class Reader:
         if runs:
             reporter.warn(where, _one_token_warning(text, runs, limits), skipped=False)
         return document
+
+
+def within_length(document: Document, limits: Limits) -> bool:
+    """Whether a document is within the length limit (``Reader.admit`` skips it otherwise)."""
+    return len(document.text) <= limits.document_chars
 
 
 class _Recorder:

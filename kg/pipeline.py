@@ -193,7 +193,7 @@ def run_build(
     if settings.stamp_time:
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     exclude = [out_dir] if out_dir is not None else []
-    remote: Any = None  # a cluster that resolves what its workers read (kg.resolve.Remote)
+    remote: DaskReading | None = None  # a cluster that resolves what its workers read
     job = _Reading(inputs, settings, exclude, warn, on_document, phase)
     if dask and (settings.dask is None or settings.dask.read_on == "workers"):
         stream, (name, version), count, remote = read_on_dask(job)

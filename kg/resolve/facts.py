@@ -22,6 +22,7 @@ from kg.kinds import MergeDecl, kinds
 from kg.lexicon import load_lexicon
 from kg.model import Claim, EntityRef, Evidence, Fact, Mention
 from kg.resolve.entities import EntityIndex
+from kg.resolve.keys import merge_sets
 from kg.vocab import DEFAULT_BASE
 
 _NO_SPEC = MergeDecl(key=[])
@@ -151,11 +152,7 @@ def office_owners(resolved: Iterable[Resolved]) -> OfficeOwners:
 
 def merge_office_owners(parts: Iterable[OfficeOwners]) -> OfficeOwners:
     """The owners of the whole corpus from those of its partitions (in any order)."""
-    owners: OfficeOwners = defaultdict(set)
-    for part in parts:
-        for holder, orgs in part.items():
-            owners[holder] |= orgs
-    return dict(owners)
+    return merge_sets(parts)
 
 
 def keyed_claims(resolved: Sequence[Resolved], owners: OfficeOwners) -> list[KeyedClaim]:

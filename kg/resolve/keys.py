@@ -30,11 +30,14 @@ import functools
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from kg.iri import normalise_key
 from kg.lexicon import load_lexicon
 from kg.model import Mention
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def type_group(etype: str) -> str:
@@ -168,3 +171,13 @@ def _merged(lists: Sequence[Sequence[Record]]) -> list[Record]:
                     times=had.times + r.times,
                 )
     return sorted(by_form.values(), key=lambda r: (r.doc, r.first))
+
+
+def merge_sets(parts: Iterable[Mapping[K, set[V]]]) -> dict[K, set[V]]:
+    """Per key, the union of its sets in every part: the reduce of the small per-partition
+    maps of resolution (family names to full names, offices to organisations), in any order."""
+    merged: dict[K, set[V]] = {}
+    for part in parts:
+        for key, values in part.items():
+            merged.setdefault(key, set()).update(values)
+    return merged

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from kg.lexicon import load_lexicon
 from kg.model import Mention
 from kg.names import NameFinder, family_names, sentence_form
+from kg.resolve.keys import merge_sets
 from kg.rules import QuoteRules, rules_file
 
 _WORD_AFTER = re.compile(r"\s*([^\W\d_][\w'’-]*)")
@@ -63,11 +64,7 @@ def surname_owners(mentions_by_doc: Mapping[str, Sequence[Mention]]) -> Owners:
 
 def merge_owners(parts: Iterable[Owners]) -> Owners:
     """The owners of the whole corpus from those of its partitions (in any order)."""
-    owners: Owners = defaultdict(set)
-    for part in parts:
-        for form, full in part.items():
-            owners[form] |= full
-    return dict(owners)
+    return merge_sets(parts)
 
 
 def add_surnames(
