@@ -133,6 +133,16 @@ def read_and_analyse_partition(
                   for items in read]
 
 
+def partition_read(
+    result: tuple[tuple[str, str], list[list[tuple[FileItem, Analysis | None]]]],
+) -> tuple[tuple[str, str], list[list[tuple[FileItem, bool]]]]:
+    """Run on a worker, on a partition's result it holds: what the driver admits from it (per
+    file, its items in order, each with whether it was analysed), without the analyses, which
+    stay on the worker for resolution."""
+    meta, files = result
+    return meta, [[(item, analysis is not None) for item, analysis in items] for items in files]
+
+
 class _Runner:
     """Partitions submitted to a Dask cluster, their results taken back in order."""
 
@@ -315,7 +325,7 @@ class DaskReading:
         if cluster is not None:
             cluster.close()
 
-    def __iter__(self) -> Iterator[Analysis]:
+    def __iter__(self) -> Iterator[Document]:
         self._client, self._cluster = client, _ = _connect(self._runner.dask)
         try:
             yield from self._admit(client)
@@ -323,19 +333,21 @@ class DaskReading:
             self.close()
             raise
 
-    def _admit(self, client: Any) -> Iterator[Analysis]:
+    def _admit(self, client: Any) -> Iterator[Document]:
         futures = self._runner.submit(
             client, read_and_analyse_partition, self.files, _file_name, _file_size, self.args
         )
         self._futures = futures
+        read = [client.submit(partition_read, f, pure=False) for f in futures]
         done = 0
-        for future, partition in zip(futures, self._runner.gather(futures), strict=True):
+        for future, partition in zip(futures, self._runner.gather(read), strict=True):
             kept: _Admitted = []
             for i, items in enumerate(partition):
-                for j, (item, analysis) in enumerate(items):
-                    if self.reader.admit(item) is not None and analysis is not None:
+                for j, (item, analysed) in enumerate(items):
+                    document = self.reader.admit(item)
+                    if document is not None and analysed:
                         kept.append((i, j))
-                        yield analysis
+                        yield document
                 done += 1
                 if self.on_file is not None:
                     self.on_file(done)
@@ -351,9 +363,9 @@ class DaskReading:
 
     def merge_facts(self, index: EntityIndex, base: str) -> list[Fact]:
         """The facts of the admitted documents' claims (kg.resolve.facts.merge_facts), merged
-        by key on the cluster with the entities of ``index``."""
-        if self._client is None:
-            raise KGError("the Dask cluster was closed before the facts were merged")
+        by key on the cluster with the entities of ``index`` (none without a document)."""
+        if self._client is None or not self._futures:
+            return []
         return _cluster_facts(self._client, self._futures, self._admitted, index, base)
 
 

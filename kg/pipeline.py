@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -31,7 +31,7 @@ from kg.lexicon import load_lexicon
 from kg.limits import Limits
 from kg.model import Claim, Document, Mention
 from kg.nlp import load_nlp, model_info, resolve_model_name
-from kg.resolve import Overrides, Remote, resolve
+from kg.resolve import Overrides, Remote, Resolution, resolve
 from kg.resolve.copies import DEFAULT_THRESHOLD, find_copies
 from kg.results import Analysis, BuildResult, Settings
 from kg.segment import in_pieces, join, spacy_inputs
@@ -40,6 +40,8 @@ from kg.walk import mark_output_folder
 
 if TYPE_CHECKING:
     from kg.distributed import DaskReading
+
+T = TypeVar("T")
 
 
 def analyse(
@@ -98,17 +100,13 @@ def assemble(
     base: str = DEFAULT_BASE,
     copy_threshold: float = DEFAULT_THRESHOLD,
     overrides: Overrides | None = None,
-    *,
-    remote: Remote | None = None,
 ) -> BuildResult:
     """Find the copies among the documents (kg/resolve/copies.py), resolve entities and facts
     across documents (with the user's entity overrides); the result streams the RDF dataset
     to the exports (``segments``) and builds it as one list only if asked (``quads``).
 
     ``analyses`` may be a stream: each is taken apart as it comes (its document, mentions and
-    claims), and no list of them is kept. With ``remote``, the entity key table and the facts
-    of these analyses are computed elsewhere once the stream is spent (on a Dask cluster:
-    kg.distributed.DaskReading), and resolution takes them (kg.resolve.resolve)."""
+    claims), and no list of them is kept."""
     documents: list[Document] = []
     claims: list[Claim] = []
     mentions: dict[str, list[Mention]] = {}
@@ -121,10 +119,34 @@ def assemble(
         copies = find_copies(documents, copy_threshold)
         texts = {d.id: d.text for d in documents}
         resolution = resolve(
-            claims, mentions, base, copies=copies, overrides=overrides, texts=texts,
-            remote=remote,
+            claims, mentions, base, copies=copies, overrides=overrides, texts=texts
         )
-    entities, facts = resolution.entities, resolution.facts
+    return _result(documents, resolution, info, base)
+
+
+def assemble_remote(
+    documents: Iterable[Document],
+    remote: Remote,
+    info: BuildInfo,
+    base: str = DEFAULT_BASE,
+    copy_threshold: float = DEFAULT_THRESHOLD,
+    overrides: Overrides | None = None,
+) -> BuildResult:
+    """``assemble`` for documents whose analyses are elsewhere (on a Dask cluster's workers:
+    kg.distributed.DaskReading), which computes the entity key table and the facts once the
+    stream is spent (kg.resolve.Remote): only the documents come here, for the copies and the
+    exports, never their mentions and claims."""
+    with gc_paused():
+        kept = list(documents)
+        copies = find_copies(kept, copy_threshold)
+        resolution = resolve([], {}, base, copies=copies, overrides=overrides, remote=remote)
+    return _result(kept, resolution, info, base)
+
+
+def _result(
+    documents: list[Document], resolution: Resolution, info: BuildInfo, base: str
+) -> BuildResult:
+    entities, facts, copies = resolution.entities, resolution.facts, resolution.copies
 
     def segments() -> Iterator[Segment]:
         return dataset_segments(documents, entities, facts, info, base, copies=copies)
@@ -193,32 +215,29 @@ def run_build(
     if settings.stamp_time:
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     exclude = [out_dir] if out_dir is not None else []
-    remote: DaskReading | None = None  # a cluster that resolves what its workers read
     job = _Reading(inputs, settings, exclude, warn, on_document, phase)
-    if dask and (settings.dask is None or settings.dask.read_on == "workers"):
-        stream, (name, version), count, remote = read_on_dask(job)
-    else:
-        stream, (name, version), count = _read_here(job, nlp)
+    count: int | None = None  # documents to analyse; read on the cluster, known at the end
 
-    def progressed() -> Iterator[Analysis]:
+    def progressed(items: Iterable[T]) -> Iterator[T]:
         done = 0
-        for done, analysis in enumerate(stream, 1):  # as each leaves spaCy and the extractors
+        for done, item in enumerate(items, 1):  # as each leaves spaCy and the extractors
             phase("analyse", done, count)
-            yield analysis
-        if count is None:  # read on the cluster: the total is known at the end
+            yield item
+        if count is None:
             phase("analyse", done, done)
         phase("resolve", 0, 1)
 
-    info = BuildInfo(name, version, stamp)
+    args = (settings.base, settings.copy_threshold, settings.overrides)
     with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
-        try:
-            result = assemble(
-                progressed(), info, settings.base, settings.copy_threshold, settings.overrides,
-                remote=remote,
-            )
-        finally:
-            if remote is not None:
-                remote.close()
+        if dask and (settings.dask is None or settings.dask.read_on == "workers"):
+            documents, model, remote = read_on_dask(job)
+            with remote:  # the workers hold the analyses until resolved, then it closes
+                result = assemble_remote(
+                    progressed(documents), remote, BuildInfo(*model, stamp), *args
+                )
+        else:
+            analyses, model, count = _read_here(job, nlp)
+            result = assemble(progressed(analyses), BuildInfo(*model, stamp), *args)
         phase("resolve", 1, 1)
         result.warnings = warnings
         names = [Path(p).name or str(p) for p in inputs]
@@ -278,15 +297,12 @@ def _read_here(
     return stream, model, len(documents)
 
 
-def read_on_dask(
-    job: _Reading,
-) -> tuple[Iterable[Analysis], tuple[str, str], None, DaskReading | None]:
-    """The analyses of the documents of the inputs, read and analysed on a Dask cluster
+def read_on_dask(job: _Reading) -> tuple[Iterable[Document], tuple[str, str], DaskReading]:
+    """The documents of the inputs, read and analysed on a Dask cluster
     (kg.distributed.DaskReading): this process only walks the folders and admits what the
-    workers read, in file order, so the warnings and documents are a local build's. The
-    number of documents is not known before they are read (None); the last is the cluster,
-    which resolves them once they are spent (kg.resolve.Remote; to be closed), or None without
-    a document."""
+    workers read, in file order, so the warnings and documents are a local build's; the
+    analyses stay on the workers. The last is the cluster, which resolves them once the
+    documents are spent (kg.resolve.Remote; to be closed)."""
     from kg.distributed import DaskReading, DaskSettings
     from kg.ingest import Reader
 
@@ -306,25 +322,24 @@ def read_on_dask(
     )
     phase("analyse", 0, None)
 
-    def counted() -> Iterator[Analysis]:
-        for analysis in runner:
+    def counted() -> Iterator[Document]:
+        for document in runner:
             if on_document is not None:
-                on_document(analysis.document)
-            yield analysis
+                on_document(document)
+            yield document
 
     stream, model = _awaited(counted(), runner, settings)
     if not stream:  # no document: the cluster has nothing to resolve
         runner.close()
-        return stream, model, None, None
-    return stream, model, None, runner
+    return stream, model, runner
 
 
 def _awaited(
-    stream: Iterator[Analysis], runner: Any, settings: Settings
-) -> tuple[Iterable[Analysis], tuple[str, str]]:
-    """The stream of a cluster's analyses with its first awaited, and the model's (name,
-    version) as the workers ran it (``runner.model``), or as it loads here if no document
-    came back (no worker ran the model)."""
+    stream: Iterator[T], runner: Any, settings: Settings
+) -> tuple[Iterable[T], tuple[str, str]]:
+    """The stream of a cluster's analyses (or documents) with its first awaited, and the
+    model's (name, version) as the workers ran it (``runner.model``), or as it loads here if
+    no document came back (no worker ran the model)."""
     first = next(stream, None)
     if first is None or runner.model is None:
         meta = model_info(load_nlp(resolve_model_name(settings.model)))
@@ -410,6 +425,7 @@ __all__ = [
     "Analysis",
     "analyse",
     "assemble",
+    "assemble_remote",
     "run_build",
     "export_complete",
     "KGError",

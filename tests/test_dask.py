@@ -167,7 +167,7 @@ def test_a_worker_killed_while_reading_loses_and_duplicates_nothing(
         on_file=kill_one,
     )
     with runner:
-        analysed = [a.document for a in runner]
+        analysed = list(runner)
     assert killed and warnings == []
     assert analysed == list(read_documents([str(NEWS_DEV)]))  # each once, in order, as read
     cluster.wait_for_workers(2, timeout=60)
@@ -237,7 +237,7 @@ def test_the_key_table_and_facts_computed_on_the_cluster_are_the_local_build_s(
         claims = [c for a in local for c in a.claims]
         index = resolve_from(table) if table is not None else None
         facts = runner.merge_facts(index, DEFAULT_BASE) if index is not None else None
-    assert [a.document for a in analysed] == [a.document for a in local]
+    assert analysed == [a.document for a in local]
     mentions = {a.document.id: a.mentions for a in local}
     texts = {a.document.id: a.document.text for a in local}
     expected = key_table(resolvable_mentions(claims, mentions, texts))
@@ -273,7 +273,7 @@ def test_a_worker_killed_before_the_key_table_is_made_costs_nothing(
         on_file=kill_at_the_end,
     )
     with runner:
-        analysed = [a.document.id for a in runner]
+        analysed = [d.id for d in runner]
         table = runner.key_table()
     local = list(analyse(read_documents([str(NEWS_DEV)]), shared_nlp()))
     assert killed and analysed == [a.document.id for a in local]
