@@ -3,14 +3,17 @@
 The driver walks the inputs (kg.ingest.Reader.files) and submits the files in partitions of
 about ``partition_size`` files of about equal bytes; each worker reads its files
 (kg.ingest.read_file, at their absolute paths: the workers must see the corpus where the
-driver does, as on a shared file system), analyses their documents and returns, per file, its
-problems and documents with their analyses: compact records (mentions and claims, no spaCy
-``Doc``). The driver admits them in file order (kg.ingest.Reader.admit: duplicate ids across
-files, the length limit, strict mode), so the warnings, ids and documents are exactly those of
-a local build, and resolves and exports as a local build does: the outputs are byte-identical.
-With ``read_on="driver"`` (``--read-on driver``, for workers without the files) and for a store
-build (which compares every document with its cache first) the driver reads the documents and
-sends them in the tasks instead. Each worker loads the spaCy model once (a module-level cache
+driver does, as on a shared file system), analyses their documents and keeps the analyses
+(compact records: mentions and claims, no spaCy ``Doc``); the driver takes back, per file,
+only its problems and documents (partition_read) and admits them in file order
+(kg.ingest.Reader.admit: duplicate ids across files, the length limit, strict mode), so the
+warnings, ids and documents are exactly those of a local build. The cluster resolves from the
+analyses its workers hold, and its workers write the document graphs of ``parts/``
+(DaskReading.write_parts); the driver writes the rest: the outputs are byte-identical (parts/
+holds the same quads, cut by partition). With ``read_on="driver"`` (``--read-on driver``, for
+workers without the files) and for a store build (which compares every document with its
+cache first) the driver reads the documents and sends them in the tasks instead, and takes
+the analyses back. Each worker loads the spaCy model once (a module-level cache
 in the worker process: the model is never pickled into a task).
 
 A partition whose worker dies is recomputed by Dask on the workers that remain (the scheduler
@@ -35,11 +38,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.errors import KGError
+from kg.gcpause import gc_paused
 from kg.limits import Limits
 from kg.model import Document
 from kg.results import Analysis
 
 if TYPE_CHECKING:
+    from kg.graph import BuildInfo, DocEntities, DocFacts
     from kg.ingest import FileItem, Reader
     from kg.model import Fact
     from kg.resolve.entities import EntityIndex
@@ -304,6 +309,7 @@ class DaskReading:
         self._cluster: Any = None
         self._futures: list[Any] = []  # each partition's result, held on its worker
         self._admitted: list[_Admitted] = []
+        self._ids: list[list[str]] = []  # each partition's admitted documents
         self._owners: list[Any] = []  # each partition's family-name owners
 
     @property
@@ -342,16 +348,19 @@ class DaskReading:
         done = 0
         for future, partition in zip(futures, self._runner.gather(read), strict=True):
             kept: _Admitted = []
+            ids: list[str] = []
             for i, items in enumerate(partition):
                 for j, (item, analysed) in enumerate(items):
                     document = self.reader.admit(item)
                     if document is not None and analysed:
                         kept.append((i, j))
+                        ids.append(document.id)
                         yield document
                 done += 1
                 if self.on_file is not None:
                     self.on_file(done)
             self._admitted.append(kept)
+            self._ids.append(ids)
             self._owners.append(client.submit(partition_owners, future, kept, pure=False))
 
     def key_table(self) -> KeyTable | None:
@@ -367,6 +376,69 @@ class DaskReading:
         if self._client is None or not self._futures:
             return []
         return _cluster_facts(self._client, self._futures, self._admitted, index, base)
+
+
+    def write_parts(
+        self,
+        folder: Path,
+        inputs: Callable[[list[str]], tuple[dict[str, DocFacts], dict[str, DocEntities]]],
+        build: str,
+        info: BuildInfo,
+        base: str,
+        part_quads: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Write the graphs of the admitted documents into ``folder`` (a ``parts/`` being
+        written: kg.export.rdf.write_partitioned), each partition's on the worker that holds
+        its documents (kg.export.rdf.write_part_files), with the facts and entities
+        ``inputs(ids)`` gives for its documents (kg.graph.graph_inputs); their manifest
+        entries, in partition order. The workers must see ``folder`` at its absolute path, as
+        they see the corpus. At most ``2 x workers`` partitions are sent at once, so what
+        their inputs take here stays bounded."""
+        if self._client is None or not self._futures:
+            return []
+        client, where = self._client, str(folder.absolute())
+        window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+        pending: list[Any] = []
+        entries: list[dict[str, Any]] = []
+        todo = [(k, f, kept, ids) for k, (f, kept, ids)
+                in enumerate(zip(self._futures, self._admitted, self._ids, strict=True)) if ids]
+        for k, future, kept, ids in todo:
+            # scattered, not in the task: a scheduler keeps a task's arguments until the end
+            shared = client.scatter(inputs(ids), hash=False)
+            pending.append(client.submit(
+                partition_parts, future, kept, shared, build, info, base, where, k,
+                part_quads, pure=False,
+            ))
+            if len(pending) >= window:  # the oldest back before another is sent
+                entries.extend(_result(pending[0], pending, 0, "write the graphs of"))
+                pending.pop(0)
+        for i, task in enumerate(pending):
+            entries.extend(_result(task, pending, i, "write the graphs of"))
+        return entries
+
+
+def partition_parts(
+    result: tuple[tuple[str, str], list[list[tuple[FileItem, Analysis | None]]]],
+    kept: _Admitted,
+    inputs: tuple[dict[str, DocFacts], dict[str, DocEntities]],
+    build: str,
+    info: BuildInfo,
+    base: str,
+    folder: str,
+    partition: int,
+    part_quads: int | None,
+) -> list[dict[str, Any]]:
+    """Run on a worker, on a partition's result it holds: write its admitted documents'
+    graphs as N-Quads files into ``folder`` (kg.export.rdf.write_part_files); their manifest
+    entries."""
+    from kg.export.rdf import write_part_files
+    from kg.graph import document_segments
+
+    facts, entities = inputs
+    documents = [a.document for a in _admitted_analyses(result, kept)]
+    segments = document_segments(documents, entities, facts, build, info, base)
+    with gc_paused():  # as a local build writes: see kg/gcpause.py
+        return write_part_files(Path(folder), partition, segments, part_quads)
 
 
 def _cluster_facts(

@@ -7,6 +7,7 @@ kg/results.py and are re-exported here.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import itertools
@@ -23,9 +24,17 @@ from spacy.tokens import Doc
 
 from kg.errors import ExportError, KGError
 from kg.export import export_many
+from kg.export.rdf import write_partitioned
 from kg.extract import build_context, extract
 from kg.gcpause import gc_paused
-from kg.graph import BuildInfo, Segment, dataset_segments
+from kg.graph import (
+    BuildInfo,
+    Segment,
+    build_iri,
+    dataset_segments,
+    graph_inputs,
+    group_by_document,
+)
 from kg.ingest import InputWarning, read_documents
 from kg.lexicon import load_lexicon
 from kg.limits import Limits
@@ -228,13 +237,18 @@ def run_build(
         phase("resolve", 0, 1)
 
     args = (settings.base, settings.copy_threshold, settings.overrides)
-    with gc_paused():  # the dataset and its exports form no cycles: see kg/gcpause.py
+    # the dataset and its exports form no cycles: see kg/gcpause.py
+    with gc_paused(), contextlib.ExitStack() as stack:
         if dask and (settings.dask is None or settings.dask.read_on == "workers"):
             documents, model, remote = read_on_dask(job)
-            with remote:  # the workers hold the analyses until resolved, then it closes
-                result = assemble_remote(
-                    progressed(documents), remote, BuildInfo(*model, stamp), *args
-                )
+            stack.enter_context(remote)  # the workers hold the analyses until it closes
+            result = assemble_remote(
+                progressed(documents), remote, BuildInfo(*model, stamp), *args
+            )
+            if "parts" in settings.exports and out_dir is not None:
+                result.make_parts = remote_parts(result, remote, settings.base)
+            else:
+                remote.close()  # resolved: nothing more for the cluster to do
         else:
             analyses, model, count = _read_here(job, nlp)
             result = assemble(progressed(analyses), BuildInfo(*model, stamp), *args)
@@ -248,6 +262,33 @@ def run_build(
             phase("write", len(settings.exports), len(settings.exports))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def remote_parts(
+    result: BuildResult, remote: DaskReading, base: str = DEFAULT_BASE
+) -> Callable[[Path], int]:
+    """What writes ``parts/`` for a build whose analyses a Dask cluster holds
+    (``BuildResult.make_parts``): the metadata graph here, each partition's document graphs
+    on the worker that holds its documents (kg.distributed.DaskReading.write_parts), so that
+    this process never makes the documents' quads. The files hold the quads of the local
+    build's ``parts/``, cut by partition instead (docs/scale.md)."""
+
+    def write(path: Path) -> int:
+        documents, entities, facts = result.documents, result.entities, result.facts
+        info = result.info
+        by_doc, entity_docs = group_by_document(documents, entities, facts)
+        meta = dataset_segments(documents, entities, facts, info, base, only_docs=frozenset(),
+                                copies=result.copies)
+        build = build_iri(documents, info, base)
+
+        def partitions(folder: Path) -> list[dict[str, Any]]:
+            return remote.write_parts(
+                folder, lambda ids: graph_inputs(ids, by_doc, entity_docs), build, info, base
+            )
+
+        return write_partitioned(path, meta, partitions)
+
+    return write
 
 
 def _no_phase(name: str, done: int, total: int | None) -> None:

@@ -85,6 +85,9 @@ class BuildResult:
     copies: Copies = field(default_factory=Copies)  # copies among the documents
     # the dataset as a stream of segments (kg.graph.dataset_segments), for exports of any size
     make_segments: Callable[[], Iterable[Segment]] | None = None
+    # parts/ written elsewhere (the document graphs by the Dask workers that hold them,
+    # kg.export.rdf.write_partitioned): writes the folder at the path, returns its quads
+    make_parts: Callable[[Path], int] | None = None
     _quads: list[ox.Quad] | None = field(default=None, init=False, repr=False, compare=False)
     _count: int | None = field(default=None, init=False, repr=False, compare=False)
 

@@ -5,6 +5,8 @@ store built on the cluster analyses only new documents."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import logging
 from pathlib import Path
 
@@ -305,3 +307,46 @@ def test_a_dask_build_with_entity_overrides_equals_the_local_build(
     assert "State of the" in {e.label for e in plain.entities.values()}
     got, want = _files(tmp_path / "dask"), _files(tmp_path / "local")
     assert [n for n in want if want[n] != got[n]] == []
+
+
+@pytest.mark.parametrize("corpus", ["news-dev", "mixed"])
+def test_parts_written_on_the_workers_hold_the_local_build_s_quads(
+    cluster, corpus: str, tmp_path: Path
+) -> None:
+    """parts/ of a Dask build: the metadata graph written by the driver, each partition's
+    document graphs by the worker that holds its documents (kg.distributed.write_parts). The
+    quads are the local build's parts/ and graph.nq, each once; every file the manifest lists
+    is there with its checksum and count, and graph.nq is still the local build's, byte for
+    byte."""
+    import pyoxigraph as ox
+
+    from kg.export.rdf import MANIFEST
+
+    folder = NEWS_DEV if corpus == "news-dev" else _mixed(tmp_path / "in")
+    exports = ("nq", "parts", "facts")
+    local = run_build([str(folder)], tmp_path / "local", Settings(exports=exports),
+                      nlp=shared_nlp())
+    settings = dataclasses.replace(_dask(cluster, partition_size=3), exports=exports)
+    dask = run_build([str(folder)], tmp_path / "dask", settings)
+    assert dask.triples == local.triples > 100
+    assert _files(tmp_path / "dask") == _files(tmp_path / "local")  # graph.nq, facts.jsonl
+
+    def loaded(parts: Path) -> tuple[list[ox.Quad], list[str]]:
+        manifest = json.loads((parts / MANIFEST).read_text("utf-8"))
+        quads: list[ox.Quad] = []
+        for entry in manifest["parts"]:
+            data = (parts / entry["file"]).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+            assert len(data) == entry["bytes"] and data.count(b"\n") == entry["quads"]
+            quads += ox.parse(data, format=ox.RdfFormat.N_QUADS)
+        assert manifest["quads"] == len(quads)
+        assert sorted(e["file"] for e in manifest["parts"]) == sorted(
+            p.name for p in parts.iterdir() if p.name != MANIFEST)
+        return quads, [e["file"] for e in manifest["parts"]]
+
+    mine, names = loaded(tmp_path / "dask" / "parts")
+    theirs, _ = loaded(tmp_path / "local" / "parts")
+    assert len(mine) == len(theirs) == dask.triples and set(mine) == set(theirs)
+    assert names[0] == "meta-00000.nq" and len(names) > 3  # a file per partition
+    whole = ox.parse(path=str(tmp_path / "dask" / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    assert set(whole) == set(mine)

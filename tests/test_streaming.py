@@ -96,6 +96,42 @@ def test_parts_load_into_oxigraph_as_the_dataset(streamed: tuple[BuildResult, Pa
         assert (a & b) <= {meta}
 
 
+def test_document_graphs_written_in_groups_are_the_dataset_s(
+    streamed: tuple[BuildResult, Path]
+) -> None:
+    """What a Dask build's workers write into parts/ (kg.distributed.DaskReading.write_parts):
+    news-dev's documents in groups (in file order, not by id) get their graphs from
+    graph_inputs' slim facts and entities (only the group's evidence), and the metadata graph
+    is written whole apart; together they are the dataset's quads, each once, each group's in
+    the order the whole stream writes them."""
+    result, _ = streamed
+    full = result.quads
+    meta = graph.node(graph.meta_graph_iri())
+    by_doc, entity_docs = graph.group_by_document(result.documents, result.entities,
+                                                  result.facts)
+    build = graph.build_iri(result.documents, result.info)
+    documents = sorted(result.documents, key=lambda d: d.path)
+    groups = [documents[k : k + 5] for k in range(0, len(documents), 5)]
+    written: list[ox.Quad] = []
+    for group in groups:
+        facts, entities = graph.graph_inputs([d.id for d in group], by_doc, entity_docs)
+        shared = {f.id: f for f in result.facts}
+        for doc_facts in facts.values():
+            for fact, evs in doc_facts.values():  # only this group's evidence travels
+                assert {e.doc for e in fact.evidence} <= {d.id for d in group}
+                assert set(evs) <= set(shared[fact.id].evidence)
+        quads = [q for s in graph.document_segments(group, entities, facts, build, result.info)
+                 for q in s.quads]
+        graphs = {graph.node(graph.doc_graph_iri(d.id)) for d in group}
+        assert quads == [q for q in full if q.graph_name in graphs]
+        written += quads
+    segments = graph.dataset_segments(result.documents, result.entities, result.facts,
+                                      result.info, only_docs=frozenset(), copies=result.copies)
+    written += [q for s in segments for q in s.quads]
+    assert all(q.graph_name == meta for q in written[-10:])
+    assert len(written) == len(full) and set(written) == set(full)
+
+
 def test_compact_analysis_is_equal_and_shares_values() -> None:
     documents = list(read_documents([str(SAMPLE)]))
     shared_any = False

@@ -76,9 +76,24 @@ def export_many(names: Sequence[str], build: BuildResult, out_dir: str | Path) -
 
 
 def _write_streamed(build: BuildResult, paths: dict[str, Path]) -> None:
-    """Write the streamed exports ``paths`` of ``build`` in one pass, counting its quads."""
+    """Write the streamed exports ``paths`` of ``build`` in one pass, counting its quads;
+    ``parts/`` by ``build.make_parts`` if the build has it (the Dask workers write the
+    document graphs), which must count as many quads as the other files."""
+    paths = dict(paths)
+    parts = paths.pop("parts") if build.make_parts is not None and "parts" in paths else None
     with gc_paused():  # millions of acyclic terms: see kg/gcpause.py
-        build.counted(write_streamed(build.segments(), paths))
+        counts = []
+        if paths:
+            counts.append(write_streamed(build.segments(), paths))
+        if parts is not None and build.make_parts is not None:
+            try:
+                counts.append(build.make_parts(parts))
+            except OSError as exc:
+                raise ExportError(f"{parts}: cannot write parts export: {exc}") from exc
+        if len(set(counts)) > 1:
+            raise ExportError(f"{parts}: the parts hold {counts[1]:,} quads and the other RDF"
+                              f" files {counts[0]:,}; nothing was written, report it")
+        build.counted(counts[0])
 
 
 def _streamed(name: str) -> Exporter:

@@ -25,7 +25,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -129,9 +129,10 @@ class _Parts:
 
     union = False
 
-    def __init__(self, folder: Path, limit: int) -> None:
+    def __init__(self, folder: Path, limit: int, name: Callable[[int], str] | None = None) -> None:
         self.folder = folder
         self.limit = limit
+        self.name = name if name is not None else _part_name
         self.entries: list[dict[str, Any]] = []
         self.handle: IO[bytes] | None = None
         self.digest = hashlib.sha256()
@@ -144,7 +145,7 @@ class _Parts:
             return
         if self.handle is None or (self.count >= self.limit and graph != self.graph):
             self._close_part()
-            name = f"part-{len(self.entries):05d}.nq"
+            name = self.name(len(self.entries))
             self.handle = open(self.folder / name, "wb")  # noqa: SIM115 (closed in _close_part)
             self.entries.append({"file": name})
         data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
@@ -165,6 +166,9 @@ class _Parts:
 
     def close(self) -> None:
         self._close_part()
+        self.write_manifest()
+
+    def write_manifest(self) -> None:
         manifest = {
             "format": "application/n-quads",
             "media_type": "application/n-quads",
@@ -173,6 +177,55 @@ class _Parts:
         }
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         atomic_write(self.folder / MANIFEST, text.encode("utf-8"))
+
+
+def _part_name(n: int) -> str:
+    return f"part-{n:05d}.nq"
+
+
+def write_part_files(
+    folder: Path, partition: int, segments: Iterable[Any], part_quads: int | None = None
+) -> list[dict[str, Any]]:
+    """Write the segments of one partition of the documents into ``folder`` (a ``parts/``
+    being written, kg.distributed: on the worker that holds them), as N-Quads files of about
+    ``part_quads`` quads cut between graphs, ``part-PPPPP.nq`` then ``part-PPPPP-001.nq`` ...
+    for partition P; their manifest entries, in order."""
+
+    def name(n: int) -> str:
+        return f"part-{partition:05d}.nq" if n == 0 else f"part-{partition:05d}-{n:03d}.nq"
+
+    parts = _Parts(folder, part_quads or PART_QUADS, name)
+    try:
+        for segment in segments:
+            parts.write(segment.graph, segment.quads)
+        parts._close_part()
+    except OSError as exc:
+        raise ExportError(f"{folder}: cannot write partition {partition}: {exc}") from exc
+    return parts.entries
+
+
+def write_partitioned(
+    path: Path,
+    meta: Iterable[Any],
+    partitions: Callable[[Path], list[dict[str, Any]]],
+    part_quads: int | None = None,
+) -> int:
+    """``parts/`` at ``path`` written by others: the metadata graph's segments ``meta`` here
+    (``meta-00000.nq`` ...), then ``partitions(folder)`` writes the document graphs into the
+    folder (by :func:`write_part_files`, on the Dask workers) and returns their manifest
+    entries; the manifest lists every file. The folder appears complete or not at all.
+    Returns the number of quads."""
+    with _staged_folder(path) as folder:
+        parts = _Parts(folder, part_quads or PART_QUADS, lambda n: f"meta-{n:05d}.nq")
+        try:
+            for segment in meta:
+                parts.write(segment.graph, segment.quads)
+            parts._close_part()
+        except OSError as exc:
+            raise ExportError(f"{path}: cannot write the parts export: {exc}") from exc
+        parts.entries.extend(partitions(folder))
+        parts.write_manifest()
+        return sum(e["quads"] for e in parts.entries)
 
 
 def write_streamed(

@@ -236,6 +236,79 @@ def dataset_segments(
     yield from sink.segments()
 
 
+def build_iri(documents: Iterable[Document], info: BuildInfo, base: str = DEFAULT_BASE) -> str:
+    """The IRI of the build activity: the tool, the model and every document's id and text
+    (by SHA-256), whatever their order."""
+    digest = hashlib.sha256()
+    for d in sorted(documents, key=lambda d: d.id):
+        digest.update(f"{d.id}\0{d.sha256}\n".encode())
+    key = f"{__version__}|{info.model}|{info.model_version}|{digest.hexdigest()}"
+    return mint_iri("build", key, "build", base)
+
+
+def graph_inputs(
+    doc_ids: Iterable[str], by_doc: dict[str, DocFacts], entity_docs: dict[str, DocEntities]
+) -> tuple[dict[str, DocFacts], dict[str, DocEntities]]:
+    """What the graphs of the documents ``doc_ids`` need of :func:`group_by_document`'s
+    grouping, to be written elsewhere (on the Dask worker that holds those documents) by
+    :func:`document_segments`: each fact with the evidence of these documents only and each
+    entity with its id, label and type only (their quads), the same object wherever two of
+    the documents share it, so that a popular fact is not sent with all its evidence."""
+    facts: dict[str, Fact] = {}
+    entities: dict[str, Entity] = {}
+    wanted = list(doc_ids)
+    evidence: dict[str, list[Evidence]] = {}
+    for doc_id in wanted:
+        for fact_id, (_, evs) in by_doc.get(doc_id, {}).items():
+            evidence.setdefault(fact_id, []).extend(evs)
+    out_facts: dict[str, DocFacts] = {}
+    out_entities: dict[str, DocEntities] = {}
+    for doc_id in wanted:
+        here: DocFacts = {}
+        for fact_id, (fact, evs) in by_doc.get(doc_id, {}).items():
+            slim = facts.get(fact_id)
+            if slim is None:
+                evs_all = evidence[fact_id]
+                fields = {e: fact.evidence_fields[e] for e in evs_all if e in fact.evidence_fields}
+                slim = facts[fact_id] = Fact(fact.id, fact.kind, fact.fields, evs_all,
+                                             evidence_fields=fields)
+            here[fact_id] = (slim, evs)
+        out_facts[doc_id] = here
+        named: DocEntities = []
+        for entity, aliases in entity_docs.get(doc_id, []):
+            core = entities.get(entity.id)
+            if core is None:
+                core = entities[entity.id] = Entity(entity.id, entity.label, entity.type)
+            named.append((core, aliases))
+        out_entities[doc_id] = named
+    return out_facts, out_entities
+
+
+def document_segments(
+    documents: Iterable[Document],
+    entity_docs: dict[str, DocEntities],
+    by_doc: dict[str, DocFacts],
+    build: str,
+    info: BuildInfo,
+    base: str = DEFAULT_BASE,
+) -> Iterator[Segment]:
+    """The graphs of some documents of a dataset (in order of id), quad for quad and in the
+    order :func:`dataset_segments` writes them, without their quads of the metadata graph
+    (the build's link to each analysis), which ``dataset_segments(..., only_docs=set())``
+    writes with the rest of that graph. ``build`` is the dataset's :func:`build_iri`; the
+    facts and entities are those of :func:`graph_inputs` (or :func:`group_by_document`).
+    The segments' union marks are not the dataset's (graph.ttl is not written from them)."""
+    sink = QuadSink()
+    meta = node(meta_graph_iri(base))
+    stated = _Stated(by_doc, base)
+    for document in sorted(documents, key=lambda d: d.id):
+        _document_graph(sink, document, entity_docs.get(document.id, []),
+                        by_doc.get(document.id, {}), stated, build, info, base)
+        yield from (s for s in sink.segments() if s.graph != meta)
+    sink.flush()
+    yield from (s for s in sink.segments() if s.graph != meta)
+
+
 def _document_graph(
     sink: QuadSink,
     document: Document,
@@ -377,11 +450,7 @@ def _build_activity(
     sink: QuadSink, meta: ox.NamedNode, documents: Sequence[Document], info: BuildInfo, base: str
 ) -> str:
     sink.switch(meta)
-    digest = hashlib.sha256()
-    for d in documents:
-        digest.update(f"{d.id}\0{d.sha256}\n".encode())
-    key = f"{__version__}|{info.model}|{info.model_version}|{digest.hexdigest()}"
-    build = mint_iri("build", key, "build", base)
+    build = build_iri(documents, info, base)
     agent = _software(base)
     sink.add(agent, RDF.type, str(PROV.SoftwareAgent))
     sink.add(agent, RDFS.label, lit(f"kg {__version__}"))
