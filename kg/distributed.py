@@ -29,9 +29,11 @@ have kg and the model installed (and trafilatura, if the driver has it: "auto" i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,7 +221,8 @@ def _result(future: Any, futures: Sequence[Any], i: int, what: str) -> Any:
     try:
         return future.result()
     except Exception as exc:
-        wait(futures, timeout=0)
+        with contextlib.suppress(TimeoutError):  # some still running: they count as lost
+            wait(futures, timeout=0)
         lost = [f.key for f in futures if f.status != "finished"]
         raise KGError(
             f"the Dask cluster did not {what} {len(lost)} of {len(futures)} partitions"
@@ -398,23 +401,47 @@ class DaskReading:
             return []
         client, where = self._client, str(folder.absolute())
         window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
-        pending: list[Any] = []
-        entries: list[dict[str, Any]] = []
+        retries = self._runner.dask.retries
         todo = [(k, f, kept, ids) for k, (f, kept, ids)
                 in enumerate(zip(self._futures, self._admitted, self._ids, strict=True)) if ids]
-        for k, future, kept, ids in todo:
+
+        def send(k: int, future: Any, kept: _Admitted, ids: list[str]) -> Any:
             # scattered, not in the task: a scheduler keeps a task's arguments until the end
-            shared = client.scatter(inputs(ids), hash=False)
-            pending.append(client.submit(
-                partition_parts, future, kept, shared, build, info, base, where, k,
-                part_quads, pure=False,
-            ))
+            shared = _scattered(client, inputs(ids), retries)
+            return client.submit(partition_parts, future, kept, shared, build, info, base,
+                                 where, k, part_quads, pure=False)
+
+        def written(item: tuple[int, Any, _Admitted, list[str]], task: Any) -> Any:
+            # scattered data is not recomputed: if its worker died, it is sent again
+            for _ in range(retries):
+                try:
+                    return task.result()
+                except Exception:  # any loss: sent again, then reported
+                    task = send(*item)
+            return _result(task, [task], item[0], "write the graphs of")
+
+        pending: list[tuple[tuple[int, Any, _Admitted, list[str]], Any]] = []
+        entries: list[dict[str, Any]] = []
+        for item in todo:
+            pending.append((item, send(*item)))
             if len(pending) >= window:  # the oldest back before another is sent
-                entries.extend(_result(pending[0], pending, 0, "write the graphs of"))
-                pending.pop(0)
-        for i, task in enumerate(pending):
-            entries.extend(_result(task, pending, i, "write the graphs of"))
+                entries.extend(written(*pending.pop(0)))
+        for item, task in pending:
+            entries.extend(written(item, task))
         return entries
+
+
+def _scattered(client: Any, data: Any, retries: int) -> Any:
+    """``data`` scattered to the cluster, tried again (a second apart) if the worker it was
+    sent to is lost meanwhile (the scheduler then knows it is gone)."""
+    for attempt in range(retries + 1):
+        try:
+            return client.scatter(data, hash=False)
+        except OSError:  # distributed's CommClosedError: the worker died during the send
+            if attempt == retries:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
 
 
 def partition_parts(

@@ -350,3 +350,37 @@ def test_parts_written_on_the_workers_hold_the_local_build_s_quads(
     assert names[0] == "meta-00000.nq" and len(names) > 3  # a file per partition
     whole = ox.parse(path=str(tmp_path / "dask" / "graph.nq"), format=ox.RdfFormat.N_QUADS)
     assert set(whole) == set(mine)
+
+
+def test_a_worker_killed_while_the_parts_are_written_costs_nothing(
+    cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed as the third partition's graphs are sent: the partitions that worker held are
+    analysed again by Dask on the other, a task it was running is run again (its file written
+    anew), and parts/ still holds the local build's quads, each once."""
+    import pyoxigraph as ox
+
+    import kg.pipeline as pipeline
+    from kg.export.rdf import MANIFEST
+
+    real, killed = pipeline.graph_inputs, []
+
+    def kill_at_the_third(ids, *args):  # type: ignore[no-untyped-def]
+        if len(killed) < 3:
+            killed.append(ids)
+            if len(killed) == 3:
+                nanny = next(iter(cluster.workers.values()))
+                nanny.process.process.kill()
+        return real(ids, *args)
+
+    monkeypatch.setattr(pipeline, "graph_inputs", kill_at_the_third)
+    settings = dataclasses.replace(_dask(cluster, partition_size=2), exports=("parts",))
+    run_build([str(NEWS_DEV)], tmp_path / "dask", settings)
+    local = run_build([str(NEWS_DEV)], None, nlp=shared_nlp())
+    parts = tmp_path / "dask" / "parts"
+    manifest = json.loads((parts / MANIFEST).read_text("utf-8"))
+    quads = [q for e in manifest["parts"]
+             for q in ox.parse(path=str(parts / e["file"]), format=ox.RdfFormat.N_QUADS)]
+    assert len(killed) == 3 and len(manifest["parts"]) > 4
+    assert len(quads) == len(local.quads) and set(quads) == set(local.quads)
+    cluster.wait_for_workers(2, timeout=60)
