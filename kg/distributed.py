@@ -109,7 +109,10 @@ def analyse_partition(
     nlp = _worker_nlp(model)
     meta = model_info(nlp)
     stream = analyse(documents, nlp, batch_size=batch_size, extractors=extractors, limits=limits)
-    analyses = [compact(a) for a in stream]
+    # with the cyclic collector paused, as a local build analyses (kg/gcpause.py): a worker
+    # holds its partitions' analyses, which a full collection would scan again and again
+    with gc_paused():
+        analyses = [compact(a) for a in stream]
     return (meta.name, meta.version), analyses
 
 
