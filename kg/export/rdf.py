@@ -194,14 +194,23 @@ def write_part_files(
     def name(n: int) -> str:
         return f"part-{partition:05d}.nq" if n == 0 else f"part-{partition:05d}-{n:03d}.nq"
 
+    return _files_of(folder, segments, part_quads, name, f"partition {partition}").entries
+
+
+def _files_of(
+    folder: Path, segments: Iterable[Any], part_quads: int | None, name: Callable[[int], str],
+    what: str,
+) -> _Parts:
+    """The segments written into ``folder`` as N-Quads files named ``name(n)``, the last one
+    closed: the ``_Parts`` with their entries."""
     parts = _Parts(folder, part_quads or PART_QUADS, name)
     try:
         for segment in segments:
             parts.write(segment.graph, segment.quads)
         parts._close_part()
     except OSError as exc:
-        raise ExportError(f"{folder}: cannot write partition {partition}: {exc}") from exc
-    return parts.entries
+        raise ExportError(f"{folder}: cannot write {what} of the parts export: {exc}") from exc
+    return parts
 
 
 def write_partitioned(
@@ -216,13 +225,8 @@ def write_partitioned(
     entries; the manifest lists every file. The folder appears complete or not at all.
     Returns the number of quads."""
     with _staged_folder(path) as folder:
-        parts = _Parts(folder, part_quads or PART_QUADS, lambda n: f"meta-{n:05d}.nq")
-        try:
-            for segment in meta:
-                parts.write(segment.graph, segment.quads)
-            parts._close_part()
-        except OSError as exc:
-            raise ExportError(f"{path}: cannot write the parts export: {exc}") from exc
+        parts = _files_of(folder, meta, part_quads, lambda n: f"meta-{n:05d}.nq",
+                          "the metadata graph")
         parts.entries.extend(partitions(folder))
         parts.write_manifest()
         return sum(e["quads"] for e in parts.entries)
